@@ -1,0 +1,3 @@
+"""kratomlog: a private journal for kratom use, limits, tapering and recovery."""
+
+__version__ = "0.1.0"

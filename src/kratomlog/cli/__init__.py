@@ -1,0 +1,26 @@
+"""The `kratomlog` command: each command parses its arguments, calls one service, and prints."""
+
+import typer
+
+from kratomlog.storage import setup_django
+
+setup_django()  # the command modules import models
+
+from kratomlog.cli import journal, plans, standing, transfer  # noqa: E402
+
+app = typer.Typer(
+    name="kratomlog",
+    help="A private journal for kratom use: record doses, keep to your limits, see where you "
+    "stand. It records, checks and shows; it never recommends kratom or a dose.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+journal.register(app)
+plans.register(app)
+standing.register(app)
+transfer.register(app)
+
+
+def main() -> None:
+    app()

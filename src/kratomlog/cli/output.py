@@ -1,0 +1,71 @@
+"""How the CLI speaks: Rich with colour on a terminal, plain text when piped, one-line errors."""
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from kratomlog.core.breaches import Breach
+from kratomlog.core.errors import InputError
+from kratomlog.core.formats import ImportRejected
+from kratomlog.core.interactions import Notice
+
+console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+errors = Console(stderr=True, highlight=False)
+
+USAGE_ERROR = 2
+
+
+def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
+    """Bad input ends the command with one line naming the field; exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (InputError, ImportRejected) as error:
+            errors.print(f"error: {error}", markup=False)
+            raise typer.Exit(USAGE_ERROR) from None
+
+    return wrapper
+
+
+def table(*columns: str) -> Table:
+    """A table that draws lines on a terminal and is plain, aligned text in a pipe."""
+    shape = box.SIMPLE_HEAD if console.is_terminal else None
+    grid = Table(box=shape, show_edge=False, pad_edge=False, header_style="bold")
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    return grid
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def when(moment: datetime, tz_name: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(tz_name)).strftime("%a %d %b %Y %H:%M")
+
+
+def say_breaches(breaches: list[Breach]) -> None:
+    for breach in breaches:
+        style = "red" if breach.severity == "limit" else "yellow"
+        console.print(
+            f"[{style}]! breaks {breach.severity} {breach.rule} of plan "
+            f"{breach.plan!r} on {breach.day}:[/] {breach.detail}"
+        )
+
+
+def say_notices(notices: list[Notice]) -> None:
+    for notice in notices:
+        console.print(f"[yellow]! {notice.message}[/]")
+        console.print(f"  [dim]source: {notice.source}[/]")

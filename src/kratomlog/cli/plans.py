@@ -1,0 +1,167 @@
+"""Plans: presets with their sources, plan files, tapers and their schedules."""
+
+from typing import Annotated
+
+import typer
+
+from kratomlog.cli import context
+from kratomlog.cli.output import console, friendly, print_json, table
+from kratomlog.core.plan import PRESETS, Plan
+from kratomlog.core.rules import grams
+from kratomlog.core.taper import schedule
+from kratomlog.plans import services
+
+Start = Annotated[
+    str | None,
+    typer.Option("--start", help="First day it is in force, YYYY-MM-DD (default: today)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    plan_app = typer.Typer(
+        help="Your plan: the limits and targets the journal is judged by.", no_args_is_help=True
+    )
+    plan_app.command("set")(plan_set)
+    plan_app.command("show")(plan_show)
+    plan_app.command("presets")(plan_presets)
+    plan_app.command("taper")(plan_taper)
+    app.add_typer(plan_app, name="plan")
+
+
+def show_plan(plan: Plan) -> None:
+    console.print(f"[bold]{plan.name}[/], in force from {plan.start}")
+    if plan.source:
+        console.print(f"  source: {plan.source}")
+    if plan.evidence:
+        console.print(f"  evidence: {plan.evidence}")
+    for rule in plan.rules:
+        console.print(f"  - {rule.id} ({rule.severity}): {rule.describe()}")
+    if plan.taper:
+        show_schedule(plan)
+
+
+def show_schedule(plan: Plan) -> None:
+    assert plan.taper is not None
+    grid = table("Step", "From", "To", "Grams a day")
+    for step in schedule(plan.taper, plan.start):
+        grid.add_row(
+            str(step.number),
+            str(step.first_day),
+            str(step.last_day or "on"),
+            grams(step.grams_per_day),
+        )
+    console.print(grid)
+
+
+@friendly
+def plan_set(
+    preset_or_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="PRESET|FILE", help=f"A preset ({', '.join(PRESETS)}) or a TOML plan file."
+        ),
+    ],
+    start: Start = None,
+) -> None:
+    """Set the plan from a day on; earlier days keep the plan they had."""
+    plan = services.set_plan(
+        person=context.person(), preset_or_file=preset_or_file, start=start, now=context.now()
+    )
+    console.print("Plan set.")
+    show_plan(plan)
+
+
+@friendly
+def plan_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The plan in force today, and every earlier version."""
+    from kratomlog.core.days import local_day, zone
+
+    person, now = context.person(), context.now()
+    history = services.plan_history(person)
+    current = history.in_force(local_day(now, zone(person.timezone)))
+    versions = services.plan_versions(person)
+    if as_json:
+        print_json(
+            {
+                "current": current.as_dict() if current else None,
+                "versions": [
+                    {
+                        "name": v.name,
+                        "start": v.start.isoformat(),
+                        "set_at": v.set_at.isoformat(),
+                        "withdrawn": v.withdrawn,
+                        "rules": v.rules,
+                    }
+                    for v in versions
+                ],
+            }
+        )
+        return
+    if current is None:
+        upcoming = [
+            plan for plan in history.plans if plan.start > local_day(now, zone(person.timezone))
+        ]
+        console.print(
+            "No plan is in force today."
+            + (f" One starts on {upcoming[0].start}." if upcoming else "")
+        )
+        console.print(
+            "Choose one: kratomlog plan presets, kratomlog plan set PRESET|FILE, "
+            "kratomlog plan taper"
+        )
+    else:
+        show_plan(current)
+    if len(versions) > 1:
+        grid = table("From", "Plan", "Set on", "State")
+        for version in versions:
+            grid.add_row(
+                str(version.start),
+                version.name,
+                version.set_at.date().isoformat(),
+                "withdrawn (undo)" if version.withdrawn else "",
+            )
+        console.print("\nAll versions:")
+        console.print(grid)
+
+
+@friendly
+def plan_presets() -> None:
+    """The presets, each with its source and the strength of its evidence."""
+    for preset in PRESETS.values():
+        console.print(f"[bold]{preset.name}[/]: {preset.summary}")
+        console.print(f"  source: {preset.source.citation}")
+        console.print(f"  evidence: {preset.source.evidence}")
+
+
+@friendly
+def plan_taper(
+    start_grams: Annotated[float, typer.Option("--from", help="Grams a day to start from.")],
+    step: Annotated[
+        str,
+        typer.Option(
+            help="Down by this each step: '10%' of the current allowance, or grams such as 0.5."
+        ),
+    ],
+    every: Annotated[int, typer.Option(help="Days per step.")],
+    floor: Annotated[
+        float | None,
+        typer.Option(help="Below this many grams the allowance becomes 0 (needed with a % step)."),
+    ] = None,
+    start: Start = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the schedule without setting the plan.")
+    ] = False,
+) -> None:
+    """Build a taper, set it as the plan, and print its schedule."""
+    plan = services.build_taper(
+        person=context.person(),
+        start_grams=start_grams,
+        step=step,
+        every_days=every,
+        floor_grams=floor,
+        start=start,
+        now=context.now(),
+        save=not dry_run,
+    )
+    console.print("Schedule only (not set):" if dry_run else "Taper set as your plan.")
+    show_plan(plan)

@@ -1,0 +1,142 @@
+"""Where you stand: status and history."""
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from kratomlog import standing
+from kratomlog.cli import context
+from kratomlog.cli.output import console, friendly, print_json, table, when
+from kratomlog.core.days import local_day, parse_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.rules import grams
+from kratomlog.core.status import Status
+from kratomlog.core.when import parse_when
+
+BREACHES_SHOWN = 10
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(status)
+    app.command()(history)
+
+
+@friendly
+def status(
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="Judge the journal as of this moment (ISO 8601, HH:MM or 'yesterday HH:MM').",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The stable JSON form.")] = False,
+) -> None:
+    """Where you stand: your plan, breaches, the next dose within limits, totals and signals."""
+    person, now = context.person(), context.now()
+    as_of = parse_when(on, now, zone(person.timezone), field="--on")
+    result = standing.status(person, as_of)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        show_status(result)
+
+
+def show_status(result: Status) -> None:
+    tz = result.timezone
+    console.print(f"[bold]As of {when(result.as_of, tz)}[/] ({tz})")
+    if result.plan is None:
+        console.print("No plan in force. See: kratomlog plan presets")
+    else:
+        plan = result.plan
+        console.print(
+            f"Plan: [bold]{plan.name}[/] from {plan.start} [dim]({plan.source}; {plan.evidence})[/]"
+        )
+        for rule in result.rules_today:
+            mark = "[green]ok[/]" if rule.kept else "[red]over[/]"
+            console.print(f"  {mark}  {rule.rule}: {rule.text}")
+    allowed = result.next_use_allowed
+    if allowed is None:
+        console.print("Next dose within your limits: not within ten years")
+    elif allowed == result.as_of:
+        console.print("Next dose within your limits: now")
+    else:
+        console.print(f"Next dose within your limits: {when(allowed, tz)}")
+    t = result.totals
+    console.print(
+        f"Last 7 days: {t.use_days_last_7} use days, {grams(t.grams_last_7)}.  "
+        f"Last 30 days: {t.use_days_last_30} use days, {grams(t.grams_last_30)}.  "
+        f"Today: {grams(t.grams_today)}."
+    )
+    since = result.days_since_last_use
+    console.print("No use recorded." if since is None else f"Days since last use: {since}")
+    data = result.as_dict()["magnesium"]
+    style = "red" if data["over_limit"] else "default"
+    console.print(
+        f"Magnesium today: [{style}]{data['today_elemental_mg']:.0f} mg[/] elemental of the "
+        f"{data['upper_limit_mg']:.0f} mg upper limit [dim](NIH ODS, supplements only)[/]"
+    )
+    if result.breaches:
+        console.print(
+            f"\n[bold]Breaches since the plan's start:[/] {len(result.breaches)}"
+            + (
+                f" (the last {BREACHES_SHOWN} shown)"
+                if len(result.breaches) > BREACHES_SHOWN
+                else ""
+            )
+        )
+        grid = table("Day", "Rule", "Severity", "What", "Entries")
+        for breach in result.breaches[-BREACHES_SHOWN:]:
+            grid.add_row(
+                str(breach.day),
+                breach.rule,
+                breach.severity,
+                breach.detail,
+                " ".join(f"#{i}" for i in breach.entries),
+            )
+        console.print(grid)
+    for signal in result.signals:
+        console.print(
+            f"\n[bold yellow]{signal.kind.replace('_', ' ')}[/] since {signal.since}: "
+            f"{signal.message}"
+        )
+        if signal.recommendation:
+            console.print(f"  {signal.recommendation}")
+        console.print(f"  [dim]source: {signal.source}[/]")
+
+
+@friendly
+def history(
+    first: Annotated[
+        str | None,
+        typer.Option("--from", help="First day, YYYY-MM-DD (default: 29 days before --to)."),
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One row a day: use, grams, doses, the taper's allowance, breaches, magnesium."""
+    person, now = context.person(), context.now()
+    hi = parse_day(last, "--to") if last else local_day(now, zone(person.timezone))
+    lo = parse_day(first, "--from") if first else hi - timedelta(days=29)
+    if lo > hi:
+        raise InputError("--from", f"{lo} is after --to {hi}; give the earlier day first")
+    rows = standing.history(person, lo, hi, now)
+    if as_json:
+        print_json([row.as_dict() for row in rows])
+        return
+    grid = table("Day", "Use", "Grams", "Doses", "Allowance", "Breaches", "Magnesium mg")
+    for row in rows:
+        breaches = ", ".join(f"{b.rule} ({b.severity})" for b in row.breaches)
+        grid.add_row(
+            str(row.day),
+            "yes" if row.use else "",
+            f"{row.grams:g}" if row.use else "",
+            str(row.doses) if row.use else "",
+            grams(row.allowance) if row.allowance is not None else "",
+            f"[red]{breaches}[/]" if breaches else "",
+            f"{row.magnesium_mg:.0f}" if row.magnesium_mg else "",
+        )
+    console.print(grid)

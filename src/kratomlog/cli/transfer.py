@@ -1,0 +1,92 @@
+"""Import and export."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from kratomlog.cli import context
+from kratomlog.cli.output import console, errors, friendly
+from kratomlog.core.errors import InputError
+from kratomlog.journal import transfer
+
+PROGRESS_FROM_ROWS = 5000
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+    app.command("export")(export)
+    app.command("demo")(demo)
+
+
+@friendly
+def import_(
+    kind: Annotated[
+        str, typer.Argument(metavar="FORMAT", help="csv, pwjournal, kratomtracker or json")
+    ],
+    file: Annotated[Path, typer.Argument(metavar="FILE")],
+) -> None:
+    """Import a file, all or nothing; rows already imported are not added again."""
+    if kind not in transfer.FORMATS:
+        raise InputError("FORMAT", f"{kind!r}; use one of {', '.join(transfer.FORMATS)}")
+    person, now = context.person(), context.now()
+    with Progress(console=errors, transient=True) as bar:
+        task = None
+
+        def advance(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_FROM_ROWS:
+                return
+            if task is None:
+                task = bar.add_task("importing", total=total)
+            bar.update(task, completed=done)
+
+        result = transfer.import_file(
+            person=person, kind=kind, path=file, now=now, progress=advance
+        )
+    console.print(
+        f"Imported {result.added} entries from {file.name}"
+        + (
+            f"; {result.already_there} were already in the journal."
+            if result.already_there
+            else "."
+        )
+    )
+    if result.added:
+        console.print("[dim]Undo with: kratomlog undo[/]")
+
+
+@friendly
+def export(
+    kind: Annotated[
+        str, typer.Argument(metavar="FORMAT", help="json (complete and lossless) or csv")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+) -> None:
+    """Export the whole journal."""
+    person, now = context.person(), context.now()
+    if kind == "json":
+        text = json.dumps(transfer.export_json(person, now), indent=2, ensure_ascii=False) + "\n"
+    elif kind == "csv":
+        text = transfer.export_csv(person)
+    else:
+        raise InputError("FORMAT", f"{kind!r}; use json or csv")
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        errors.print(f"Wrote {output}")
+
+
+@friendly
+def demo(days: Annotated[int, typer.Option(help="Days of journal to make.")] = 90) -> None:
+    """Fill an empty journal with a realistic demo: a taper with breaches, and magnesium."""
+    from kratomlog.journal import demo as demo_journal
+
+    made = demo_journal.load_demo(person=context.person(), now=context.now(), days=days)
+    console.print(f"Demo journal made: {made} entries over {days} days. Try: kratomlog status")

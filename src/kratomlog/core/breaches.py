@@ -1,0 +1,171 @@
+"""Judging a journal against plans: every breach, each day judged by the plan then in force.
+
+The evidence a rule reads is the whole journal, not only the days under the plan: a window of
+"1 use day in any 7" that starts before the plan's start still counts the use days in it.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from kratomlog.core import rules as r
+from kratomlog.core.journal import UseIndex
+from kratomlog.core.plan import Plan, PlanHistory
+from kratomlog.core.taper import allowance_on
+
+# Grams are summed as floats; a total equal to a limit must not count as above it.
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Breach:
+    rule: str
+    kind: str
+    severity: str
+    day: date
+    entries: tuple[int, ...]
+    plan: str
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity,
+            "day": self.day.isoformat(),
+            "entries": list(self.entries),
+            "plan": self.plan,
+            "detail": self.detail,
+        }
+
+
+Judge = Callable[[Any, Plan, date, date, UseIndex], Iterator[Breach]]
+
+
+def find_breaches(history: PlanHistory, journal: UseIndex, first: date, last: date) -> list[Breach]:
+    """Every breach on the days from `first` to `last` (both included), in day order."""
+    found: list[Breach] = []
+    for plan, lo, hi in history.periods(first, last):
+        for rule in plan.rules:
+            found.extend(JUDGES[rule.kind](rule, plan, lo, hi, journal))
+    return sorted(found, key=lambda breach: (breach.day, breach.entries, breach.rule))
+
+
+def _breach(rule: r.Rule, plan: Plan, day: date, entries: tuple[int, ...], detail: str) -> Breach:
+    return Breach(rule.id, rule.kind, rule.severity, day, entries, plan.name, detail)
+
+
+def _ids(journal: UseIndex, day: date) -> tuple[int, ...]:
+    return tuple(dose.id for dose in journal.doses_by_day[day])
+
+
+def max_use_days(
+    rule: r.MaxUseDays, plan: Plan, lo: date, hi: date, journal: UseIndex
+) -> Iterator[Breach]:
+    for day in journal.use_days_in(lo, hi):
+        count = journal.use_days_between(day - timedelta(days=rule.window_days - 1), day)
+        if count > rule.max:
+            yield _breach(
+                rule,
+                plan,
+                day,
+                _ids(journal, day),
+                f"{count} use days in the {rule.window_days} days to {day}; {rule.describe()}",
+            )
+
+
+def max_grams_per_dose(
+    rule: r.MaxGramsPerDose, plan: Plan, lo: date, hi: date, journal: UseIndex
+) -> Iterator[Breach]:
+    for dose in journal.doses_in(lo, hi):
+        if dose.grams > rule.max_grams + TOLERANCE:
+            yield _breach(
+                rule,
+                plan,
+                dose.day,
+                (dose.id,),
+                f"a dose of {r.grams(dose.grams)}; {rule.describe()}",
+            )
+
+
+def max_grams_per_day(
+    rule: r.MaxGramsPerDay, plan: Plan, lo: date, hi: date, journal: UseIndex
+) -> Iterator[Breach]:
+    for day in journal.use_days_in(lo, hi):
+        total = journal.grams_on(day)
+        if total > rule.max_grams + TOLERANCE:
+            yield _breach(
+                rule,
+                plan,
+                day,
+                _ids(journal, day),
+                f"{r.grams(total)} on the day; {rule.describe()}",
+            )
+
+
+def min_hours_between_doses(
+    rule: r.MinHoursBetweenDoses, plan: Plan, lo: date, hi: date, journal: UseIndex
+) -> Iterator[Breach]:
+    doses = journal.doses
+    for position, dose in enumerate(doses):
+        if not lo <= dose.day <= hi or position == 0:
+            continue
+        before = doses[position - 1]
+        gap = (dose.at - before.at).total_seconds() / 3600
+        if gap < rule.hours:
+            yield _breach(
+                rule,
+                plan,
+                dose.day,
+                (before.id, dose.id),
+                f"{gap:.1f} hours after the previous dose; {rule.describe()}",
+            )
+
+
+def max_consecutive_use_days(
+    rule: r.MaxConsecutiveUseDays, plan: Plan, lo: date, hi: date, journal: UseIndex
+) -> Iterator[Breach]:
+    for day in journal.use_days_in(lo, hi):
+        streak = journal.streak_ending(day)
+        if streak > rule.max:
+            yield _breach(
+                rule, plan, day, _ids(journal, day), f"use day {streak} in a row; {rule.describe()}"
+            )
+
+
+def no_use(rule: r.NoUse, plan: Plan, lo: date, hi: date, journal: UseIndex) -> Iterator[Breach]:
+    ends = plan.start + timedelta(days=rule.days - 1)
+    for day in journal.use_days_in(max(lo, plan.start), min(hi, ends)):
+        yield _breach(
+            rule,
+            plan,
+            day,
+            _ids(journal, day),
+            f"use on day {(day - plan.start).days + 1} of {rule.days} without use",
+        )
+
+
+def taper(rule: r.Taper, plan: Plan, lo: date, hi: date, journal: UseIndex) -> Iterator[Breach]:
+    for day in journal.use_days_in(lo, hi):
+        allowed = allowance_on(rule, plan.start, day)
+        total = journal.grams_on(day)
+        if total > allowed + TOLERANCE:
+            yield _breach(
+                rule,
+                plan,
+                day,
+                _ids(journal, day),
+                f"{r.grams(total)} on the day; the taper allows {r.grams(allowed)}",
+            )
+
+
+JUDGES: dict[str, Judge] = {
+    "max_use_days": max_use_days,
+    "max_grams_per_dose": max_grams_per_dose,
+    "max_grams_per_day": max_grams_per_day,
+    "min_hours_between_doses": min_hours_between_doses,
+    "max_consecutive_use_days": max_consecutive_use_days,
+    "no_use": no_use,
+    "taper": taper,
+}

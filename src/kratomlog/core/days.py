@@ -1,0 +1,46 @@
+"""Local calendar days, counted in a person's IANA time zone across daylight-saving changes."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from kratomlog.core.errors import InputError
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            "timezone",
+            f"{name!r} is not an IANA time zone; use a name such as "
+            f"Europe/Berlin or America/New_York",
+        ) from None
+
+
+def known_zone_names() -> set[str]:
+    return available_timezones()
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The first moment of `day` in `tz`, in UTC (it is 01:00 where 00:00 is skipped)."""
+    naive = datetime.combine(day, time(0))
+    # Round-trip through UTC: a midnight that does not exist resolves to the moment after the gap.
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).astimezone(UTC)
+
+
+def days_between(first: date, last: date) -> Iterator[date]:
+    """Every day from `first` to `last`, both included."""
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+def parse_day(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(field, f"{text!r} is not a day; use YYYY-MM-DD") from None

@@ -1,0 +1,194 @@
+"""kratomlog's CSV: time, substance, amount, unit; optional form, product, purpose, note, category.
+
+Times without an offset are local to the journal's time zone. For magnesium, `form` is the
+compound (citrate, oxide...) and its amount is the compound's mass; an empty form means the
+amount is elemental magnesium.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kratomlog.core.amounts import (
+    MAGNESIUM_FRACTION,
+    Amount,
+    kratom_grams,
+    magnesium_elemental_mg,
+    parse_unit,
+)
+from kratomlog.core.errors import InputError
+from kratomlog.core.formats import ImportRejected, ImportRow, RowError
+from kratomlog.core.formats.keys import KeyMaker
+from kratomlog.core.interactions import CATEGORIES
+
+REQUIRED = ("time", "substance", "amount", "unit")
+OPTIONAL = ("form", "product", "purpose", "note", "category")
+COLUMNS = REQUIRED + OPTIONAL
+KRATOM_FORMS = ("powder", "capsule", "extract", "tea", "shot", "7-OH product", "other")
+
+# grams per capsule and per teaspoon, by lower-case product name
+ProductSizes = Mapping[str, tuple[float | None, float | None]]
+
+
+def read_csv(
+    text: str,
+    tz: ZoneInfo,
+    now: datetime,
+    products: ProductSizes,
+    progress: Callable[[int], None] | None = None,
+) -> list[ImportRow]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    "header",
+                    f"missing column {missing[0]!r}; the header needs {', '.join(REQUIRED)}",
+                )
+            ]
+        )
+    reader.fieldnames = header
+    keys = KeyMaker("csv")
+    rows, errors = [], []
+    for number, record in enumerate(reader, start=1):
+        try:
+            rows.append(_row(number, record, tz, now, products, keys))
+        except InputError as error:
+            errors.append(RowError(number, error.field, error.problem))
+        if progress and number % 1000 == 0:
+            progress(number)
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def _cell(record: Mapping[str, Any], name: str) -> str:
+    value = record.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _row(
+    number: int,
+    record: Mapping[str, Any],
+    tz: ZoneInfo,
+    now: datetime,
+    products: ProductSizes,
+    keys: KeyMaker,
+) -> ImportRow:
+    taken_at = checked_time(_time(_cell(record, "time"), tz), now, "time")
+    substance = _cell(record, "substance")
+    if not substance:
+        raise InputError("substance", "empty; write kratom, magnesium or another name")
+    amount = _number(_cell(record, "amount"))
+    unit = _cell(record, "unit")
+    form, product = _cell(record, "form"), _cell(record, "product") or None
+    fields: dict[str, Any] = dict(
+        row=number,
+        taken_at=taken_at,
+        purpose=_cell(record, "purpose"),
+        note=_cell(record, "note"),
+        product=product,
+        source_key=keys.key([taken_at.isoformat(), *(_cell(record, c) for c in COLUMNS[1:])]),
+    )
+    lowered = substance.lower()
+    if lowered == "kratom":
+        if amount is None:
+            raise InputError("amount", "empty; a kratom dose needs its amount")
+        kind = parse_unit(unit)
+        sizes = products.get((product or "").lower(), (None, None))
+        grams = _grams(Amount(amount, kind), sizes, product)
+        if form and form not in KRATOM_FORMS:
+            raise InputError(
+                "form", f"{form!r} is not a form; use one of {', '.join(KRATOM_FORMS)}"
+            )
+        return ImportRow(
+            substance="kratom",
+            name="kratom",
+            amount=amount,
+            unit=kind,
+            grams=grams,
+            form=form or "powder",
+            **fields,
+        )
+    if lowered == "magnesium":
+        if amount is None:
+            raise InputError("amount", "empty; magnesium needs its amount in mg or g")
+        compound = form.lower() or "elemental"
+        if compound != "elemental" and compound not in MAGNESIUM_FRACTION:
+            raise InputError(
+                "form",
+                f"{form!r} has no elemental fraction; use one of "
+                f"{', '.join(MAGNESIUM_FRACTION)} or leave it empty for "
+                f"elemental mg",
+            )
+        elemental = magnesium_elemental_mg(Amount(amount, parse_unit(unit or "mg")), compound)
+        return ImportRow(
+            substance="magnesium",
+            name="magnesium",
+            amount=amount,
+            unit=parse_unit(unit or "mg"),
+            elemental_mg=elemental,
+            compound=compound,
+            **fields,
+        )
+    category = _cell(record, "category").lower() or "other"
+    if category not in CATEGORIES:
+        raise InputError(
+            "category", f"{category!r} is not a category; use one of {', '.join(CATEGORIES)}"
+        )
+    return ImportRow(
+        substance="other", name=substance, amount=amount, unit=unit, category=category, **fields
+    )
+
+
+def _grams(amount: Amount, sizes: tuple[float | None, float | None], product: str | None) -> float:
+    try:
+        return kratom_grams(amount, sizes[0], sizes[1], product)
+    except InputError as error:
+        raise InputError("unit" if product is None else "product", error.problem) from None
+
+
+def _time(text: str, tz: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            "time",
+            f"{text!r} is not an ISO 8601 time such as 2026-11-23T21:30 or 2026-11-23T21:30+01:00",
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def checked_time(moment: datetime, now: datetime, column: str) -> datetime:
+    if moment > now:
+        raise InputError(
+            column, f"{moment.isoformat()} is in the future; a journal records what happened"
+        )
+    return moment
+
+
+def _number(text: str) -> float | None:
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise InputError("amount", f"{text!r} is not a number") from None
+    if not value > 0:
+        raise InputError("amount", f"{text!r} is not above zero; an amount must be positive")
+    return value
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows with the COLUMNS as keys; times are written with their offset."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

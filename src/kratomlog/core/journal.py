@@ -1,0 +1,65 @@
+"""A person's kratom doses, indexed by local day for the rules and signals that read them."""
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Dose:
+    id: int
+    at: datetime  # aware
+    day: date  # the local day it was taken on
+    grams: float
+
+
+class UseIndex:
+    """Doses grouped by local day, with the counts the rules ask for in O(log n)."""
+
+    def __init__(self, doses: Iterable[Dose]) -> None:
+        self.doses: list[Dose] = sorted(doses, key=lambda dose: (dose.at, dose.id))
+        self.doses_by_day: dict[date, list[Dose]] = {}
+        for dose in self.doses:
+            self.doses_by_day.setdefault(dose.day, []).append(dose)
+        self.use_days: list[date] = sorted(self.doses_by_day)
+        self._ordinals = [day.toordinal() for day in self.use_days]
+        self.grams_by_day = {
+            day: sum(dose.grams for dose in doses) for day, doses in self.doses_by_day.items()
+        }
+        self._streaks: dict[date, int] = {}
+        for day in self.use_days:
+            self._streaks[day] = self._streaks.get(day - timedelta(days=1), 0) + 1
+
+    def is_use_day(self, day: date) -> bool:
+        return day in self.doses_by_day
+
+    def use_days_between(self, first: date, last: date) -> int:
+        """Use days from `first` to `last`, both included."""
+        if last < first:
+            return 0
+        return bisect_right(self._ordinals, last.toordinal()) - bisect_left(
+            self._ordinals, first.toordinal()
+        )
+
+    def use_days_in(self, first: date, last: date) -> Sequence[date]:
+        lo = bisect_left(self._ordinals, first.toordinal())
+        hi = bisect_right(self._ordinals, last.toordinal())
+        return self.use_days[lo:hi]
+
+    def doses_in(self, first: date, last: date) -> list[Dose]:
+        return [dose for day in self.use_days_in(first, last) for dose in self.doses_by_day[day]]
+
+    def grams_between(self, first: date, last: date) -> float:
+        return sum(self.grams_by_day[day] for day in self.use_days_in(first, last))
+
+    def grams_on(self, day: date) -> float:
+        return self.grams_by_day.get(day, 0.0)
+
+    def streak_ending(self, day: date) -> int:
+        """Consecutive use days ending with `day` (0 when `day` is not a use day)."""
+        return self._streaks.get(day, 0)
+
+    @property
+    def last_dose(self) -> Dose | None:
+        return self.doses[-1] if self.doses else None

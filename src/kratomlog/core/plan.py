@@ -1,0 +1,204 @@
+"""Plans: sets of rules in force from a start day; presets carry their source and evidence."""
+
+import tomllib
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from kratomlog.core import sources
+from kratomlog.core.errors import InputError
+from kratomlog.core.rules import (
+    MaxGramsPerDose,
+    MaxUseDays,
+    NoUse,
+    Rule,
+    Taper,
+    parse_step,
+    rule_from_table,
+)
+from kratomlog.core.sources import Source
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    start: date
+    rules: tuple[Rule, ...]
+    source: str | None = None
+    evidence: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "source": self.source,
+            "evidence": self.evidence,
+            "rules": [rule.as_dict() for rule in self.rules],
+        }
+
+    @property
+    def taper(self) -> Taper | None:
+        return next((rule for rule in self.rules if isinstance(rule, Taper)), None)
+
+
+@dataclass(frozen=True)
+class PlanHistory:
+    """Every plan version, in the order they take effect; a later version replaces an earlier one
+    from its start day, and one set later for the same start day replaces it outright."""
+
+    plans: Sequence[Plan] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        ordered: dict[date, Plan] = {}
+        for plan in self.plans:  # given in the order they were set
+            ordered[plan.start] = plan
+        object.__setattr__(self, "plans", tuple(ordered[day] for day in sorted(ordered)))
+        object.__setattr__(self, "_starts", [plan.start.toordinal() for plan in self.plans])
+
+    def in_force(self, day: date) -> Plan | None:
+        index = bisect_right(self._starts, day.toordinal()) - 1  # type: ignore[attr-defined]
+        return self.plans[index] if index >= 0 else None
+
+    def periods(self, first: date, last: date) -> Iterator[tuple[Plan, date, date]]:
+        """Each plan with the days from `first` to `last` (both included) it was in force."""
+        for index, plan in enumerate(self.plans):
+            ends = (
+                self.plans[index + 1].start - timedelta(days=1)
+                if index + 1 < len(self.plans)
+                else last
+            )
+            lo, hi = max(plan.start, first), min(ends, last)
+            if lo <= hi:
+                yield plan, lo, hi
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    summary: str
+    rules: tuple[Rule, ...]
+    source: Source
+
+
+PRESETS = {
+    preset.name: preset
+    for preset in (
+        Preset(
+            "occasional",
+            "at most 1 use day in any 7 (limit); at most 2 in any 30 (target)",
+            (
+                MaxUseDays("max_use_days", "limit", max=1, window_days=7),
+                MaxUseDays("max_use_days-target", "target", max=2, window_days=30),
+            ),
+            sources.SEED_004_GUIDELINES,
+        ),
+        Preset(
+            "low-dose-3g",
+            "at most 3 g a dose (limit)",
+            (MaxGramsPerDose("max_grams_per_dose", "limit", max_grams=3.0),),
+            sources.SEEDS_LOW_DOSE,
+        ),
+        Preset(
+            "break-90",
+            "no use for 90 days",
+            (NoUse("no_use", "limit", days=90),),
+            sources.SEED_004_BREAK,
+        ),
+    )
+}
+
+
+def preset_plan(name: str, start: date) -> Plan:
+    preset = PRESETS.get(name)
+    if preset is None:
+        raise InputError(
+            "PRESET", f"{name!r} is neither a preset ({', '.join(PRESETS)}) nor a plan file"
+        )
+    return Plan(name, start, preset.rules, preset.source.citation, preset.source.evidence)
+
+
+def taper_plan(
+    start_grams: float, step: str, every_days: int, floor_grams: float | None, start: date
+) -> Plan:
+    table = {
+        "kind": "taper",
+        "severity": "limit",
+        "start_grams_per_day": start_grams,
+        "step": parse_step(step, "--step"),
+        "every_days": every_days,
+    }
+    if floor_grams is not None:
+        table["floor_grams"] = floor_grams
+    try:
+        rule = rule_from_table(table, 1, "taper")
+    except InputError as error:
+        option = {
+            "start_grams_per_day": "--from",
+            "every_days": "--every",
+            "floor_grams": "--floor",
+            "step": "--step",
+        }.get(error.field.split(".")[-1])
+        raise InputError(option or error.field, error.problem) from None
+    return Plan(
+        f"taper from {start_grams:g} g",
+        start,
+        (rule,),
+        "your own taper",
+        "set by you; not established by clinical trials",
+    )
+
+
+def plan_from_toml(text: str, default_start: date) -> Plan:
+    """A plan file: `name`, optional `start` (a date), and [[rule]] tables."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError("plan file", f"not valid TOML ({error})") from None
+    name = document.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("name", 'missing; a plan file starts with name = "..."')
+    start = document.get("start", default_start)
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            raise InputError("start", f"{start!r} is not a day; use YYYY-MM-DD") from None
+    if not isinstance(start, date):
+        raise InputError("start", "use a day such as 2026-12-01")
+    tables = document.get("rule")
+    if not isinstance(tables, list) or not tables:
+        raise InputError("rule", "a plan needs at least one [[rule]] table")
+    rules = []
+    seen: set[str] = set()
+    for position, table in enumerate(tables, start=1):
+        kind = str(table.get("kind"))
+        default_id = kind if kind not in seen else f"{kind}-{position}"
+        rule = rule_from_table(table, position, default_id)
+        if rule.id in seen:
+            raise InputError(f"rule {position}.id", f"{rule.id!r} is used twice; ids are unique")
+        seen.add(rule.id)
+        rules.append(rule)
+    return Plan(
+        name.strip(),
+        start,
+        tuple(rules),
+        str(document.get("source", "your own plan")),
+        str(document.get("evidence", "set by you")),
+    )
+
+
+def plan_from_dict(data: dict[str, Any]) -> Plan:
+    """The inverse of Plan.as_dict (stored plans and exports)."""
+    rules = []
+    for position, table in enumerate(data["rules"], start=1):
+        table = dict(table)
+        rules.append(rule_from_table(table, position, str(table.get("id"))))
+    return Plan(
+        data["name"],
+        date.fromisoformat(data["start"]),
+        tuple(rules),
+        data.get("source"),
+        data.get("evidence"),
+    )

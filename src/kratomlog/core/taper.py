@@ -1,0 +1,56 @@
+"""A taper's schedule: the daily allowance at each step, from the plan's start until it is 0."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from kratomlog.core.errors import InputError
+from kratomlog.core.rules import Taper
+
+# A taper that takes longer than this many steps is almost surely a mistyped step or floor.
+MAX_STEPS = 1000
+
+
+@dataclass(frozen=True)
+class TaperStep:
+    number: int  # 1 for the first step
+    first_day: date
+    last_day: date | None  # None for the final step (0 g), which lasts
+    grams_per_day: float
+
+
+@cache
+def allowances(rule: Taper) -> tuple[float, ...]:
+    """The allowance of each step, never rising, ending with 0."""
+    steps = [rule.start_grams_per_day]
+    while steps[-1] > 0:
+        current = steps[-1]
+        fraction, grams = rule.step_fraction, rule.step_grams
+        following = current * (1 - fraction) if fraction is not None else current - (grams or 0)
+        if following < rule.floor_grams or following <= 1e-9:
+            following = 0.0
+        steps.append(min(following, current))
+        if len(steps) > MAX_STEPS:
+            raise InputError(
+                "step",
+                f"this taper takes more than {MAX_STEPS} steps to reach 0; "
+                f"use a larger step or a floor",
+            )
+    return tuple(steps)
+
+
+def allowance_on(rule: Taper, plan_start: date, day: date) -> float:
+    """Grams allowed on `day`; before the plan's start the first step's allowance applies."""
+    steps = allowances(rule)
+    index = max(0, (day - plan_start).days) // rule.every_days
+    return steps[min(index, len(steps) - 1)]
+
+
+def schedule(rule: Taper, plan_start: date) -> list[TaperStep]:
+    steps = allowances(rule)
+    result = []
+    for number, grams in enumerate(steps, start=1):
+        first = plan_start + timedelta(days=(number - 1) * rule.every_days)
+        last = None if grams == 0 else first + timedelta(days=rule.every_days - 1)
+        result.append(TaperStep(number, first, last, grams))
+    return result

@@ -1,0 +1,414 @@
+"""Recording what was taken: log, edit, delete and undo, each in one transaction with its history.
+
+A dose that happened is never refused: it is recorded and the caller is told what it breaks.
+Only input that cannot be true (a future time, a zero amount, an unknown unit) is rejected.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import tzlocal
+from django.db import transaction
+
+from kratomlog.core.amounts import Amount, kratom_grams, magnesium_elemental_mg, parse_amount
+from kratomlog.core.breaches import Breach
+from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.interactions import CATEGORIES, Notice
+from kratomlog.core.when import parse_when
+from kratomlog.journal.models import FORMS, KRATOM, MAGNESIUM, OTHER, Change, Entry, Person, Product
+from kratomlog.journal.snapshots import restore, snapshot
+
+HIGH_DOSE_GRAMS = 15.0  # above this, a warning: check it is the dose meant
+TYPO_GUARD_GRAMS = 50.0  # above this, almost surely a typo: recorded only with confirm_high
+
+_FREE_AMOUNT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*(.*)$")
+
+
+@dataclass
+class Logged:
+    """An entry just written, and what it means (filled in by kratomlog.standing)."""
+
+    entry: Entry
+    warnings: list[str] = field(default_factory=list)
+    breaches: list[Breach] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def system_timezone() -> str:
+    try:
+        name = tzlocal.get_localzone_name() or "UTC"
+        zone(name)
+        return name
+    except Exception:  # no zone configured on this machine: UTC is the honest default
+        return "UTC"
+
+
+def local_person() -> Person:
+    """The one person of a local journal, created with the system's time zone on first use."""
+    person = Person.objects.order_by("id").first()
+    return person or Person.objects.create(timezone=system_timezone())
+
+
+def set_timezone(person: Person, name: str) -> None:
+    zone(name)
+    person.timezone = name
+    person.save(update_fields=["timezone"])
+
+
+def check_form(form: str | None) -> str | None:
+    if form is not None and form not in FORMS:
+        raise InputError("--form", f"{form!r} is not a form; use one of {', '.join(FORMS)}")
+    return form
+
+
+def check_category(category: str | None) -> str:
+    category = (category or "other").lower()
+    if category not in CATEGORIES:
+        raise InputError(
+            "--category", f"{category!r} is not a category; use one of {', '.join(CATEGORIES)}"
+        )
+    return category
+
+
+def high_dose_warnings(grams: float, confirm_high: bool) -> list[str]:
+    if grams > TYPO_GUARD_GRAMS and not confirm_high:
+        raise InputError(
+            "AMOUNT",
+            f"{grams:g} g is over {TYPO_GUARD_GRAMS:g} g, almost surely a typo; if it is what "
+            f"was taken, repeat with --confirm-high",
+        )
+    if grams > HIGH_DOSE_GRAMS:
+        return [
+            f"{grams:g} g is a very large dose (over {HIGH_DOSE_GRAMS:g} g): check it is the "
+            f"amount you meant; recorded as given"
+        ]
+    return []
+
+
+def find_product(person: Person, name: str | None) -> Product | None:
+    if not name:
+        return None
+    product = person.products.filter(name__iexact=name).first()
+    if product is None:
+        raise InputError(
+            "--product",
+            f"no product named {name!r}; add it with: kratomlog product set {name!r} "
+            f"[--form ...] [--grams-per-capsule G]",
+        )
+    return product
+
+
+def dose_grams(amount: Amount, product: Product | None) -> float:
+    return kratom_grams(
+        amount,
+        product.grams_per_capsule if product else None,
+        product.grams_per_teaspoon if product else None,
+        product.name if product else None,
+    )
+
+
+def free_amount(amount: str | None, field_name: str = "AMOUNT") -> tuple[float | None, str]:
+    """Other substances come in any unit ("2 drinks", "50 mcg"): a number, then any word."""
+    if amount is None or not amount.strip():
+        return None, ""
+    match = _FREE_AMOUNT.match(amount.strip())
+    if not match:
+        raise InputError(
+            field_name, f"{amount!r} is not an amount; write a number and a unit, e.g. '2 drinks'"
+        )
+    value = float(match.group(1).replace(",", "."))
+    if value <= 0:
+        raise InputError(field_name, f"{amount!r} is not above zero; an amount must be positive")
+    return value, match.group(2).strip()
+
+
+def _placed(person: Person, at: str | None, now: datetime) -> tuple[datetime, str, date]:
+    tz = zone(person.timezone)
+    moment = parse_when(at, now, tz)
+    return moment, person.timezone, local_day(moment, tz)
+
+
+@transaction.atomic
+def _record(entry: Entry, summary: str, now: datetime) -> Logged:
+    entry.save()
+    Change.objects.create(
+        person=entry.person,
+        at=now,
+        action="log",
+        summary=summary,
+        entry=entry,
+        after=snapshot(entry),
+    )
+    return Logged(entry)
+
+
+def log_kratom(
+    *,
+    person: Person,
+    amount: str,
+    now: datetime,
+    at: str | None = None,
+    product: str | None = None,
+    form: str | None = None,
+    purpose: str = "",
+    note: str = "",
+    confirm_high: bool = False,
+) -> Logged:
+    parsed = parse_amount(amount)
+    found = find_product(person, product)
+    grams = dose_grams(parsed, found)
+    warnings = high_dose_warnings(grams, confirm_high)
+    moment, tz_name, day = _placed(person, at, now)
+    entry = Entry(
+        person=person,
+        substance=KRATOM,
+        name="kratom",
+        amount=parsed.value,
+        unit=parsed.unit,
+        grams=grams,
+        product=found,
+        form=check_form(form) or (found.form if found else "powder"),
+        purpose=purpose,
+        note=note,
+        taken_at=moment,
+        timezone=tz_name,
+        local_day=day,
+    )
+    logged = _record(entry, f"logged {grams:g} g kratom", now)
+    logged.warnings = warnings
+    return logged
+
+
+def log_magnesium(
+    *,
+    person: Person,
+    amount: str,
+    form: str,
+    now: datetime,
+    at: str | None = None,
+    note: str = "",
+) -> Logged:
+    parsed = parse_amount(amount, default_unit="mg")
+    elemental = magnesium_elemental_mg(parsed, form)
+    moment, tz_name, day = _placed(person, at, now)
+    entry = Entry(
+        person=person,
+        substance=MAGNESIUM,
+        name="magnesium",
+        amount=parsed.value,
+        unit=parsed.unit,
+        elemental_mg=elemental,
+        compound=form.lower(),
+        note=note,
+        taken_at=moment,
+        timezone=tz_name,
+        local_day=day,
+    )
+    return _record(entry, f"logged {elemental:.0f} mg elemental magnesium", now)
+
+
+def log_other(
+    *,
+    person: Person,
+    name: str,
+    now: datetime,
+    amount: str | None = None,
+    category: str | None = None,
+    at: str | None = None,
+    note: str = "",
+) -> Logged:
+    """Another supplement, substance or medicine; its category is remembered by name."""
+    name = name.strip()
+    if not name:
+        raise InputError("NAME", "give the substance's name, e.g. alcohol or levothyroxine")
+    if category is None:
+        earlier = person.entries.filter(substance=OTHER, name__iexact=name).order_by("-id").first()
+        category = earlier.category if earlier else None
+    value, unit = free_amount(amount)
+    moment, tz_name, day = _placed(person, at, now)
+    entry = Entry(
+        person=person,
+        substance=OTHER,
+        name=name,
+        category=check_category(category),
+        amount=value,
+        unit=unit,
+        note=note,
+        taken_at=moment,
+        timezone=tz_name,
+        local_day=day,
+    )
+    return _record(entry, f"logged {name}", now)
+
+
+def get_entry(person: Person, entry_id: int) -> Entry:
+    entry = person.entries.filter(id=entry_id, deleted=False).first()
+    if entry is None:
+        raise InputError("ID", f"there is no entry #{entry_id}; list them with: kratomlog entries")
+    return entry
+
+
+@transaction.atomic
+def edit_entry(
+    *,
+    person: Person,
+    entry_id: int,
+    now: datetime,
+    amount: str | None = None,
+    at: str | None = None,
+    product: str | None = None,
+    form: str | None = None,
+    purpose: str | None = None,
+    note: str | None = None,
+    category: str | None = None,
+    confirm_high: bool = False,
+) -> Logged:
+    """Change an entry; the version before is kept in its revision history."""
+    entry = get_entry(person, entry_id)
+    before = snapshot(entry)
+    warnings: list[str] = []
+    if at is not None:
+        entry.taken_at, entry.timezone, entry.local_day = _placed(person, at, now)
+    if product is not None:
+        entry.product = find_product(person, product)
+    if purpose is not None:
+        entry.purpose = purpose
+    if note is not None:
+        entry.note = note
+    if entry.substance == KRATOM:
+        entry.form = check_form(form) or entry.form
+        if amount is not None or product is not None:
+            parsed = parse_amount(amount) if amount else Amount(entry.amount or 0, entry.unit)
+            entry.amount, entry.unit = parsed.value, parsed.unit
+            entry.grams = dose_grams(parsed, entry.product)
+            warnings = high_dose_warnings(entry.grams, confirm_high)
+    elif entry.substance == MAGNESIUM:
+        if amount is not None or form is not None:
+            parsed = (
+                parse_amount(amount, default_unit="mg")
+                if amount
+                else Amount(entry.amount or 0, entry.unit)
+            )
+            entry.compound = (form or entry.compound).lower()
+            entry.elemental_mg = magnesium_elemental_mg(parsed, entry.compound)
+            entry.amount, entry.unit = parsed.value, parsed.unit
+    else:
+        if amount is not None:
+            entry.amount, entry.unit = free_amount(amount)
+        if category is not None:
+            entry.category = check_category(category)
+    after = snapshot(entry)
+    if after == before:
+        raise InputError(
+            "edit",
+            "nothing to change; give at least one of --amount, --at, "
+            "--product, --form, --purpose, --note, --category",
+        )
+    entry.save()
+    Change.objects.create(
+        person=person,
+        at=now,
+        action="edit",
+        entry=entry,
+        before=before,
+        after=after,
+        summary=f"edited entry #{entry.id}",
+    )
+    return Logged(entry, warnings)
+
+
+@transaction.atomic
+def delete_entry(*, person: Person, entry_id: int, now: datetime) -> Entry:
+    """Delete an entry from the journal; it stays in its revision history and undo restores it."""
+    entry = get_entry(person, entry_id)
+    before = snapshot(entry)
+    entry.deleted = True
+    entry.save(update_fields=["deleted"])
+    Change.objects.create(
+        person=person,
+        at=now,
+        action="delete",
+        entry=entry,
+        before=before,
+        after=snapshot(entry),
+        summary=f"deleted entry #{entry.id}",
+    )
+    return entry
+
+
+@transaction.atomic
+def undo(*, person: Person, now: datetime) -> str:
+    """Reverse the latest change not yet undone; the undo itself is kept in the history."""
+    change = (
+        person.changes.select_for_update()
+        .filter(undone=False)
+        .exclude(action="undo")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if change is None:
+        raise InputError("undo", "there is nothing to undo")
+    if change.action == "log":
+        change.entry.deleted = True
+        change.entry.save(update_fields=["deleted"])
+    elif change.action in ("edit", "delete"):
+        restore(change.entry, change.before)
+        change.entry.save()
+    elif change.action == "import":
+        # An import is reversed whole; its rows go, so the same file can be imported again.
+        Entry.objects.filter(imported_by=change).delete()
+    elif change.action == "plan":
+        from kratomlog.plans.models import PlanVersion
+
+        PlanVersion.objects.filter(uid=change.after["plan_version"]).update(withdrawn=True)
+    change.undone = True
+    change.save(update_fields=["undone"])
+    summary = f"undid: {change.summary}"
+    Change.objects.create(person=person, at=now, action="undo", summary=summary)
+    return summary
+
+
+def revisions(person: Person, entry_id: int) -> list[Change]:
+    """Every change to one entry, oldest first (deleted entries included)."""
+    if not person.entries.filter(id=entry_id).exists():
+        raise InputError("ID", f"there is no entry #{entry_id}")
+    return list(person.changes.filter(entry_id=entry_id).order_by("at", "id"))
+
+
+def set_product(
+    *,
+    person: Person,
+    name: str,
+    form: str | None = None,
+    vein: str | None = None,
+    vendor: str | None = None,
+    batch: str | None = None,
+    grams_per_capsule: float | None = None,
+    grams_per_teaspoon: float | None = None,
+) -> Product:
+    """Add a product, or change the details given of an existing one."""
+    if not name.strip():
+        raise InputError("NAME", "give the product's name")
+    for option, value in (
+        ("--grams-per-capsule", grams_per_capsule),
+        ("--grams-per-teaspoon", grams_per_teaspoon),
+    ):
+        if value is not None and value <= 0:
+            raise InputError(option, f"{value:g} must be above 0 (grams)")
+    product = person.products.filter(name__iexact=name.strip()).first() or Product(
+        person=person, name=name.strip()
+    )
+    for attribute, value in (
+        ("form", check_form(form)),
+        ("vein", vein),
+        ("vendor", vendor),
+        ("batch", batch),
+        ("grams_per_capsule", grams_per_capsule),
+        ("grams_per_teaspoon", grams_per_teaspoon),
+    ):
+        if value is not None:
+            setattr(product, attribute, value)
+    product.save()
+    return product

@@ -1,0 +1,29 @@
+"""An entry as a plain dict: what revisions keep, what undo restores, what export writes."""
+
+from datetime import date, datetime
+from typing import Any
+
+from kratomlog.journal.models import Entry
+
+FIELDS = ("substance", "name", "category", "amount", "unit", "grams", "elemental_mg", "compound",
+          "form", "purpose", "note", "timezone", "source", "source_key", "deleted")  # fmt: skip
+
+
+def snapshot(entry: Entry) -> dict[str, Any]:
+    data = {name: getattr(entry, name) for name in FIELDS}
+    data["taken_at"] = entry.taken_at.isoformat()
+    data["local_day"] = entry.local_day.isoformat()
+    data["product"] = entry.product.name if entry.product_id else None
+    return data
+
+
+def restore(entry: Entry, data: dict[str, Any]) -> None:
+    """Set `entry`'s fields back to a snapshot (the product by name, as it now exists)."""
+    for name in FIELDS:
+        setattr(entry, name, data[name])
+    entry.taken_at = datetime.fromisoformat(data["taken_at"])
+    entry.local_day = date.fromisoformat(data["local_day"])
+    product_name = data.get("product")
+    entry.product = (
+        entry.person.products.filter(name=product_name).first() if product_name else None
+    )

@@ -1,0 +1,301 @@
+"""Import and export: all-or-nothing imports that add nothing twice, and a lossless JSON export."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from kratomlog.core.days import zone
+from kratomlog.core.formats import ImportRejected, ImportRow, RowError
+from kratomlog.core.formats.journal_csv import read_csv, write_csv
+from kratomlog.core.formats.kratomtracker import read_kratomtracker
+from kratomlog.core.formats.pwjournal import read_pwjournal
+from kratomlog.journal.models import Change, Entry, Person, Product
+from kratomlog.journal.snapshots import FIELDS, snapshot
+from kratomlog.plans.models import PlanVersion
+
+FORMATS = ("csv", "pwjournal", "kratomtracker", "json")
+JSON_FORMAT = "kratomlog-journal"
+BATCH = 2000
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
+@dataclass(frozen=True)
+class Imported:
+    added: int
+    already_there: int
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ImportRejected([RowError(0, "FILE", f"{path} does not exist")]) from None
+    except UnicodeDecodeError:
+        raise ImportRejected([RowError(0, "FILE", f"{path} is not UTF-8 text")]) from None
+
+
+def import_file(
+    *, person: Person, kind: str, path: Path, now: datetime, progress: Progress | None = None
+) -> Imported:
+    text = read_text(path)
+    if kind == "json":
+        return import_json(person=person, text=text)
+    tz = zone(person.timezone)
+    if kind == "csv":
+        sizes = {
+            p.name.lower(): (p.grams_per_capsule, p.grams_per_teaspoon)
+            for p in person.products.all()
+        }
+        rows = read_csv(text, tz, now, sizes)
+    elif kind == "pwjournal":
+        rows = read_pwjournal(text, now)
+    elif kind == "kratomtracker":
+        rows = read_kratomtracker(text, tz, now)
+    else:
+        raise ImportRejected([RowError(0, "FORMAT", f"{kind!r}; use one of {', '.join(FORMATS)}")])
+    return store_rows(person, rows, path.name, kind, now, progress)
+
+
+@transaction.atomic
+def store_rows(
+    person: Person,
+    rows: list[ImportRow],
+    file_name: str,
+    kind: str,
+    now: datetime,
+    progress: Progress | None,
+) -> Imported:
+    known = set(
+        person.entries.filter(source_key__isnull=False).values_list("source_key", flat=True)
+    )
+    fresh = [row for row in rows if row.source_key not in known]
+    if not fresh:
+        return Imported(0, len(rows))
+    products = _products_named(person, {row.product for row in fresh if row.product})
+    change = Change.objects.create(
+        person=person,
+        at=now,
+        action="import",
+        summary=f"imported {len(fresh)} entries from {file_name}",
+    )
+    tz_name, tz = person.timezone, zone(person.timezone)
+    for start in range(0, len(fresh), BATCH):
+        Entry.objects.bulk_create(
+            [
+                Entry(
+                    person=person,
+                    substance=row.substance,
+                    name=row.name,
+                    category=row.category,
+                    amount=row.amount,
+                    unit=row.unit,
+                    grams=row.grams,
+                    elemental_mg=row.elemental_mg,
+                    compound=row.compound,
+                    product=products.get((row.product or "").lower()),
+                    form=row.form,
+                    purpose=row.purpose,
+                    note=row.note,
+                    taken_at=row.taken_at,
+                    timezone=tz_name,
+                    local_day=row.taken_at.astimezone(tz).date(),
+                    source=kind,
+                    source_key=row.source_key,
+                    imported_by=change,
+                )
+                for row in fresh[start : start + BATCH]
+            ]
+        )
+        if progress:
+            progress(min(start + BATCH, len(fresh)), len(fresh))
+    return Imported(len(fresh), len(rows) - len(fresh))
+
+
+def read_rows_as(row: int, taken_at: datetime, source_key: str, **fields: Any) -> ImportRow:
+    """An import row made by kratomlog itself (the demo journal)."""
+    return ImportRow(row=row, taken_at=taken_at, source_key=source_key, **fields)
+
+
+def _products_named(person: Person, names: set[str]) -> dict[str, Product]:
+    """The products rows name, made (with just a name) where the journal has none yet."""
+    found = {p.name.lower(): p for p in person.products.all()}
+    for name in sorted(names):
+        if name.lower() not in found:
+            found[name.lower()] = Product.objects.create(person=person, name=name)
+    return found
+
+
+def export_csv(person: Person) -> str:
+    """Every entry in the journal; kratom in grams, times with their offset."""
+    entries = (
+        person.entries.filter(deleted=False).select_related("product").order_by("taken_at", "id")
+    )
+    rows = []
+    for entry in entries:
+        local = entry.taken_at.astimezone(zone(entry.timezone)).isoformat()
+        kratom = entry.substance == "kratom"
+        rows.append(
+            {
+                "time": local,
+                "substance": entry.name if entry.substance == "other" else entry.substance,
+                "amount": _plain(entry.grams if kratom else entry.amount),
+                "unit": "g" if kratom else entry.unit,
+                "form": entry.compound if entry.substance == "magnesium" else entry.form,
+                "product": entry.product.name if entry.product_id else "",
+                "purpose": entry.purpose,
+                "note": entry.note,
+                "category": entry.category,
+            }
+        )
+    return write_csv(rows)
+
+
+def _plain(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def export_json(person: Person, now: datetime) -> dict[str, Any]:
+    """Everything in the journal, history included; import_json of it gives the journal back."""
+    return {
+        "format": JSON_FORMAT,
+        "version": 1,
+        "exported_at": now.isoformat(),
+        "person": {"name": person.name, "timezone": person.timezone},
+        "products": [
+            {field: getattr(product, field) for field in PRODUCT_FIELDS}
+            for product in person.products.order_by("name")
+        ],
+        "entries": [
+            {
+                "uid": str(entry.uid),
+                **snapshot(entry),
+                "imported_by": str(entry.imported_by.uid) if entry.imported_by_id else None,
+            }
+            for entry in person.entries.select_related("product", "imported_by").order_by(
+                "taken_at", "uid"
+            )
+        ],
+        "plans": [
+            {
+                "uid": str(version.uid),
+                "name": version.name,
+                "start": version.start.isoformat(),
+                "rules": version.rules,
+                "source": version.source,
+                "evidence": version.evidence,
+                "set_at": version.set_at.isoformat(),
+                "withdrawn": version.withdrawn,
+            }
+            for version in person.plan_versions.order_by("set_at", "id")
+        ],
+        "changes": [
+            {
+                "uid": str(change.uid),
+                "at": change.at.isoformat(),
+                "action": change.action,
+                "summary": change.summary,
+                "entry": str(change.entry.uid) if change.entry_id else None,
+                "before": change.before,
+                "after": change.after,
+                "undone": change.undone,
+            }
+            for change in person.changes.select_related("entry").order_by("at", "id")
+        ],
+    }
+
+
+PRODUCT_FIELDS = (
+    "name",
+    "form",
+    "vein",
+    "vendor",
+    "batch",
+    "grams_per_capsule",
+    "grams_per_teaspoon",
+)
+
+
+def import_json(*, person: Person, text: str) -> Imported:
+    """A kratomlog JSON export; what the journal already holds (by uid) is left as it is."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
+    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
+        raise ImportRejected(
+            [RowError(0, "format", f'not a kratomlog export (expected "format": "{JSON_FORMAT}")')]
+        )
+    try:
+        with transaction.atomic():
+            return _restore(person, document)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ImportRejected(
+            [RowError(0, "file", f"incomplete or damaged export ({error!r})")]
+        ) from None
+
+
+def _restore(person: Person, document: dict[str, Any]) -> Imported:
+    if not person.entries.exists() and not person.plan_versions.exists():
+        person.name = document["person"]["name"]
+        person.timezone = document["person"]["timezone"]
+        zone(person.timezone)
+        person.save()
+    for data in document["products"]:
+        if not person.products.filter(name__iexact=data["name"]).exists():
+            Product.objects.create(person=person, **{f: data[f] for f in PRODUCT_FIELDS})
+    products = {p.name: p for p in person.products.all()}
+    changes = {str(c.uid): c for c in person.changes.all()}
+    for data in document["changes"]:
+        if data["uid"] not in changes:
+            changes[data["uid"]] = Change.objects.create(
+                person=person,
+                uid=data["uid"],
+                at=datetime.fromisoformat(data["at"]),
+                action=data["action"],
+                summary=data["summary"],
+                before=data["before"],
+                after=data["after"],
+                undone=data["undone"],
+            )
+    known = {str(uid) for uid in person.entries.values_list("uid", flat=True)}
+    added = 0
+    for data in document["entries"]:
+        if data["uid"] in known:
+            continue
+        entry = Entry(
+            person=person,
+            uid=data["uid"],
+            product=products.get(data["product"] or ""),
+            taken_at=datetime.fromisoformat(data["taken_at"]),
+            local_day=date.fromisoformat(data["local_day"]),
+            imported_by=changes.get(data["imported_by"] or ""),
+            **{name: data[name] for name in FIELDS},
+        )
+        entry.save()
+        added += 1
+    for data in document["changes"]:
+        if data["entry"]:
+            Change.objects.filter(uid=data["uid"], entry__isnull=True).update(
+                entry=person.entries.filter(uid=data["entry"]).first()
+            )
+    plans = {str(uid) for uid in person.plan_versions.values_list("uid", flat=True)}
+    for data in document["plans"]:
+        if data["uid"] not in plans:
+            PlanVersion.objects.create(
+                person=person,
+                uid=data["uid"],
+                name=data["name"],
+                start=date.fromisoformat(data["start"]),
+                rules=data["rules"],
+                source=data["source"],
+                evidence=data["evidence"],
+                set_at=datetime.fromisoformat(data["set_at"]),
+                withdrawn=data["withdrawn"],
+            )
+    return Imported(added, len(document["entries"]) - added)

@@ -1,0 +1,22 @@
+"""Plan versions: each is in force from its start day until a later one starts."""
+
+import uuid
+
+from django.db import models
+
+from kratomlog.journal.models import Person
+
+
+class PlanVersion(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="plan_versions")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    start = models.DateField()
+    rules = models.JSONField()  # core Plan.as_dict()["rules"]
+    source = models.TextField(blank=True)
+    evidence = models.TextField(blank=True)
+    set_at = models.DateTimeField()
+    withdrawn = models.BooleanField(default=False)  # by undo; kept as history
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "start"])]
