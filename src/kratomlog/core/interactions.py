@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from kratomlog.core import sources
 
@@ -33,6 +33,9 @@ class Intake:
     substance: str  # kratom, magnesium or other
     name: str
     category: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", self.at.astimezone(UTC))  # real elapsed time across DST
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,19 @@
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 
 @dataclass(frozen=True)
 class Dose:
     id: int
-    at: datetime  # aware
+    at: datetime  # aware; kept in UTC, where a difference is real elapsed time
     day: date  # the local day it was taken on
     grams: float
+
+    def __post_init__(self) -> None:
+        # Python subtracts two times of one zone as wall-clock times, wrong across DST.
+        object.__setattr__(self, "at", self.at.astimezone(UTC))
 
 
 class UseIndex:

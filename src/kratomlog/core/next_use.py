@@ -1,6 +1,6 @@
 """The earliest moment at which a dose would keep within every timing limit of the plan."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kratomlog.core import rules as r
@@ -20,7 +20,7 @@ def next_use_allowed(
     Day-based rules free a whole local day from its 00:00; the hours rule frees a moment.
     Targets never hold a dose back, only limits do.
     """
-    moment = as_of
+    moment = as_of.astimezone(UTC)
     last = journal.last_dose
     for _ in range(HORIZON_DAYS):
         day = local_day(moment, tz)

@@ -19,6 +19,7 @@ from kratomlog.core.rules import (
     rule_from_table,
 )
 from kratomlog.core.sources import Source
+from kratomlog.core.taper import allowances
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def taper_plan(
             "step": "--step",
         }.get(error.field.split(".")[-1])
         raise InputError(option or error.field, error.problem) from None
+    _check_ends(rule, "--step")
     return Plan(
         f"taper from {start_grams:g} g",
         start,
@@ -179,6 +181,7 @@ def plan_from_toml(text: str, default_start: date) -> Plan:
         if rule.id in seen:
             raise InputError(f"rule {position}.id", f"{rule.id!r} is used twice; ids are unique")
         seen.add(rule.id)
+        _check_ends(rule, f"rule {position}.step")
         rules.append(rule)
     return Plan(
         name.strip(),
@@ -187,6 +190,15 @@ def plan_from_toml(text: str, default_start: date) -> Plan:
         str(document.get("source", "your own plan")),
         str(document.get("evidence", "set by you")),
     )
+
+
+def _check_ends(rule: Rule, field: str) -> None:
+    """A taper must reach 0 in a bounded number of steps; say so when the plan is set."""
+    if isinstance(rule, Taper):
+        try:
+            allowances(rule)
+        except InputError as error:
+            raise InputError(field, error.problem) from None
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:

@@ -40,7 +40,7 @@ def read_csv(
     products: ProductSizes,
     progress: Callable[[int], None] | None = None,
 ) -> list[ImportRow]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:

@@ -65,7 +65,7 @@ def _read_json(text: str, tz: ZoneInfo, now: datetime) -> list[ImportRow]:
 
 
 def _read_csv(text: str, tz: ZoneInfo, now: datetime) -> list[ImportRow]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [
         name for name in ("iso_timestamp", "amount_g") if name not in (reader.fieldnames or [])
     ]
