@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import tzlocal
 from platformdirs import user_data_dir
 
 
@@ -28,7 +29,16 @@ def _local_secret(directory: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _system_timezone() -> str:
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # no zone configured on this machine: UTC is the honest default
+        return "UTC"
+
+
 DATA_DIR = _data_dir()
+# Read before Django sets TZ from TIME_ZONE below: a new journal takes the system's zone.
+SYSTEM_TIMEZONE = _system_timezone()
 SECRET_KEY = os.environ.get("KRATOMLOG_SECRET_KEY") or _local_secret(DATA_DIR)
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

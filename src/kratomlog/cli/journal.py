@@ -7,7 +7,7 @@ import typer
 from kratomlog.cli import context
 from kratomlog.cli.output import console, friendly, print_json, say_breaches, say_notices, table
 from kratomlog.cli.output import when as shown_when
-from kratomlog.core.amounts import MAGNESIUM_FORMS
+from kratomlog.core.amounts import MAGNESIUM_FORMS, Amount
 from kratomlog.core.days import parse_day
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES
@@ -26,9 +26,11 @@ Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(dose)
-    app.command()(magnesium)
-    app.command()(substance)
+    # Let "-2g" reach the amount parser, which says why it is refused.
+    amounts = {"ignore_unknown_options": True}
+    app.command(context_settings=amounts)(dose)
+    app.command(context_settings=amounts)(magnesium)
+    app.command(context_settings=amounts)(substance)
     app.command()(entries)
     app.command()(edit)
     app.command()(delete)
@@ -49,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
 def describe(entry: Entry) -> str:
     if entry.substance == "kratom":
-        unit = f"{entry.amount:g} {entry.unit}"
+        unit = str(Amount(entry.amount or 0, entry.unit))
         grams = f"{entry.grams:g} g" if entry.grams is not None else "dose unknown"
         amount = grams if entry.unit == "g" else f"{unit} = {grams}"
         product = f", {entry.product.name}" if entry.product_id else ""
@@ -83,8 +85,8 @@ def report(logged: Logged, as_json: bool, verb: str = "Logged") -> None:
         console.print(f"[yellow]! {warning}[/]")
     say_breaches(logged.breaches)
     say_notices(logged.notices)
-    if not logged.breaches and entry.substance == "kratom":
-        console.print("[green]Within your plan's limits.[/]")
+    if not logged.breaches and entry.substance == "kratom" and logged.plan:
+        console.print(f"[green]Within the limits of plan {logged.plan!r}.[/]")
     console.print("[dim]Undo with: kratomlog undo[/]")
 
 

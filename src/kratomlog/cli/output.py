@@ -31,7 +31,7 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except (InputError, ImportRejected) as error:
-            errors.print(f"error: {error}", markup=False)
+            sys.stderr.write(f"error: {error}\n")  # one line, never wrapped
             raise typer.Exit(USAGE_ERROR) from None
 
     return wrapper

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import tzlocal
+from django.conf import settings
 from django.db import transaction
 
 from kratomlog.core.amounts import Amount, kratom_grams, magnesium_elemental_mg, parse_amount
@@ -34,15 +34,16 @@ class Logged:
     warnings: list[str] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    plan: str | None = None  # the plan in force on the entry's day
 
 
 def system_timezone() -> str:
+    name = settings.SYSTEM_TIMEZONE
     try:
-        name = tzlocal.get_localzone_name() or "UTC"
         zone(name)
-        return name
-    except Exception:  # no zone configured on this machine: UTC is the honest default
+    except InputError:  # a zone name this Python's tz database lacks
         return "UTC"
+    return name
 
 
 def local_person() -> Person:

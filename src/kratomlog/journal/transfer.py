@@ -14,6 +14,7 @@ from kratomlog.core.formats import ImportRejected, ImportRow, RowError
 from kratomlog.core.formats.journal_csv import read_csv, write_csv
 from kratomlog.core.formats.kratomtracker import read_kratomtracker
 from kratomlog.core.formats.pwjournal import read_pwjournal
+from kratomlog.core.plan import plan_from_dict
 from kratomlog.journal.models import Change, Entry, Person, Product
 from kratomlog.journal.snapshots import FIELDS, snapshot
 from kratomlog.plans.models import PlanVersion
@@ -286,6 +287,7 @@ def _restore(person: Person, document: dict[str, Any]) -> Imported:
             )
     plans = {str(uid) for uid in person.plan_versions.values_list("uid", flat=True)}
     for data in document["plans"]:
+        plan_from_dict(data)  # a damaged rule rejects the file here, not at the next status
         if data["uid"] not in plans:
             PlanVersion.objects.create(
                 person=person,

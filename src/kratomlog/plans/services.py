@@ -77,7 +77,7 @@ def save_plan(person: Person, plan: Plan, now: datetime) -> PlanVersion:
         at=now,
         action="plan",
         summary=f"set plan {plan.name!r} from {plan.start}",
-        after={"plan_version": version.id},
+        after={"plan_version": str(version.uid)},
     )
     return version
 

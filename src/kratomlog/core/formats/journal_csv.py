@@ -188,7 +188,7 @@ def _number(text: str) -> float | None:
 def write_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     """Rows with the COLUMNS as keys; times are written with their offset."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")  # RFC 4180
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

@@ -1,0 +1,188 @@
+"""Import and export: all or nothing, nothing twice, and a lossless JSON round trip."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kratomlog.journal import services, transfer
+from kratomlog.journal.models import Change, Entry, Person
+from kratomlog.plans.services import set_plan
+from tests import fixtures
+from tests.core.test_formats import KT_JSON, PW_EXPORT
+
+
+def kratom_grams(person):
+    return sorted(e.grams for e in person.entries.filter(substance="kratom", deleted=False))
+
+
+def test_a_csv_imports_and_the_same_file_again_adds_nothing(kl, person):
+    first = kl("import", "csv", fixtures.JOURNAL_CSV).stdout
+    assert "Imported 6 entries from journal.csv." in first
+    again = kl("import", "csv", fixtures.JOURNAL_CSV).stdout
+    assert "Imported 0 entries from journal.csv; 6 were already in the journal." in again
+    assert person.entries.count() == 6
+    [entry] = person.entries.filter(local_day="2026-10-30")
+    assert (entry.grams, entry.note, entry.source) == (3.0, "before the plan", "csv")
+
+
+def test_one_bad_row_rejects_the_file_and_writes_nothing(kl, person, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(fixtures.JOURNAL_CSV.read_text() + "2026-11-22T10:00,kratom,lots,g,,,,,\n")
+    result = kl("import", "csv", bad, code=2)
+    assert result.stderr.strip() == ("error: nothing imported: row 7, column amount: 'lots' is not "
+                                     "a number")
+    assert person.entries.count() == 0 and not Change.objects.filter(person=person).exists()
+
+
+def test_every_bad_row_is_listed(kl, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,substance,amount,unit\n2026-11-01,kratom,1,oz\nnot a time,kratom,1,g\n")
+    err = kl("import", "csv", bad, code=2).stderr
+    assert "row 1, column unit: unknown unit 'oz'" in err and "row 2, column time" in err
+
+
+def test_an_import_is_undone_whole_and_can_then_be_imported_again(kl, person):
+    kl("import", "csv", fixtures.JOURNAL_CSV)
+    assert "undid: imported 6 entries from journal.csv" in kl("undo").stdout
+    assert person.entries.count() == 0
+    assert "Imported 6 entries" in kl("import", "csv", fixtures.JOURNAL_CSV).stdout
+
+
+def test_a_missing_file_or_unknown_format_is_a_clear_error(kl, tmp_path):
+    assert "FILE: " in kl("import", "csv", tmp_path / "nope.csv", code=2).stderr
+    assert "error: FORMAT: 'xls'" in kl("import", "xls", tmp_path / "a.xls", code=2).stderr
+
+
+def test_pwjournal_import_through_the_cli(kl, person, tmp_path):
+    path = tmp_path / "journal.json"
+    path.write_text(json.dumps(PW_EXPORT))
+    assert "Imported 3 entries" in kl("import", "pwjournal", path).stdout
+    assert kratom_grams(person) == [2.0, 3.0]
+    assert "Imported 0 entries" in kl("import", "pwjournal", path).stdout
+
+
+def test_kratomtracker_import_makes_its_strains_products(kl, person, tmp_path):
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(KT_JSON))
+    kl("import", "kratomtracker", path)
+    assert kratom_grams(person) == [2.5, 3.0]
+    assert [p.name for p in person.products.all()] == ["Green Malay"]
+
+
+def test_export_csv_reads_back_into_another_journal(kl, person, tmp_path):
+    fixtures.load(kl)
+    out = tmp_path / "out.csv"
+    kl("export", "csv", "--output", out)
+    other = Person.objects.create(timezone="Europe/Berlin")
+    transfer.import_file(person=other, kind="csv", path=out, now=datetime.now(UTC))
+    assert kratom_grams(other) == kratom_grams(person)
+    mg = [e.elemental_mg for e in other.entries.filter(substance="magnesium")]
+    assert mg == [141.0]
+
+
+def test_export_json_is_complete(kl, person):
+    fixtures.load(kl)
+    kl("dose", "1g", "--at", "10:00")
+    kl("delete", person.entries.latest("id").id)
+    data = json.loads(kl("export", "json").stdout)
+    assert data["format"] == "kratomlog-journal" and data["person"]["timezone"] == "Europe/Berlin"
+    assert len(data["entries"]) == 7 and sum(e["deleted"] for e in data["entries"]) == 1
+    assert [p["name"] for p in data["plans"]] == ["occasional"]
+    assert [c["action"] for c in data["changes"]][-3:] == ["plan", "log", "delete"]
+
+
+def test_a_damaged_json_export_is_refused_whole(kl, person, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"format": "kratomlog-journal", "person": {}}')
+    assert "error: nothing imported: file: incomplete or damaged export" in kl(
+        "import", "json", path, code=2).stderr
+    assert person.entries.count() == 0
+
+
+ZONES = st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"])
+ACTIONS = st.lists(st.one_of(
+    st.tuples(st.just("kratom"), st.floats(0.1, 40), st.integers(1, 60 * 24 * 60), st.text(max_size=12)),
+    st.tuples(st.just("magnesium"), st.sampled_from(["citrate", "oxide", "elemental"]),
+              st.integers(1, 60 * 24 * 60), st.integers(50, 800)),
+    st.tuples(st.just("other"), st.sampled_from(["beer", "tramadol", "doxycycline"]),
+              st.integers(1, 60 * 24 * 60), st.sampled_from(["alcohol", "opioid", "antibiotic"])),
+    st.tuples(st.just("edit"), st.floats(0.1, 40)),
+    st.tuples(st.just("delete")),
+    st.tuples(st.just("undo")),
+    st.tuples(st.just("plan"), st.sampled_from(["occasional", "low-dose-3g", "break-90"])),
+), max_size=15)
+
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+
+
+def make_journal(zone, actions) -> Person:
+    person = Person.objects.create(timezone=zone)
+    for action in actions:
+        kind, *args = action
+        at = None if kind in ("edit", "delete", "undo", "plan") else (
+            (NOW - timedelta(minutes=args[1])).isoformat())
+        last = person.entries.filter(deleted=False).order_by("-id").first()
+        try:
+            if kind == "kratom":
+                services.log_kratom(person=person, amount=f"{args[0]}g", now=NOW, at=at,
+                                    note=args[2], confirm_high=True)
+            elif kind == "magnesium":
+                services.log_magnesium(person=person, amount=f"{args[2]}mg", form=args[0],
+                                       now=NOW, at=at)
+            elif kind == "other":
+                services.log_other(person=person, name=args[0], category=args[2], amount="1 unit",
+                                   now=NOW, at=at)
+            elif kind == "edit" and last and last.substance == "kratom":
+                services.edit_entry(person=person, entry_id=last.id, amount=f"{args[0]}g", now=NOW,
+                                    confirm_high=True)
+            elif kind == "delete" and last:
+                services.delete_entry(person=person, entry_id=last.id, now=NOW)
+            elif kind == "undo" and person.changes.exists():
+                services.undo(person=person, now=NOW)
+            elif kind == "plan":
+                set_plan(person=person, preset_or_file=args[0], now=NOW)
+        except Exception as error:  # an edit that changes nothing is refused; that is fine
+            if "nothing to change" not in str(error) and "nothing to undo" not in str(error):
+                raise
+    return person
+
+
+def comparable(export):
+    return {key: value for key, value in export.items() if key != "exported_at"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ZONES, ACTIONS)
+def test_export_json_then_import_into_an_empty_journal_gives_the_same_journal(db, zone, actions):
+    original = make_journal(zone, actions)
+    exported = transfer.export_json(original, NOW)
+    # the copy must not collide with the original's uids, as it would in another database
+    Person.objects.filter(id=original.id).delete()
+    copy = Person.objects.create(timezone="UTC")
+    transfer.import_json(person=copy, text=json.dumps(exported))
+    assert comparable(transfer.export_json(copy, NOW)) == comparable(exported)
+    copy.delete()
+
+
+def test_importing_the_same_json_twice_adds_nothing(kl, person, tmp_path):
+    fixtures.load(kl)
+    path = tmp_path / "journal.json"
+    kl("export", "json", "--output", path)
+    assert "Imported 0 entries from journal.json; 6 were already in the journal." in kl(
+        "import", "json", path).stdout
+    assert Entry.objects.filter(person=person).count() == 6
+
+
+def test_a_json_export_with_a_damaged_rule_is_refused_whole(kl, person, tmp_path):
+    fixtures.load(kl)
+    data = transfer.export_json(person, NOW)
+    data["plans"][0]["rules"][0]["max"] = -1
+    person.entries.all().delete()
+    person.plan_versions.all().delete()
+    person.changes.all().delete()
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(data))
+    assert "rule 1.max" in kl("import", "json", path, code=2).stderr
+    assert person.entries.count() == 0 and person.plan_versions.count() == 0
