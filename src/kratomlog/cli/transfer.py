@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from kratomlog.cli import context
 from kratomlog.cli.output import console, errors, friendly
@@ -31,6 +30,8 @@ def import_(
     """Import a file, all or nothing; rows already imported are not added again."""
     if kind not in transfer.FORMATS:
         raise InputError("FORMAT", f"{kind!r}; use one of {', '.join(transfer.FORMATS)}")
+    from rich.progress import Progress  # only imports need it; keep it off every start-up
+
     person, now = context.person(), context.now()
     with Progress(console=errors, transient=True) as bar:
         task = None

@@ -5,9 +5,8 @@ The evidence a rule reads is the whole journal, not only the days under the plan
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from kratomlog.core import rules as r
 from kratomlog.core.journal import UseIndex
@@ -18,8 +17,9 @@ from kratomlog.core.taper import allowance_on
 TOLERANCE = 1e-9
 
 
-@dataclass(frozen=True)
-class Breach:
+class Breach(NamedTuple):
+    """A tuple, not a dataclass: a long plan can hold thousands, all built on every status."""
+
     rule: str
     kind: str
     severity: str
@@ -57,12 +57,13 @@ def _breach(rule: r.Rule, plan: Plan, day: date, entries: tuple[int, ...], detai
 
 
 def _ids(journal: UseIndex, day: date) -> tuple[int, ...]:
-    return tuple(dose.id for dose in journal.doses_by_day[day])
+    return journal.ids_by_day[day]
 
 
 def max_use_days(
     rule: r.MaxUseDays, plan: Plan, lo: date, hi: date, journal: UseIndex
 ) -> Iterator[Breach]:
+    rule_text = rule.describe()
     for day in journal.use_days_in(lo, hi):
         count = journal.use_days_between(day - timedelta(days=rule.window_days - 1), day)
         if count > rule.max:
@@ -71,13 +72,14 @@ def max_use_days(
                 plan,
                 day,
                 _ids(journal, day),
-                f"{count} use days in the {rule.window_days} days to {day}; {rule.describe()}",
+                f"{count} use days in the {rule.window_days} days to {day}; {rule_text}",
             )
 
 
 def max_grams_per_dose(
     rule: r.MaxGramsPerDose, plan: Plan, lo: date, hi: date, journal: UseIndex
 ) -> Iterator[Breach]:
+    rule_text = rule.describe()
     for dose in journal.doses_in(lo, hi):
         if dose.grams > rule.max_grams + TOLERANCE:
             yield _breach(
@@ -85,13 +87,14 @@ def max_grams_per_dose(
                 plan,
                 dose.day,
                 (dose.id,),
-                f"a dose of {r.grams(dose.grams)}; {rule.describe()}",
+                f"a dose of {r.grams(dose.grams)}; {rule_text}",
             )
 
 
 def max_grams_per_day(
     rule: r.MaxGramsPerDay, plan: Plan, lo: date, hi: date, journal: UseIndex
 ) -> Iterator[Breach]:
+    rule_text = rule.describe()
     for day in journal.use_days_in(lo, hi):
         total = journal.grams_on(day)
         if total > rule.max_grams + TOLERANCE:
@@ -100,13 +103,14 @@ def max_grams_per_day(
                 plan,
                 day,
                 _ids(journal, day),
-                f"{r.grams(total)} on the day; {rule.describe()}",
+                f"{r.grams(total)} on the day; {rule_text}",
             )
 
 
 def min_hours_between_doses(
     rule: r.MinHoursBetweenDoses, plan: Plan, lo: date, hi: date, journal: UseIndex
 ) -> Iterator[Breach]:
+    rule_text = rule.describe()
     doses = journal.doses
     for position, dose in enumerate(doses):
         if not lo <= dose.day <= hi or position == 0:
@@ -119,18 +123,19 @@ def min_hours_between_doses(
                 plan,
                 dose.day,
                 (before.id, dose.id),
-                f"{gap:.1f} hours after the previous dose; {rule.describe()}",
+                f"{gap:.1f} hours after the previous dose; {rule_text}",
             )
 
 
 def max_consecutive_use_days(
     rule: r.MaxConsecutiveUseDays, plan: Plan, lo: date, hi: date, journal: UseIndex
 ) -> Iterator[Breach]:
+    rule_text = rule.describe()
     for day in journal.use_days_in(lo, hi):
         streak = journal.streak_ending(day)
         if streak > rule.max:
             yield _breach(
-                rule, plan, day, _ids(journal, day), f"use day {streak} in a row; {rule.describe()}"
+                rule, plan, day, _ids(journal, day), f"use day {streak} in a row; {rule_text}"
             )
 
 

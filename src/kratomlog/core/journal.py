@@ -2,30 +2,36 @@
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Dose:
+class Dose(NamedTuple):
+    """A tuple, not a dataclass: a five-year journal builds thousands on every status."""
+
     id: int
-    at: datetime  # aware; kept in UTC, where a difference is real elapsed time
+    at: datetime  # aware; the index keeps it in UTC, where a difference is real elapsed time
     day: date  # the local day it was taken on
     grams: float
 
-    def __post_init__(self) -> None:
-        # Python subtracts two times of one zone as wall-clock times, wrong across DST.
-        object.__setattr__(self, "at", self.at.astimezone(UTC))
+
+_by_time = attrgetter("at", "id")
 
 
 class UseIndex:
     """Doses grouped by local day, with the counts the rules ask for in O(log n)."""
 
     def __init__(self, doses: Iterable[Dose]) -> None:
-        self.doses: list[Dose] = sorted(doses, key=lambda dose: (dose.at, dose.id))
+        # Python subtracts two times of one zone as wall-clock times, wrong across DST.
+        in_utc = (d if d.at.tzinfo is UTC else d._replace(at=d.at.astimezone(UTC)) for d in doses)
+        self.doses: list[Dose] = sorted(in_utc, key=_by_time)
         self.doses_by_day: dict[date, list[Dose]] = {}
         for dose in self.doses:
             self.doses_by_day.setdefault(dose.day, []).append(dose)
+        self.ids_by_day = {
+            day: tuple(d.id for d in doses) for day, doses in self.doses_by_day.items()
+        }
         self.use_days: list[date] = sorted(self.doses_by_day)
         self._ordinals = [day.toordinal() for day in self.use_days]
         self.grams_by_day = {

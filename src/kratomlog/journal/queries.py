@@ -3,7 +3,9 @@
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import F, Sum, TextField
+from django.db.models.functions import Cast
 
 from kratomlog.core.interactions import Intake
 from kratomlog.core.journal import Dose, UseIndex
@@ -19,8 +21,27 @@ def use_index(person: Person, until: datetime | None = None) -> UseIndex:
     doses = live_entries(person).filter(substance=KRATOM)
     if until is not None:
         doses = doses.filter(taken_at__lte=until)
-    rows = doses.values_list("id", "taken_at", "local_day", "grams")
-    return UseIndex(Dose(id, at, day, grams) for id, at, day, grams in rows)
+    # The hot path of every status: times are read as text and parsed by fromisoformat (C),
+    # skipping the per-row converters that cost more than the judging on a five-year journal.
+    sql, params = (
+        doses.order_by("taken_at", "id")
+        .annotate(
+            at_text=Cast(F("taken_at"), TextField()), day_text=Cast(F("local_day"), TextField())
+        )
+        .values_list("id", "at_text", "day_text", "grams")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # SQLite keeps UTC without an offset; PostgreSQL's text has one ("+00", its session is UTC).
+    # Appending the offset is 8x faster than datetime.replace.
+    offset = "+00:00" if connection.vendor == "sqlite" else ""
+    parse_time, parse_day = datetime.fromisoformat, date.fromisoformat
+    return UseIndex(
+        Dose(id, parse_time(at + offset), parse_day(day), grams or 0.0)
+        for id, at, day, grams in rows
+    )
 
 
 def magnesium_by_day(person: Person, first: date, last: date, until: datetime) -> dict[date, float]:

@@ -1,13 +1,14 @@
 """Import and export: all-or-nothing imports that add nothing twice, and a lossless JSON export."""
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from kratomlog.core.days import zone
 from kratomlog.core.formats import ImportRejected, ImportRow, RowError
@@ -86,36 +87,89 @@ def store_rows(
         summary=f"imported {len(fresh)} entries from {file_name}",
     )
     tz_name, tz = person.timezone, zone(person.timezone)
-    for start in range(0, len(fresh), BATCH):
-        Entry.objects.bulk_create(
+    for first in range(0, len(fresh), BATCH):
+        batch = fresh[first : first + BATCH]
+        _insert_entries(
             [
-                Entry(
-                    person=person,
-                    substance=row.substance,
-                    name=row.name,
-                    category=row.category,
-                    amount=row.amount,
-                    unit=row.unit,
-                    grams=row.grams,
-                    elemental_mg=row.elemental_mg,
-                    compound=row.compound,
-                    product=products.get((row.product or "").lower()),
-                    form=row.form,
-                    purpose=row.purpose,
-                    note=row.note,
-                    taken_at=row.taken_at,
-                    timezone=tz_name,
-                    local_day=row.taken_at.astimezone(tz).date(),
-                    source=kind,
-                    source_key=row.source_key,
-                    imported_by=change,
+                (
+                    person.id,
+                    uuid.uuid4(),
+                    row.substance,
+                    row.name,
+                    row.category,
+                    row.amount,
+                    row.unit,
+                    row.grams,
+                    row.elemental_mg,
+                    row.compound,
+                    products[row.product.lower()].id if row.product else None,
+                    row.form,
+                    row.purpose,
+                    row.note,
+                    row.taken_at,
+                    tz_name,
+                    row.taken_at.astimezone(tz).date(),
+                    kind,
+                    row.source_key,
+                    change.id,
+                    False,
                 )
-                for row in fresh[start : start + BATCH]
+                for row in batch
             ]
         )
         if progress:
-            progress(min(start + BATCH, len(fresh)), len(fresh))
+            progress(first + len(batch), len(fresh))
     return Imported(len(fresh), len(rows) - len(fresh))
+
+
+ENTRY_COLUMNS = (
+    "person_id",
+    "uid",
+    "substance",
+    "name",
+    "category",
+    "amount",
+    "unit",
+    "grams",
+    "elemental_mg",
+    "compound",
+    "product_id",
+    "form",
+    "purpose",
+    "note",
+    "taken_at",
+    "timezone",
+    "local_day",
+    "source",
+    "source_key",
+    "imported_by_id",
+    "deleted",
+)
+
+
+def _insert_entries(values: list[tuple[Any, ...]]) -> None:
+    """INSERT many entries at once. bulk_create prepares every field of every row in Python,
+    12 s for 100,000 rows; only the uid, the time and the day need Django's preparation."""
+    fields = {name: Entry._meta.get_field(name.removesuffix("_id")) for name in ENTRY_COLUMNS}
+    prepare = [
+        (i, fields[name])
+        for i, name in enumerate(ENTRY_COLUMNS)
+        if name in ("uid", "taken_at", "local_day")
+    ]
+    rows = []
+    for row in values:
+        prepared = list(row)
+        for index, field in prepare:
+            prepared[index] = field.get_db_prep_value(row[index], connection)
+        rows.append(prepared)
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Entry._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields.values())}) "
+        f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def read_rows_as(row: int, taken_at: datetime, source_key: str, **fields: Any) -> ImportRow:

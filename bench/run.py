@@ -1,0 +1,128 @@
+"""Benchmarks on a generated 5-year daily journal (`make bench`); figures go in the README.
+
+- status, in-process (target under 50 ms)
+- `kratomlog status --json` as a whole process (target under 0.5 s)
+- importing 100,000 CSV rows (target under 10 s)
+"""
+
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HOME = Path(tempfile.mkdtemp(prefix="kratomlog-bench-"))
+os.environ["KRATOMLOG_HOME"] = str(HOME / "five-years")
+os.environ.pop("DATABASE_URL", None)
+
+from kratomlog.storage import open_journal  # noqa: E402
+
+open_journal()
+
+from kratomlog import standing  # noqa: E402
+from kratomlog.core.formats import ImportRow  # noqa: E402
+from kratomlog.core.plan import plan_from_toml  # noqa: E402
+from kratomlog.journal.models import Person  # noqa: E402
+from kratomlog.journal.transfer import store_rows  # noqa: E402
+from kratomlog.plans.services import save_plan  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+KRATOMLOG = str(Path(sys.executable).parent / "kratomlog")
+PLAN = """
+name = "everything at once"
+[[rule]]
+kind = "max_use_days"
+max = 4
+window_days = 7
+[[rule]]
+kind = "max_grams_per_dose"
+max_grams = 4
+[[rule]]
+kind = "max_grams_per_day"
+max_grams = 10
+[[rule]]
+kind = "min_hours_between_doses"
+hours = 4
+[[rule]]
+kind = "max_consecutive_use_days"
+max = 5
+"""
+
+
+def five_year_journal() -> Person:
+    rng = random.Random(5)
+    person = Person.objects.create(timezone="Europe/Berlin")
+    rows = []
+    first = NOW - timedelta(days=5 * 365)
+    for offset in range(5 * 365):
+        day = first + timedelta(days=offset)
+        for number in range(rng.choice([2, 3, 4, 4])):
+            grams = round(rng.uniform(1, 5), 1)
+            rows.append(ImportRow(len(rows) + 1, day + timedelta(hours=1 + number * 4), "kratom",
+                                  "kratom", f"bench:{len(rows)}", grams, "g", grams,
+                                  form="powder"))
+        rows.append(ImportRow(len(rows) + 1, day + timedelta(hours=14), "magnesium", "magnesium",
+                              f"bench:{len(rows)}", 1000, "mg", elemental_mg=141.0,
+                              compound="glycinate"))
+    store_rows(person, rows, "bench", "bench", NOW, None)
+    plan = plan_from_toml(PLAN, first.date())
+    save_plan(person, plan, NOW)
+    return person
+
+
+def timed(action, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def report(name: str, times: list[float], target: float) -> None:
+    median, worst = statistics.median(times), max(times)
+    verdict = "ok" if median < target else "OVER TARGET"
+    print(f"{name:<42} median {median * 1000:8.1f} ms   max {worst * 1000:8.1f} ms   "
+          f"target {target * 1000:.0f} ms   {verdict}  (n={len(times)})")
+
+
+def main() -> None:
+    person = five_year_journal()
+    doses = person.entries.filter(substance="kratom").count()
+    print(f"journal: {doses} doses and {person.entries.count() - doses} magnesium entries over "
+          f"5 years, in {HOME}")
+    standing.status(person, NOW)  # warm up
+    result = standing.status(person, NOW)
+    print(f"status: {len(result.breaches)} breaches judged since the plan's start")
+    report("status (in-process)", timed(lambda: standing.status(person, NOW), 30), 0.050)
+
+    def whole_process() -> None:
+        subprocess.run([KRATOMLOG, "status", "--json"], check=True, capture_output=True)
+
+    report("kratomlog status --json (whole process)", timed(whole_process, 10), 0.5)
+
+    csv_path = HOME / "100k.csv"
+    lines = ["time,substance,amount,unit,form,product,purpose,note,category"]
+    start = NOW - timedelta(days=4000)
+    for number in range(100_000):
+        moment = (start + timedelta(minutes=57 * number)).isoformat()
+        lines.append(f"{moment},kratom,{1 + number % 40 / 10},g,powder,,,row {number},")
+    csv_path.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "KRATOMLOG_HOME": str(HOME / "import")}
+
+    def import_100k() -> None:
+        subprocess.run([KRATOMLOG, "import", "csv", str(csv_path)], check=True, env=env,
+                       capture_output=True)
+
+    report("import csv, 100,000 rows (whole process)", timed(import_100k, 1), 10.0)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory of a child process (the 100,000-row import): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
