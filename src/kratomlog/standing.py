@@ -41,7 +41,9 @@ def what_it_means(logged: Logged, now: datetime, replaced: Dose | None = None) -
     """
     entry, person = logged.entry, logged.entry.person
     in_force = plan_history(person).in_force(entry.local_day)
-    logged.plan = in_force.name if in_force else None
+    if in_force:
+        logged.plan = in_force.name
+        logged.plan_source = f"{in_force.source} ({in_force.evidence})"
     if entry.substance == KRATOM or replaced is not None:
         logged.breaches = _breaches_from(person, entry.id, entry.local_day, now, replaced)
     magnesium_today = 0.0

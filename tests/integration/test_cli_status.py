@@ -63,7 +63,7 @@ def test_status_in_plain_words(kl, fixture_journal):
     assert "As of Mon 23 Nov 2026 19:00 (Europe/Berlin)" in out
     assert "Plan: occasional from 2026-11-01" in out
     assert "over  max_use_days: 2 use days in the last 7 days" in out
-    assert "Next dose within your limits: Mon 30 Nov 2026 00:00" in out
+    assert "Next dose within your timing limits (use days, hours apart, breaks): Mon 30 Nov 2026 00:00" in out
     assert "Magnesium today: 141 mg elemental of the 350 mg upper limit" in out
     assert "loss of control since 2026-11-23" in out
     assert "\x1b[" not in out
@@ -119,6 +119,7 @@ def test_taper_prints_its_schedule_and_judges_days_by_it(kl):
     assert "Taper set as your plan." in out
     assert "2026-11-09  2026-11-15  12 g" in out and "2026-11-16  2026-11-22  10.8 g" in out
     kl("dose", "11g", "--at", "2026-11-17T09:00")
+    assert "Taper allowance today: 10.8 g" in kl("status", "--on", "2026-11-17T10:00").stdout
     rows = json.loads(kl("history", "--from", "2026-11-15", "--to", "2026-11-17", "--json").stdout)
     assert [(r["allowance"], len(r["breaches"])) for r in rows] == [(12, 0), (10.8, 0), (10.8, 1)]
 

@@ -84,6 +84,8 @@ def report(logged: Logged, as_json: bool, verb: str = "Logged") -> None:
     for warning in logged.warnings:
         console.print(f"[yellow]! {warning}[/]")
     say_breaches(logged.breaches)
+    if logged.breaches and logged.plan_source:
+        console.print(f"  [dim]plan source: {logged.plan_source}[/]")
     say_notices(logged.notices)
     if not logged.breaches and entry.substance == "kratom" and logged.plan:
         console.print(f"[green]Within the limits of plan {logged.plan!r}.[/]")
@@ -279,7 +281,7 @@ def revisions(
             shown_when(change.at, person.timezone),
             change.action,
             "yes" if change.undone else "",
-            f"{state.get('amount')} {state.get('unit')}",
+            f"{state.get('amount') or ''} {state.get('unit') or ''}".strip(),
             state.get("taken_at", ""),
             state.get("note", ""),
         )

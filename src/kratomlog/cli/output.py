@@ -17,7 +17,8 @@ from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected
 from kratomlog.core.interactions import Notice
 
-console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+# In a pipe there is no screen to fit: a wide console keeps each table row on one line.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 errors = Console(stderr=True, highlight=False)
 
 USAGE_ERROR = 2

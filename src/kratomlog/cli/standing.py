@@ -57,12 +57,16 @@ def show_status(result: Status) -> None:
             mark = "[green]ok[/]" if rule.kept else "[red]over[/]"
             console.print(f"  {mark}  {rule.rule}: {rule.text}")
     allowed = result.next_use_allowed
+    label = "Next dose within your timing limits (use days, hours apart, breaks)"
     if allowed is None:
-        console.print("Next dose within your limits: not within ten years")
+        console.print(f"{label}: not within ten years")
     elif allowed == result.as_of:
-        console.print("Next dose within your limits: now")
+        console.print(f"{label}: now")
     else:
-        console.print(f"Next dose within your limits: {when(allowed, tz)}")
+        console.print(f"{label}: {when(allowed, tz)}")
+    taper = result.plan.taper if result.plan else None
+    if taper and result.taper_allowance_today is not None:
+        console.print(f"Taper allowance today: {grams(result.taper_allowance_today)}")
     t = result.totals
     console.print(
         f"Last 7 days: {t.use_days_last_7} use days, {grams(t.grams_last_7)}.  "

@@ -47,6 +47,7 @@ class Status:
     magnesium_today_mg: float
     days_since_last_use: int | None
     signals: list[Signal]
+    taper_allowance_today: float | None = None  # grams, when a taper is in force
 
     def as_dict(self) -> dict[str, Any]:
         tz = ZoneInfo(self.timezone)
@@ -106,6 +107,9 @@ def judge(
         magnesium_today_mg=magnesium_today_mg,
         days_since_last_use=(today - last.day).days if last else None,
         signals=[signal for signal in found if signal],
+        taper_allowance_today=(
+            allowance_on(plan.taper, plan.start, today) if plan and plan.taper else None
+        ),
     )
 
 

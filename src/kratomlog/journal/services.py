@@ -35,6 +35,7 @@ class Logged:
     breaches: list[Breach] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     plan: str | None = None  # the plan in force on the entry's day
+    plan_source: str | None = None  # where its numbers come from, and how strong that is
 
 
 def system_timezone() -> str:
