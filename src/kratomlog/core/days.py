@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kratomlog.core.errors import InputError
 
@@ -16,10 +16,6 @@ def zone(name: str) -> ZoneInfo:
             f"{name!r} is not an IANA time zone; use a name such as "
             f"Europe/Berlin or America/New_York",
         ) from None
-
-
-def known_zone_names() -> set[str]:
-    return available_timezones()
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:

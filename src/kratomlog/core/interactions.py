@@ -79,10 +79,6 @@ def _pair(first: Intake, second: Intake) -> Notice | None:
     return None
 
 
-def _when(intake: Intake) -> str:
-    return intake.at.strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _kratom_with(other: Intake, kratom: Intake) -> Notice:
     hours = abs(other.at - kratom.at).total_seconds() / 3600
     message = (
