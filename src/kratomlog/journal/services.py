@@ -59,6 +59,16 @@ def set_timezone(person: Person, name: str) -> None:
     person.save(update_fields=["timezone"])
 
 
+DOSE_UNITS = ("g", "mg", "capsule", "teaspoon")
+
+
+def set_dose_unit(person: Person, unit: str) -> None:
+    if unit not in DOSE_UNITS:
+        raise InputError("unit", f"{unit!r}: use one of {', '.join(DOSE_UNITS)}")
+    person.dose_unit = unit
+    person.save(update_fields=["dose_unit"])
+
+
 def check_form(form: str | None) -> str | None:
     if form is not None and form not in FORMS:
         raise InputError("--form", f"{form!r} is not a form; use one of {', '.join(FORMS)}")
@@ -158,7 +168,7 @@ def log_kratom(
     note: str = "",
     confirm_high: bool = False,
 ) -> Logged:
-    parsed = parse_amount(amount)
+    parsed = parse_amount(amount, default_unit=person.dose_unit)
     found = find_product(person, product)
     grams = dose_grams(parsed, found)
     warnings = high_dose_warnings(grams, confirm_high)

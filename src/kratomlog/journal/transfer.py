@@ -42,26 +42,82 @@ def read_text(path: Path) -> str:
         raise ImportRejected([RowError(0, "FILE", f"{path} is not UTF-8 text")]) from None
 
 
-def import_file(
-    *, person: Person, kind: str, path: Path, now: datetime, progress: Progress | None = None
-) -> Imported:
-    text = read_text(path)
-    if kind == "json":
-        return import_json(person=person, text=text)
+def parse_rows(person: Person, kind: str, text: str, now: datetime) -> list[ImportRow]:
+    """The rows a file holds, or ImportRejected with every bad row; nothing is written."""
     tz = zone(person.timezone)
     if kind == "csv":
         sizes = {
             p.name.lower(): (p.grams_per_capsule, p.grams_per_teaspoon)
             for p in person.products.all()
         }
-        rows = read_csv(text, tz, now, sizes)
-    elif kind == "pwjournal":
-        rows = read_pwjournal(text, now)
-    elif kind == "kratomtracker":
-        rows = read_kratomtracker(text, tz, now)
-    else:
-        raise ImportRejected([RowError(0, "FORMAT", f"{kind!r}; use one of {', '.join(FORMATS)}")])
-    return store_rows(person, rows, path.name, kind, now, progress)
+        return read_csv(text, tz, now, sizes)
+    if kind == "pwjournal":
+        return read_pwjournal(text, now)
+    if kind == "kratomtracker":
+        return read_kratomtracker(text, tz, now)
+    raise ImportRejected([RowError(0, "FORMAT", f"{kind!r}; use one of {', '.join(FORMATS)}")])
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What importing a file would do, before anything is written."""
+
+    rows: list[ImportRow]
+    new: int
+    already_there: int
+    errors: list[RowError]
+
+
+def preview(*, person: Person, kind: str, text: str, now: datetime) -> Preview:
+    if kind == "json":
+        try:
+            document = json.loads(text)
+            uids = {str(u) for u in person.entries.values_list("uid", flat=True)}
+            entries = document["entries"]
+            fresh = sum(1 for entry in entries if entry["uid"] not in uids)
+        except (ValueError, KeyError, TypeError) as error:
+            return Preview([], 0, 0, [RowError(0, "file", f"not a kratomlog export ({error})")])
+        return Preview([], fresh, len(entries) - fresh, [])
+    try:
+        rows = parse_rows(person, kind, text, now)
+    except ImportRejected as rejected:
+        return Preview([], 0, 0, rejected.errors)
+    known = set(
+        person.entries.filter(source_key__isnull=False).values_list("source_key", flat=True)
+    )
+    fresh = [row for row in rows if row.source_key not in known]
+    return Preview(fresh, len(fresh), len(rows) - len(fresh), [])
+
+
+def import_text(
+    *,
+    person: Person,
+    kind: str,
+    text: str,
+    name: str,
+    now: datetime,
+    progress: Progress | None = None,
+) -> Imported:
+    if kind == "json":
+        return import_json(person=person, text=text)
+    return store_rows(person, parse_rows(person, kind, text, now), name, kind, now, progress)
+
+
+def import_file(
+    *, person: Person, kind: str, path: Path, now: datetime, progress: Progress | None = None
+) -> Imported:
+    return import_text(
+        person=person, kind=kind, text=read_text(path), name=path.name, now=now, progress=progress
+    )
+
+
+@transaction.atomic
+def delete_everything(person: Person) -> None:
+    """The whole journal gone: entries, their history, products and plans. The person stays."""
+    person.changes.all().delete()
+    person.entries.all().delete()
+    person.products.all().delete()
+    person.plan_versions.all().delete()
 
 
 @transaction.atomic

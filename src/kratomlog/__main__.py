@@ -1,0 +1,3 @@
+from kratomlog.cli import main
+
+main()

@@ -1,0 +1,80 @@
+"""`kratomlog serve`: the web app on this computer, signed in with a one-time link."""
+
+import ipaddress
+import os
+import socket
+import sys
+import tempfile
+import webbrowser
+from typing import Annotated
+
+import typer
+
+from kratomlog.cli import context
+from kratomlog.cli.output import console, friendly
+from kratomlog.core.errors import InputError
+
+DEMO_FLAG = "KRATOMLOG_SERVING_DEMO"
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def check_loopback(host: str) -> None:
+    """A local journal holds health data and has no passwords: it listens only on this computer."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except socket.gaierror:
+        raise InputError("--host", f"{host!r} is not a known host name or address") from None
+    outside = sorted(a for a in addresses if not ipaddress.ip_address(a.split("%")[0]).is_loopback)
+    if outside:
+        raise InputError(
+            "--host",
+            f"{host} ({outside[0]}) is not a loopback address; the local "
+            f"journal listens only on this computer (127.0.0.1, ::1 or "
+            f"localhost), because it holds health data and has no passwords",
+        )
+
+
+@friendly
+def serve(
+    host: Annotated[
+        str, typer.Option(help="A loopback address: 127.0.0.1, ::1 or localhost.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8765,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the sign-in link in a browser.")
+    ] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Serve a demo journal from a throwaway directory.")
+    ] = False,
+) -> None:
+    """Serve your journal as a web app on this computer; prints a one-time sign-in link."""
+    check_loopback(host)
+    if demo and not os.environ.get(DEMO_FLAG):
+        # Settings are read once per process: start again with a throwaway data directory.
+        home = tempfile.mkdtemp(prefix="kratomlog-demo-")
+        env = {**os.environ, "KRATOMLOG_HOME": home, DEMO_FLAG: "1"}
+        env.pop("DATABASE_URL", None)
+        os.execve(sys.executable, [sys.executable, "-m", "kratomlog", *sys.argv[1:]], env)
+    from waitress import serve as waitress_serve
+
+    from kratomlog.web.login import new_link
+    from kratomlog.web.wsgi import application
+
+    person, now = context.person(), context.now()
+    if demo and not person.entries.exists():
+        from kratomlog.journal.demo import load_demo
+
+        load_demo(person=person, now=now)
+    shown_host = f"[{host}]" if ":" in host else host
+    link = f"http://{shown_host}:{port}/login/{new_link(person, now)}"
+    console.print(
+        f"kratomlog is serving {'a demo journal' if demo else 'your journal'} on this computer."
+    )
+    console.print(f"Open this link to sign in (it works once): {link}", soft_wrap=True)
+    console.print("Press Ctrl+C to stop.")
+    if open_browser:
+        webbrowser.open(link)
+    waitress_serve(application, host=host, port=port, threads=4, ident="kratomlog", _quiet=True)

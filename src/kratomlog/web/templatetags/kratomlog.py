@@ -1,0 +1,32 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+
+from kratomlog.core.rules import grams as grams_text
+
+register = template.Library()
+
+
+@register.filter
+def when(moment: datetime | None, tz_name: str) -> str:
+    """A moment in the person's zone, as people read it: Mon 30 Nov 2026 00:00."""
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(tz_name)).strftime("%a %d %b %Y %H:%M")
+
+
+@register.filter
+def local_input(moment: datetime, tz_name: str) -> str:
+    """The value a datetime-local input wants."""
+    return moment.astimezone(ZoneInfo(tz_name)).strftime("%Y-%m-%dT%H:%M")
+
+
+@register.filter
+def grams(value: float | None) -> str:
+    return "" if value is None else grams_text(value)
+
+
+@register.filter
+def humanise(kind: str) -> str:
+    return kind.replace("_", " ")

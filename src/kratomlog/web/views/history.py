@@ -1,0 +1,122 @@
+"""History: the calendar, grams against the plan, magnesium, and the entries to edit."""
+
+from datetime import timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kratomlog import standing
+from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.journal import Dose
+from kratomlog.journal import services
+from kratomlog.journal.models import FORMS, KRATOM, Person
+from kratomlog.web import charts
+from kratomlog.web.views.common import field, now, person_of
+
+RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
+ENTRIES_SHOWN = 200
+
+
+def history(request: HttpRequest) -> HttpResponse:
+    person, moment = person_of(request), now()
+    chosen = request.GET.get("range", "30")
+    if chosen not in RANGES:
+        chosen = "30"
+    last = local_day(moment, zone(person.timezone))
+    days = RANGES[chosen]
+    if days is None:
+        oldest = person.entries.filter(deleted=False).order_by("local_day").first()
+        first = oldest.local_day if oldest and oldest.local_day < last else last
+    else:
+        first = last - timedelta(days=days - 1)
+    rows = standing.history(person, first, last, moment)
+    entries = (
+        person.entries.filter(deleted=False, local_day__range=(first, last))
+        .select_related("product")
+        .order_by("-taken_at")[:ENTRIES_SHOWN]
+    )
+    return render(
+        request,
+        "web/history.html",
+        {
+            "ranges": [("30", "30 days"), ("90", "90 days"), ("365", "A year"), ("all", "All")],
+            "chosen": chosen,
+            "first": first,
+            "last": last,
+            "calendar": charts.calendar(rows),
+            "grams_chart": charts.daily_grams(rows),
+            "magnesium_chart": charts.magnesium(rows),
+            "entries": entries,
+            "entries_capped": len(entries) == ENTRIES_SHOWN,
+            "message": request.session.pop("message", None),
+        },
+    )
+
+
+def _entry(person: Person, entry_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return services.get_entry(person, entry_id)
+    except InputError:
+        raise Http404("no such entry") from None
+
+
+def edit_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    person = person_of(request)
+    entry = _entry(person, entry_id)
+    error = None
+    if request.method == "POST":
+        moment = now()
+        replaced = (
+            Dose(entry.id, entry.taken_at, entry.local_day, entry.grams or 0.0)
+            if entry.substance == KRATOM
+            else None
+        )
+        try:
+            logged = services.edit_entry(
+                person=person,
+                entry_id=entry.id,
+                now=moment,
+                amount=field(request, "amount"),
+                at=field(request, "at"),
+                product=field(request, "product"),
+                form=field(request, "form"),
+                purpose=request.POST.get("purpose"),
+                note=request.POST.get("note"),
+                category=field(request, "category"),
+                confirm_high=bool(field(request, "confirm_high")),
+            )
+        except InputError as problem:
+            error = problem
+        else:
+            meaning = standing.what_it_means(logged, moment, replaced)
+            broken = "; ".join(b.detail for b in meaning.breaches)
+            request.session["message"] = f"Saved entry #{entry.id}." + (
+                f" It breaks a limit: {broken}." if broken else ""
+            )
+            return HttpResponseRedirect(reverse("history"))
+    local = entry.taken_at.astimezone(zone(entry.timezone))
+    return render(
+        request,
+        "web/edit_entry.html",
+        {
+            "entry": entry,
+            "at_value": local.strftime("%Y-%m-%dT%H:%M"),
+            "products": person.products.order_by("name"),
+            "forms": FORMS,
+            "revisions": services.revisions(person, entry.id),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def delete_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    person = person_of(request)
+    entry = _entry(person, entry_id)
+    services.delete_entry(person=person, entry_id=entry.id, now=now())
+    request.session["message"] = f"Deleted entry #{entry.id}; it stays in its history."
+    return HttpResponseRedirect(reverse("history"))

@@ -1,0 +1,216 @@
+"""Plan: presets with their sources, custom rules, and a taper builder with a live preview."""
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
+
+from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.plan import PRESETS, Plan
+from kratomlog.core.rules import grams, rule_from_table
+from kratomlog.core.taper import schedule
+from kratomlog.plans import services
+from kratomlog.web import charts
+from kratomlog.web.views.common import field, now, person_of
+
+# The custom-rule form: each kind with its parameters, in the user's words.
+CUSTOM_RULES = [
+    (
+        "max_use_days",
+        "At most this many use days",
+        [("max", "use days", "1"), ("window_days", "in any ... days", "7")],
+    ),
+    ("max_grams_per_dose", "At most this many grams a dose", [("max_grams", "grams", "")]),
+    ("max_grams_per_day", "At most this many grams a day", [("max_grams", "grams", "")]),
+    ("min_hours_between_doses", "At least this many hours between doses", [("hours", "hours", "")]),
+    ("max_consecutive_use_days", "At most this many use days in a row", [("max", "days", "")]),
+    ("no_use", "No use for this many days from the start", [("days", "days", "")]),
+]
+
+
+def _today(request: HttpRequest) -> date:
+    person = person_of(request)
+    return local_day(now(), zone(person.timezone))
+
+
+def plan_page(
+    request: HttpRequest,
+    error: InputError | None = None,
+    status: int = 200,
+    taper_form: dict[str, str] | None = None,
+) -> HttpResponse:
+    person = person_of(request)
+    history = services.plan_history(person)
+    today = _today(request)
+    current = history.in_force(today)
+    upcoming = next((version for version in history.plans if version.start > today), None)
+    return render(
+        request,
+        "web/plan.html",
+        {
+            "current": current,
+            "upcoming": upcoming,
+            "taper_chart": _taper_chart(current) if current and current.taper else None,
+            "versions": services.plan_versions(person),
+            "presets": PRESETS.values(),
+            "custom_rules": CUSTOM_RULES,
+            "today": today.isoformat(),
+            "taper_form": taper_form
+            or {"from": "", "step": "10%", "every": "7", "floor": "", "start": today.isoformat()},
+            "error": error,
+            "message": request.session.pop("message", None),
+        },
+        status=status,
+    )
+
+
+def _current_or_next(request: HttpRequest) -> Plan | None:
+    """The plan in force today, or else the next one set to start."""
+    history = services.plan_history(person_of(request))
+    today = _today(request)
+    upcoming = next((version for version in history.plans if version.start > today), None)
+    return history.in_force(today) or upcoming
+
+
+def _taper_chart(plan: Plan) -> charts.Chart:
+    assert plan.taper is not None
+    return charts.taper(schedule(plan.taper, plan.start), plan.taper.every_days)
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    return plan_page(request)
+
+
+@require_POST
+def set_preset(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    try:
+        chosen = services.set_plan(
+            person=person,
+            preset_or_file=request.POST.get("preset", ""),
+            start=field(request, "start"),
+            now=now(),
+        )
+    except InputError as error:
+        return plan_page(request, error, status=400)
+    request.session["message"] = f"Plan {chosen.name!r} is in force from {chosen.start}."
+    return HttpResponseRedirect(reverse("plan"))
+
+
+@require_POST
+def set_custom(request: HttpRequest) -> HttpResponse:
+    person, moment = person_of(request), now()
+    try:
+        start = services.start_day(person, field(request, "start"), moment)
+        rules = []
+        for position, (kind, _, params) in enumerate(CUSTOM_RULES, start=1):
+            if not request.POST.get(f"{kind}-use"):
+                continue
+            table: dict[str, Any] = {
+                "kind": kind,
+                "severity": request.POST.get(f"{kind}-severity", "limit"),
+            }
+            for name, label, _ in params:
+                table[name] = _number(request.POST.get(f"{kind}-{name}", ""), f"{kind} {label}")
+            rules.append(rule_from_table(table, position, kind))
+        if not rules:
+            raise InputError("rules", "tick at least one rule and fill in its numbers")
+        name = field(request, "name") or "my plan"
+        chosen = Plan(name, start, tuple(rules), "your own plan", "set by you")
+        services.save_plan(person, chosen, moment)
+    except InputError as error:
+        return plan_page(request, error, status=400)
+    request.session["message"] = f"Plan {chosen.name!r} is in force from {chosen.start}."
+    return HttpResponseRedirect(reverse("plan"))
+
+
+def _number(text: str, label: str) -> float:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise InputError(label, f"{text!r} is not a number") from None
+
+
+def _taper_from(request: HttpRequest, data: Any, save: bool) -> Plan:
+    person = person_of(request)
+    floor = (data.get("floor") or "").strip()
+    return services.build_taper(
+        person=person,
+        start_grams=_number(data.get("from", ""), "--from"),
+        step=(data.get("step") or "").strip(),
+        every_days=int(_number(data.get("every", ""), "--every")),
+        floor_grams=_number(floor, "--floor") if floor else None,
+        start=(data.get("start") or None),
+        now=now(),
+        save=save,
+    )
+
+
+def taper_preview(request: HttpRequest) -> HttpResponse:
+    """The live preview: the schedule of the taper as the form stands, not yet saved."""
+    if not request.GET.get("from", "").strip():
+        return HttpResponse("")
+    try:
+        built = _taper_from(request, request.GET, save=False)
+    except (InputError, ValueError) as error:
+        return render(request, "web/_taper_preview.html", {"error": error})
+    return render(
+        request,
+        "web/_taper_preview.html",
+        {"chart": _taper_chart(built), "plan": built, "query": request.GET.urlencode()},
+    )
+
+
+@require_POST
+def set_taper(request: HttpRequest) -> HttpResponse:
+    try:
+        built = _taper_from(request, request.POST, save=True)
+    except (InputError, ValueError) as error:
+        problem = error if isinstance(error, InputError) else InputError("taper", str(error))
+        return plan_page(request, problem, status=400, taper_form=request.POST.dict())
+    request.session["message"] = f"Taper set: {built.taper.describe() if built.taper else ''}."
+    return HttpResponseRedirect(reverse("plan"))
+
+
+def taper_ics(request: HttpRequest) -> HttpResponse:
+    """The taper as a calendar, one all-day event a step, for the person's own calendar."""
+    if request.GET.get("from"):
+        try:
+            chosen = _taper_from(request, request.GET, save=False)
+        except (InputError, ValueError) as error:
+            return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
+    else:
+        current = _current_or_next(request)
+        if current is None or current.taper is None:
+            return HttpResponse(
+                "No taper is in force; build one on the Plan page.\n",
+                status=404,
+                content_type="text/plain",
+            )
+        chosen = current
+    assert chosen.taper is not None
+    calendar = Calendar()
+    calendar.add("prodid", "-//kratomlog//taper schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "kratomlog taper")
+    for step in schedule(chosen.taper, chosen.start):
+        event = Event()
+        event.add("uid", f"taper-{chosen.start}-{step.number}@kratomlog.local")
+        event.add("dtstamp", now())
+        event.add("dtstart", step.first_day)
+        event.add("summary", f"Taper step {step.number}: {grams(step.grams_per_day)} a day")
+        event.add(
+            "description",
+            f"{chosen.taper.describe()}. Allowance from {step.first_day}"
+            f"{' to ' + str(step.last_day) if step.last_day else ' on'}: "
+            f"{grams(step.grams_per_day)} a day. {chosen.source}; {chosen.evidence}.",
+        )
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kratomlog-taper.ics"'
+    return response

@@ -1,0 +1,79 @@
+"""Settings: time zone, products (grams per capsule and teaspoon), the unit for bare numbers."""
+
+from zoneinfo import available_timezones
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kratomlog.core.errors import InputError
+from kratomlog.journal import services
+from kratomlog.journal.models import FORMS
+from kratomlog.web.views.common import field, person_of
+
+ZONES = sorted(available_timezones())
+
+
+def settings_page(request: HttpRequest, error: InputError | None = None) -> HttpResponse:
+    person = person_of(request)
+    return render(
+        request,
+        "web/settings.html",
+        {
+            "person": person,
+            "zones": ZONES,
+            "units": services.DOSE_UNITS,
+            "forms": FORMS,
+            "products": person.products.order_by("name"),
+            "error": error,
+            "message": request.session.pop("message", None),
+        },
+        status=400 if error else 200,
+    )
+
+
+def settings_home(request: HttpRequest) -> HttpResponse:
+    return settings_page(request)
+
+
+@require_POST
+def save_settings(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    try:
+        services.set_timezone(person, field(request, "timezone") or "")
+        services.set_dose_unit(person, field(request, "dose_unit") or "g")
+    except InputError as error:
+        return settings_page(request, error)
+    request.session["message"] = "Settings saved."
+    return HttpResponseRedirect(reverse("settings"))
+
+
+def _grams(request: HttpRequest, name: str, label: str) -> float | None:
+    text = field(request, name)
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise InputError(label, f"{text!r} is not a number of grams") from None
+
+
+@require_POST
+def save_product(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    try:
+        product = services.set_product(
+            person=person,
+            name=field(request, "name") or "",
+            form=field(request, "form"),
+            vein=request.POST.get("vein"),
+            vendor=request.POST.get("vendor"),
+            batch=request.POST.get("batch"),
+            grams_per_capsule=_grams(request, "grams_per_capsule", "grams per capsule"),
+            grams_per_teaspoon=_grams(request, "grams_per_teaspoon", "grams per teaspoon"),
+        )
+    except InputError as error:
+        return settings_page(request, error)
+    request.session["message"] = f"Product {product.name!r} saved."
+    return HttpResponseRedirect(reverse("settings"))

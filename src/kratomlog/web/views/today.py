@@ -1,0 +1,166 @@
+"""Today: where you stand in plain sentences, and logging in one tap."""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from kratomlog import standing
+from kratomlog.core.amounts import MAGNESIUM_FRACTION, Amount
+from kratomlog.core.errors import InputError
+from kratomlog.core.interactions import CATEGORIES, MAGNESIUM_UPPER_LIMIT_MG
+from kratomlog.journal import services
+from kratomlog.journal.demo import load_demo
+from kratomlog.journal.models import FORMS, KRATOM, Person
+from kratomlog.journal.services import Logged
+from kratomlog.web import charts
+from kratomlog.web.views.common import field, now, person_of
+
+QUICK_AMOUNTS = 3  # the person's own most frequent recent amounts, never ours
+RECENT_DAYS = 14
+
+
+def usual_amounts(person: Person) -> list[str]:
+    recent = person.entries.filter(substance=KRATOM, deleted=False).order_by("-taken_at")[:30]
+    counts = Counter(str(Amount(e.amount, e.unit)) for e in recent if e.amount)
+    return [amount for amount, _ in counts.most_common(QUICK_AMOUNTS)]
+
+
+def today_context(
+    person: Person,
+    logged: Logged | None = None,
+    error: InputError | None = None,
+    message: str | None = None,
+) -> dict[str, object]:
+    moment = now()
+    result = standing.status(person, moment)
+    last = (
+        person.entries.filter(substance=KRATOM, deleted=False)
+        .select_related("product")
+        .order_by("-taken_at")
+        .first()
+    )
+    first = result.today - timedelta(days=RECENT_DAYS - 1)
+    recent = standing.history(person, first, result.today, moment)
+    return {
+        "status": result,
+        "status_data": result.as_dict(),
+        "over_magnesium": result.magnesium_today_mg > MAGNESIUM_UPPER_LIMIT_MG,
+        "magnesium_limit": MAGNESIUM_UPPER_LIMIT_MG,
+        "last": last,
+        "last_amount": str(Amount(last.amount, last.unit)) if last and last.amount else "",
+        "usual_amounts": usual_amounts(person),
+        "products": person.products.order_by("name"),
+        "forms": FORMS,
+        "compounds": [*MAGNESIUM_FRACTION, "elemental"],
+        "categories": CATEGORIES,
+        "empty": not person.entries.exists() and not person.plan_versions.exists(),
+        "recent_chart": charts.daily_grams(recent, title=f"Grams a day, last {RECENT_DAYS} days"),
+        "logged": logged,
+        "error": error,
+        "message": message,
+        "person": person,
+    }
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    message = request.session.pop("message", None)
+    return render(request, "web/today.html", today_context(person, message=message))
+
+
+def _answer(
+    request: HttpRequest,
+    person: Person,
+    logged: Logged | None = None,
+    error: InputError | None = None,
+    message: str | None = None,
+) -> HttpResponse:
+    """htmx swaps the standing in place; without JavaScript the whole page comes back."""
+    context = today_context(person, logged=logged, error=error, message=message)
+    template = "web/_today_main.html" if request.htmx else "web/today.html"  # type: ignore[attr-defined]
+    status = 400 if error and not request.htmx else 200  # type: ignore[attr-defined]
+    return render(request, template, context, status=status)
+
+
+@require_POST
+def log_dose(request: HttpRequest) -> HttpResponse:
+    person, moment = person_of(request), now()
+    amount = field(request, "quick") or field(request, "amount") or ""
+    try:
+        logged = services.log_kratom(
+            person=person,
+            amount=amount,
+            now=moment,
+            at=field(request, "at"),
+            product=field(request, "product"),
+            form=field(request, "form"),
+            purpose=field(request, "purpose") or "",
+            note=field(request, "note") or "",
+            confirm_high=bool(field(request, "confirm_high")),
+        )
+    except InputError as error:
+        return _answer(request, person, error=error)
+    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+
+
+@require_POST
+def log_magnesium(request: HttpRequest) -> HttpResponse:
+    person, moment = person_of(request), now()
+    try:
+        logged = services.log_magnesium(
+            person=person,
+            amount=field(request, "amount") or "",
+            now=moment,
+            form=field(request, "compound") or "elemental",
+            at=field(request, "at"),
+            note=field(request, "note") or "",
+        )
+    except InputError as error:
+        return _answer(request, person, error=error)
+    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+
+
+@require_POST
+def log_other(request: HttpRequest) -> HttpResponse:
+    person, moment = person_of(request), now()
+    try:
+        logged = services.log_other(
+            person=person,
+            name=field(request, "name") or "",
+            amount=field(request, "amount"),
+            category=field(request, "category"),
+            at=field(request, "at"),
+            now=moment,
+            note=field(request, "note") or "",
+        )
+    except InputError as error:
+        return _answer(request, person, error=error)
+    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+
+
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    try:
+        message = services.undo(person=person, now=now())
+    except InputError as error:
+        return _answer(request, person, error=error)
+    if request.POST.get("next") == "history":
+        request.session["message"] = message
+        return HttpResponseRedirect(reverse("history"))
+    return _answer(request, person, message=message.capitalize())
+
+
+@require_POST
+def demo(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    try:
+        count = load_demo(person=person, now=now())
+    except InputError as error:
+        return _answer(request, person, error=error)
+    request.session["message"] = f"Demo journal loaded: {count} entries over 90 days."
+    return HttpResponseRedirect(reverse("today"))
