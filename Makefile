@@ -1,5 +1,5 @@
-# kratomlog: `make run` (install, then the CLI on a demo journal), `make test` (install, then every
-# test, on SQLite and on PostgreSQL), `make lint`, `make bench`.
+# kratomlog: `make run` (install, then the web app on your journal), `make test` (install, then
+# every test: SQLite, PostgreSQL and Chromium), `make demo`, `make lint`, `make bench`.
 
 # Django 6 needs Python 3.12 or newer: the first one found.
 PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) python3; do \
@@ -8,8 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kratomlog
 DEMO_HOME := .demo
+# Browser tests drive Debian's Chromium; as root, `make test` installs it when it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint bench clean
+.PHONY: install run demo cli-demo chromium test lint bench clean
 
 $(BIN)/kratomlog: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "kratomlog needs Python 3.12 or newer (Django 6); none found" >&2; exit 1; }
@@ -21,13 +23,22 @@ $(BIN)/kratomlog: pyproject.toml
 install: $(BIN)/kratomlog
 
 run: install
+	$(BIN)/kratomlog serve --open
+
+demo: install
+	$(BIN)/kratomlog serve --demo --open
+
+cli-demo: install
 	rm -rf $(DEMO_HOME)
 	KRATOMLOG_HOME=$(DEMO_HOME) $(BIN)/kratomlog demo
 	KRATOMLOG_HOME=$(DEMO_HOME) $(BIN)/kratomlog status
 	KRATOMLOG_HOME=$(DEMO_HOME) $(BIN)/kratomlog history --from $$(date -d '13 days ago' +%F 2>/dev/null || date -v-13d +%F)
-	@echo "\nThe demo journal is in $(DEMO_HOME): try KRATOMLOG_HOME=$(DEMO_HOME) $(BIN)/kratomlog --help"
 
-test: install
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
 	$(BIN)/pytest
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m db
 

@@ -3,15 +3,20 @@
 - status, in-process (target under 50 ms)
 - `kratomlog status --json` as a whole process (target under 0.5 s)
 - importing 100,000 CSV rows (target under 10 s)
+- the web app over HTTP: time to first byte and full render of Today and of a year of History
+  (target under 150 ms each)
 """
 
 import os
 import random
 import resource
 import statistics
+import http.client
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -91,6 +96,46 @@ def report(name: str, times: list[float], target: float) -> None:
           f"target {target * 1000:.0f} ms   {verdict}  (n={len(times)})")
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def web_pages(person: Person) -> None:
+    """Each page fetched over HTTP from the app's own server (waitress), as a browser would."""
+    from django.utils import timezone
+    from waitress.server import create_server
+
+    from kratomlog.web.login import new_link
+    from kratomlog.web.wsgi import application
+
+    port = free_port()
+    server = create_server(application, host="127.0.0.1", port=port, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", f"/login/{new_link(person, timezone.now())}")
+    signed_in = connection.getresponse()
+    signed_in.read()
+    cookie = signed_in.getheader("Set-Cookie", "").split(";")[0]
+
+    def fetch(path: str) -> tuple[float, float, int]:
+        started = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": cookie})
+        response = connection.getresponse()  # the status line and headers: the first bytes
+        first_byte = time.perf_counter() - started
+        body = response.read()
+        assert response.status == 200, (path, response.status)
+        return first_byte, time.perf_counter() - started, len(body)
+
+    for name, path in (("Today", "/"), ("History, a year", "/history?range=365")):
+        fetch(path)  # warm up
+        runs = [fetch(path) for _ in range(20)]
+        report(f"web {name}: time to first byte", [run[0] for run in runs], 0.150)
+        report(f"web {name}: full page ({runs[0][2] // 1024} KB)", [run[1] for run in runs], 0.150)
+    server.close()
+
+
 def main() -> None:
     person = five_year_journal()
     doses = person.entries.filter(substance="kratom").count()
@@ -119,6 +164,7 @@ def main() -> None:
         subprocess.run([KRATOMLOG, "import", "csv", str(csv_path)], check=True, env=env,
                        capture_output=True)
 
+    web_pages(person)
     report("import csv, 100,000 rows (whole process)", timed(import_100k, 1), 10.0)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory of a child process (the 100,000-row import): {peak:.0f} MB")

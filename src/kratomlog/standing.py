@@ -27,6 +27,16 @@ def status(person: Person, as_of: datetime) -> Status:
     )
 
 
+def status_and_recent(person: Person, as_of: datetime, days: int) -> tuple[Status, list[DayRow]]:
+    """Status and the rows of the last `days` days from one reading of the journal (Today)."""
+    today = local_day(as_of, zone(person.timezone))
+    first = today - timedelta(days=days - 1)
+    journal, plans = queries.use_index(person, as_of), plan_history(person)
+    magnesium = queries.magnesium_by_day(person, first, today, as_of)
+    result = judge(as_of, person.timezone, plans, journal, magnesium.get(today, 0.0))
+    return result, daily_rows(first, today, journal, plans, magnesium)
+
+
 def history(person: Person, first: date, last: date, now: datetime) -> list[DayRow]:
     magnesium = queries.magnesium_by_day(person, first, last, now)
     return daily_rows(first, last, queries.use_index(person, now), plan_history(person), magnesium)

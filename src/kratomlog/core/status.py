@@ -49,14 +49,16 @@ class Status:
     signals: list[Signal]
     taper_allowance_today: float | None = None  # grams, when a taper is in force
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, with_breaches: bool = True) -> dict[str, Any]:
+        """The stable JSON form; without the breach list where only its length is wanted."""
         tz = ZoneInfo(self.timezone)
         return {
             "as_of": self.as_of.astimezone(tz).isoformat(),
             "timezone": self.timezone,
             "plan": self.plan.as_dict() if self.plan else None,
             "today": [vars(rule) for rule in self.rules_today],
-            "breaches": [breach.as_dict() for breach in self.breaches],
+            "breaches": [breach.as_dict() for breach in self.breaches] if with_breaches else None,
+            "breach_count": len(self.breaches),
             "next_use_allowed": (
                 self.next_use_allowed.astimezone(tz).isoformat() if self.next_use_allowed else None
             ),

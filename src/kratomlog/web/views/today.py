@@ -1,7 +1,6 @@
 """Today: where you stand in plain sentences, and logging in one tap."""
 
 from collections import Counter
-from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -35,19 +34,16 @@ def today_context(
     error: InputError | None = None,
     message: str | None = None,
 ) -> dict[str, object]:
-    moment = now()
-    result = standing.status(person, moment)
+    result, recent = standing.status_and_recent(person, now(), RECENT_DAYS)
     last = (
         person.entries.filter(substance=KRATOM, deleted=False)
         .select_related("product")
         .order_by("-taken_at")
         .first()
     )
-    first = result.today - timedelta(days=RECENT_DAYS - 1)
-    recent = standing.history(person, first, result.today, moment)
     return {
         "status": result,
-        "status_data": result.as_dict(),
+        "status_data": result.as_dict(with_breaches=False),
         "over_magnesium": result.magnesium_today_mg > MAGNESIUM_UPPER_LIMIT_MG,
         "magnesium_limit": MAGNESIUM_UPPER_LIMIT_MG,
         "last": last,
