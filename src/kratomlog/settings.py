@@ -119,6 +119,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not memory: the browser tests' live server answers from several threads,
+            # and each needs its own connection.
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
         }
     }
 
