@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "kratomlog.journal",
     "kratomlog.plans",
+    "kratomlog.checkins",
     "kratomlog.web",
 ]
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from kratomlog.checkins import recovery
 from kratomlog.core.breaches import Breach, find_breaches
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow, daily_rows
@@ -16,15 +17,7 @@ from kratomlog.plans.services import plan_history
 
 def status(person: Person, as_of: datetime) -> Status:
     """The journal judged as of `as_of`: only entries taken by then count."""
-    today = local_day(as_of, zone(person.timezone))
-    magnesium = queries.magnesium_by_day(person, today, today, as_of)
-    return judge(
-        as_of,
-        person.timezone,
-        plan_history(person),
-        queries.use_index(person, as_of),
-        magnesium.get(today, 0.0),
-    )
+    return status_and_recent(person, as_of, days=1)[0]
 
 
 def status_and_recent(person: Person, as_of: datetime, days: int) -> tuple[Status, list[DayRow]]:
@@ -33,7 +26,14 @@ def status_and_recent(person: Person, as_of: datetime, days: int) -> tuple[Statu
     first = today - timedelta(days=days - 1)
     journal, plans = queries.use_index(person, as_of), plan_history(person)
     magnesium = queries.magnesium_by_day(person, first, today, as_of)
-    result = judge(as_of, person.timezone, plans, journal, magnesium.get(today, 0.0))
+    result = judge(
+        as_of,
+        person.timezone,
+        plans,
+        journal,
+        magnesium.get(today, 0.0),
+        recovery.signals(person, journal, as_of),
+    )
     return result, daily_rows(first, today, journal, plans, magnesium)
 
 

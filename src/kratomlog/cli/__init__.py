@@ -6,7 +6,7 @@ from kratomlog.storage import setup_django
 
 setup_django()  # the command modules import models
 
-from kratomlog.cli import journal, plans, serve, standing, transfer  # noqa: E402
+from kratomlog.cli import checkins, journal, plans, serve, standing, transfer  # noqa: E402
 
 app = typer.Typer(
     name="kratomlog",
@@ -20,6 +20,7 @@ journal.register(app)
 plans.register(app)
 standing.register(app)
 transfer.register(app)
+checkins.register(app)
 serve.register(app)
 
 

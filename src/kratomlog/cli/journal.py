@@ -336,12 +336,24 @@ def product_list() -> None:
 
 
 @friendly
-def config_set(key: Annotated[str, typer.Argument(help="timezone")], value: str) -> None:
-    """Set a setting: `timezone` (an IANA name such as Europe/Berlin)."""
-    if key != "timezone":
-        raise InputError("KEY", f"{key!r} is not a setting; settings: timezone")
-    services.set_timezone(context.person(), value)
-    console.print(f"timezone = {value}")
+def config_set(
+    key: Annotated[str, typer.Argument(help="timezone, unit or crisis-resources")], value: str
+) -> None:
+    """Set `timezone` (an IANA name such as Europe/Berlin), `unit` (of a bare number: g, mg,
+    capsule, teaspoon) or `crisis-resources` (a file, one "name | how to reach it" a line)."""
+    if key == "timezone":
+        services.set_timezone(context.person(), value)
+    elif key == "unit":
+        services.set_dose_unit(context.person(), value)
+    elif key == "crisis-resources":
+        from kratomlog.cli.checkins import set_crisis_resources
+
+        set_crisis_resources(value)
+    else:
+        raise InputError(
+            "KEY", f"{key!r} is not a setting; settings: timezone, unit, crisis-resources"
+        )
+    console.print(f"{key} set.")
 
 
 @friendly
@@ -349,6 +361,14 @@ def config_show() -> None:
     """Show settings and where the journal is kept."""
     from django.conf import settings
 
+    from kratomlog.checkins.services import resources
+
     person = context.person()
     console.print(f"timezone = {person.timezone}")
+    console.print(f"unit = {person.dose_unit}")
     console.print(f"data directory = {settings.DATA_DIR}")
+    console.print(
+        "crisis resources" + (" (the default)" if not person.crisis_resources else "") + ":"
+    )
+    for resource in resources(person):
+        console.print(f"  {resource.name} | {resource.contact}")

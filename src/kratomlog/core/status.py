@@ -1,5 +1,6 @@
 """Where a person stands at a moment: the one result every shell renders."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 from kratomlog.core import rules as r
 from kratomlog.core import signals
 from kratomlog.core.breaches import Breach, find_breaches
+from kratomlog.core.course import Stop
 from kratomlog.core.days import local_day
 from kratomlog.core.interactions import MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.core.journal import UseIndex
@@ -48,6 +50,7 @@ class Status:
     days_since_last_use: int | None
     signals: list[Signal]
     taper_allowance_today: float | None = None  # grams, when a taper is in force
+    stop: Stop | None = None  # a stop in progress (48 hours without a dose after frequent use)
 
     def as_dict(self, with_breaches: bool = True) -> dict[str, Any]:
         """The stable JSON form; without the breach list where only its length is wanted."""
@@ -74,6 +77,7 @@ class Status:
             },
             "days_since_last_use": self.days_since_last_use,
             "signals": [signal.as_dict() for signal in self.signals],
+            "stop": self.stop.as_dict(self.today) if self.stop else None,
         }
 
 
@@ -83,8 +87,10 @@ def judge(
     history: PlanHistory,
     journal: UseIndex,
     magnesium_today_mg: float,
+    recovery: tuple[Stop | None, Sequence[Signal]] = (None, ()),
 ) -> Status:
-    """`journal` holds the doses up to `as_of`; `magnesium_today_mg` those of as_of's local day."""
+    """`journal` holds the doses up to `as_of`; `magnesium_today_mg` those of as_of's local day;
+    `recovery` the stop in progress and the signals read from check-ins (self-harm first)."""
     tz = ZoneInfo(timezone)
     today = local_day(as_of, tz)
     plan = history.in_force(today)
@@ -108,7 +114,8 @@ def judge(
         totals=_totals(journal, today),
         magnesium_today_mg=magnesium_today_mg,
         days_since_last_use=(today - last.day).days if last else None,
-        signals=[signal for signal in found if signal],
+        signals=[*recovery[1], *(signal for signal in found if signal)],
+        stop=recovery[0],
         taper_allowance_today=(
             allowance_on(plan.taper, plan.start, today) if plan and plan.taper else None
         ),

@@ -14,6 +14,7 @@ class Person(models.Model):
     name = models.CharField(max_length=200, default="me")
     timezone = models.CharField(max_length=64)
     dose_unit = models.CharField(max_length=10, default="g")  # for an amount given as a bare number
+    crisis_resources = models.TextField(blank=True)  # "name | contact" lines; empty: the default
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -371,6 +371,10 @@ def undo(*, person: Person, now: datetime) -> str:
     elif change.action == "import":
         # An import is reversed whole; its rows go, so the same file can be imported again.
         Entry.objects.filter(imported_by=change).delete()
+    elif change.action == "checkin":
+        from kratomlog.checkins.services import undo_record
+
+        undo_record(change.after["model"], change.after["uid"])
     elif change.action == "plan":
         from kratomlog.plans.models import PlanVersion
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CheckinsConfig(AppConfig):
+    name = "kratomlog.checkins"
+    label = "checkins"

@@ -1,0 +1,63 @@
+"""Check-ins: questionnaires, sleep diaries and recovery activities, each kept with its history."""
+
+import uuid
+
+from django.db import models
+
+from kratomlog.journal.models import Person
+
+
+class CheckIn(models.Model):
+    """A scored questionnaire: PHQ-9, GAD-7, the withdrawal check-in or craving."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checkins")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    instrument = models.CharField(max_length=20)
+    taken_at = models.DateTimeField()
+    timezone = models.CharField(max_length=64)
+    local_day = models.DateField()
+    answers = models.JSONField()
+    total = models.IntegerField()
+    band = models.CharField(max_length=40, blank=True)
+    self_harm = models.BooleanField(default=False)  # PHQ-9 item 9 above 0: for a care team's alert
+    note = models.TextField(blank=True)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "instrument", "taken_at"])]
+
+
+class SleepDiary(models.Model):
+    """One night of the Consensus Sleep Diary; times stored as real moments (UTC)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sleep_diaries")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    night = models.DateField()  # the evening the night began
+    timezone = models.CharField(max_length=64)
+    into_bed = models.DateTimeField()
+    tried_to_sleep = models.DateTimeField()
+    sol_minutes = models.IntegerField()
+    awakenings = models.IntegerField()
+    waso_minutes = models.IntegerField()
+    final_awakening = models.DateTimeField()
+    out_of_bed = models.DateTimeField()
+    quality = models.IntegerField()
+    note = models.TextField(blank=True)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "night"])]
+
+
+class Activity(models.Model):
+    """A recovery activity: counselling or therapy, a support group meeting, exercise."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="activities")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20)
+    taken_at = models.DateTimeField()
+    timezone = models.CharField(max_length=64)
+    local_day = models.DateField()
+    minutes = models.IntegerField(null=True)
+    note = models.TextField(blank=True)
+    deleted = models.BooleanField(default=False)

@@ -1,0 +1,206 @@
+"""Recording check-ins: scored at once, PHQ-9 item 9 flagged, each kept with its history."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
+from kratomlog.core import crisis
+from kratomlog.core.days import local_day, parse_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.instruments import Score, instrument, parse_answers, score
+from kratomlog.core.sleep import Night, night_from_diary
+from kratomlog.core.when import parse_when
+from kratomlog.journal.models import Change, Person
+
+ACTIVITIES = ("counselling", "therapy", "support-group", "exercise")
+
+
+@dataclass
+class Recorded:
+    """A check-in just saved, with what must be shown at once."""
+
+    checkin: CheckIn
+    score: Score
+    crisis_resources: tuple[crisis.Resource, ...] = field(default_factory=tuple)
+
+
+def resources(person: Person) -> tuple[crisis.Resource, ...]:
+    if person.crisis_resources.strip():
+        return crisis.parse_resources(person.crisis_resources)
+    return crisis.DEFAULT_RESOURCES
+
+
+def set_resources(person: Person, text: str) -> None:
+    """Replace the crisis resources, one "name | contact" a line; empty restores the default."""
+    if text.strip():
+        crisis.parse_resources(text)
+    person.crisis_resources = text.strip()
+    person.save(update_fields=["crisis_resources"])
+
+
+def _log_change(person: Person, now: datetime, kind: str, uid: Any, summary: str) -> None:
+    Change.objects.create(
+        person=person,
+        at=now,
+        action="checkin",
+        summary=summary,
+        after={"model": kind, "uid": str(uid)},
+    )
+
+
+@transaction.atomic
+def record_checkin(
+    *,
+    person: Person,
+    key: str,
+    now: datetime,
+    answers: Sequence[int] | str,
+    at: str | None = None,
+    note: str = "",
+) -> Recorded:
+    chosen = instrument(key)
+    values = parse_answers(answers, chosen) if isinstance(answers, str) else tuple(answers)
+    scored = score(chosen, values)
+    tz = zone(person.timezone)
+    moment = parse_when(at, now, tz)
+    checkin = CheckIn.objects.create(
+        person=person,
+        instrument=chosen.key,
+        taken_at=moment,
+        timezone=person.timezone,
+        local_day=local_day(moment, tz),
+        answers=list(scored.answers),
+        total=scored.total,
+        band=scored.band or "",
+        self_harm=scored.self_harm,
+        note=note,
+    )
+    _log_change(person, now, "checkin", checkin.uid, f"recorded {chosen.name} ({scored.total})")
+    return Recorded(checkin, scored, resources(person) if scored.self_harm else ())
+
+
+@transaction.atomic
+def record_sleep(
+    *,
+    person: Person,
+    now: datetime,
+    bed: str,
+    tried: str,
+    sol: int,
+    wakes: int,
+    waso: int,
+    final: str,
+    up: str,
+    quality: int,
+    night: str | None = None,
+    note: str = "",
+    replace: bool = False,
+) -> tuple[SleepDiary, Night]:
+    """Last night's diary by default; a night already recorded is replaced only when asked."""
+    tz = zone(person.timezone)
+    night_day = parse_day(night, "--night") if night else local_day(now, tz) - timedelta(days=1)
+    computed = night_from_diary(
+        night_day,
+        tz,
+        bed=bed,
+        tried=tried,
+        sol=sol,
+        wakes=wakes,
+        waso=waso,
+        final=final,
+        up=up,
+        quality=quality,
+    )
+    if computed.out_of_bed > now:
+        raise InputError(
+            "--up",
+            f"out of bed at {up} after the night of {night_day} is in the "
+            f"future; a diary records a night that is over",
+        )
+    earlier = person.sleep_diaries.filter(night=night_day, deleted=False)
+    if earlier.exists():
+        if not replace:
+            raise InputError(
+                "--night",
+                f"the night of {night_day} is already recorded; add --replace to record it again",
+            )
+        earlier.update(deleted=True)
+    diary = SleepDiary.objects.create(
+        person=person,
+        night=night_day,
+        timezone=person.timezone,
+        into_bed=computed.into_bed,
+        tried_to_sleep=computed.tried_to_sleep,
+        sol_minutes=sol,
+        awakenings=wakes,
+        waso_minutes=waso,
+        final_awakening=computed.final_awakening,
+        out_of_bed=computed.out_of_bed,
+        quality=quality,
+        note=note,
+    )
+    _log_change(person, now, "sleep", diary.uid, f"recorded the sleep diary of {night_day}")
+    return diary, computed
+
+
+def night_of(diary: SleepDiary) -> Night:
+    return Night(
+        diary.night,
+        diary.into_bed,
+        diary.tried_to_sleep,
+        diary.sol_minutes,
+        diary.awakenings,
+        diary.waso_minutes,
+        diary.final_awakening,
+        diary.out_of_bed,
+        diary.quality,
+    )
+
+
+@transaction.atomic
+def record_activity(
+    *,
+    person: Person,
+    kind: str,
+    now: datetime,
+    minutes: int | None = None,
+    at: str | None = None,
+    note: str = "",
+) -> Activity:
+    if kind not in ACTIVITIES:
+        raise InputError("KIND", f"{kind!r}; use one of {', '.join(ACTIVITIES)}")
+    if minutes is not None and minutes <= 0:
+        raise InputError("--minutes", f"{minutes} must be above 0")
+    tz = zone(person.timezone)
+    moment = parse_when(at, now, tz)
+    activity = Activity.objects.create(
+        person=person,
+        kind=kind,
+        taken_at=moment,
+        timezone=person.timezone,
+        local_day=local_day(moment, tz),
+        minutes=minutes,
+        note=note,
+    )
+    _log_change(person, now, "activity", activity.uid, f"recorded {kind}")
+    return activity
+
+
+def undo_record(model: str, uid: str) -> None:
+    """Called by journal.services.undo for a check-in, a sleep diary or an activity."""
+    kinds = {"checkin": CheckIn, "sleep": SleepDiary, "activity": Activity}
+    kinds[model].objects.filter(uid=uid).update(deleted=True)
+
+
+def live_checkins(person: Person, until: datetime | None = None):  # type: ignore[no-untyped-def]
+    found = person.checkins.filter(deleted=False)
+    return found.filter(taken_at__lte=until) if until else found
+
+
+def live_nights(person: Person, until_night: date | None = None):  # type: ignore[no-untyped-def]
+    found = person.sleep_diaries.filter(deleted=False)
+    return found.filter(night__lte=until_night) if until_night else found

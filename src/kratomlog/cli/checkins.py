@@ -1,0 +1,292 @@
+"""Check-ins from the terminal: questionnaires, the sleep diary, activities, what is due, and
+what the record shows."""
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from kratomlog.checkins import recovery, services
+from kratomlog.cli import context
+from kratomlog.cli.output import console, friendly, print_json, table
+from kratomlog.core import analysis, course
+from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.instruments import INSTRUMENTS, instrument
+from kratomlog.core.sleep import QUALITY
+from kratomlog.journal import queries
+from kratomlog.plans.services import plan_history
+
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(checkin)
+    app.command()(sleep)
+    app.command()(activity)
+    app.command()(due)
+    app.command("recovery")(recovery_report)
+
+
+def show_crisis(resources: tuple) -> None:  # type: ignore[type-arg]
+    from kratomlog.core.crisis import MESSAGE
+
+    console.print(f"\n[bold red]{MESSAGE}[/]")
+    for resource in resources:
+        console.print(f"  [bold]{resource.name}[/]: {resource.contact}")
+    console.print()
+
+
+def _ask(key: str) -> str:
+    chosen = instrument(key)
+    console.print(
+        f"[bold]{chosen.name}[/]" + ("" if chosen.validated else " (not a validated scale)")
+    )
+    console.print(chosen.question)
+    choices = (
+        "  ".join(f"{n} = {label}" for n, label in enumerate(chosen.choices))
+        if len(chosen.choices) <= 5
+        else "0 to 10"
+    )
+    answers = []
+    for number, item in enumerate(chosen.items, start=1):
+        while True:
+            reply = typer.prompt(f"{number}. {item} [{choices}]").strip()
+            if reply.isdigit() and 0 <= int(reply) <= chosen.highest:
+                answers.append(reply)
+                break
+            console.print(f"  answer with a whole number from 0 to {chosen.highest}")
+    return ",".join(answers)
+
+
+@friendly
+def checkin(
+    kind: Annotated[
+        str, typer.Argument(metavar="INSTRUMENT", help=f"One of: {', '.join(INSTRUMENTS)}.")
+    ],
+    answers: Annotated[
+        str | None,
+        typer.Option(help="All answers at once, e.g. 1,0,2,... (otherwise you are asked)."),
+    ] = None,
+    at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
+    note: Annotated[str, typer.Option()] = "",
+    as_json: Json = False,
+) -> None:
+    """Fill in PHQ-9, GAD-7, the withdrawal check-in or craving; see the score at once."""
+    person, now = context.person(), context.now()
+    chosen = instrument(kind)
+    given = answers if answers is not None else _ask(chosen.key)
+    recorded = services.record_checkin(
+        person=person, key=chosen.key, now=now, answers=given, at=at, note=note
+    )
+    scored = recorded.score
+    if as_json:
+        print_json(
+            {
+                "id": recorded.checkin.id,
+                "instrument": chosen.key,
+                "answers": list(scored.answers),
+                "total": scored.total,
+                "band": scored.band,
+                "self_harm": scored.self_harm,
+                "validated": chosen.validated,
+                "source": chosen.source,
+                "crisis_resources": [vars(r) for r in recorded.crisis_resources],
+            }
+        )
+    else:
+        band = f" ({scored.band})" if scored.band else ""
+        console.print(
+            f"{chosen.name}: {scored.total} of {chosen.highest * len(chosen.items)}{band}."
+        )
+        if not chosen.validated:
+            console.print(
+                "[dim]Not a validated scale: a record for you to compare days, not a diagnosis.[/]"
+            )
+        console.print(f"[dim]source: {chosen.source}[/]")
+    if recorded.crisis_resources:
+        if as_json:  # the resources are in the JSON; say them to a person at the terminal too
+            sys.stderr.write(
+                "Crisis resources: "
+                + "; ".join(f"{r.name}: {r.contact}" for r in recorded.crisis_resources)
+                + "\n"
+            )
+        else:
+            show_crisis(recorded.crisis_resources)
+
+
+@friendly
+def sleep(
+    bed: Annotated[str, typer.Option(help="Into bed, HH:MM.")],
+    tried: Annotated[str, typer.Option(help="Tried to sleep, HH:MM.")],
+    sol: Annotated[int, typer.Option(help="Minutes to fall asleep.")],
+    wakes: Annotated[int, typer.Option(help="Number of awakenings.")],
+    waso: Annotated[int, typer.Option(help="Minutes awake after first falling asleep.")],
+    final: Annotated[str, typer.Option(help="Final awakening, HH:MM.")],
+    up: Annotated[str, typer.Option(help="Out of bed, HH:MM.")],
+    quality: Annotated[int, typer.Option(help="1 very poor, 2 poor, 3 fair, 4 good, 5 very good.")],
+    night: Annotated[
+        str | None,
+        typer.Option(help="The evening the night began, YYYY-MM-DD (default: last night)."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Record a night already recorded again.")
+    ] = False,
+    note: Annotated[str, typer.Option()] = "",
+    as_json: Json = False,
+) -> None:
+    """Fill in the morning's sleep diary (Consensus Sleep Diary core items)."""
+    diary, night_ = services.record_sleep(
+        person=context.person(),
+        now=context.now(),
+        bed=bed,
+        tried=tried,
+        sol=sol,
+        wakes=wakes,
+        waso=waso,
+        final=final,
+        up=up,
+        quality=quality,
+        night=night,
+        note=note,
+        replace=replace,
+    )
+    metrics = night_.metrics()
+    if as_json:
+        print_json({"id": diary.id, "night": diary.night.isoformat(), **metrics})
+        return
+    console.print(
+        f"Night of {diary.night}: in bed {metrics['time_in_bed_minutes'] / 60:.1f} h, asleep "
+        f"{metrics['total_sleep_minutes'] / 60:.1f} h, "
+        f"sleep efficiency {metrics['sleep_efficiency']:.0f}%, "
+        f"quality {QUALITY[quality - 1]}."
+    )
+
+
+@friendly
+def activity(
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help=f"One of: {', '.join(services.ACTIVITIES)}.")
+    ],
+    minutes: Annotated[int | None, typer.Option()] = None,
+    at: Annotated[str | None, typer.Option()] = None,
+    note: Annotated[str, typer.Option()] = "",
+    as_json: Json = False,
+) -> None:
+    """Record a recovery activity: counselling, therapy, a support group meeting, exercise."""
+    done = services.record_activity(
+        person=context.person(), kind=kind, minutes=minutes, at=at, note=note, now=context.now()
+    )
+    if as_json:
+        print_json(
+            {
+                "id": done.id,
+                "kind": done.kind,
+                "minutes": done.minutes,
+                "at": done.taken_at.isoformat(),
+            }
+        )
+    else:
+        console.print(
+            f"Recorded {done.kind}" + (f", {done.minutes} minutes." if done.minutes else ".")
+        )
+
+
+@friendly
+def due(
+    as_json: Json = False,
+    ics: Annotated[
+        str | None, typer.Option("--ics", help="Write the check-in schedule to this .ics file.")
+    ] = None,
+) -> None:
+    """The check-ins that are due now."""
+    person, now = context.person(), context.now()
+    found = recovery.due_now(person, now, plan_history(person))
+    if ics:
+        from kratomlog.checkins.schedule import schedule_ics
+
+        with open(ics, "wb") as out:
+            out.write(schedule_ics(person, now))
+    if as_json:
+        print_json([{"checkin": d.checkin, "reason": d.reason} for d in found])
+        return
+    if not found:
+        console.print("Nothing is due.")
+    for item in found:
+        command = "sleep" if item.checkin == "sleep" else f"checkin {item.checkin}"
+        console.print(f"- {item.checkin}: {item.reason}  ([dim]kratomlog {command}[/])")
+
+
+def _stop_lines(stop: course.Stop | None, today: date) -> None:
+    if stop is None:
+        console.print(
+            "No stop in progress (48 hours without a dose after 5 or more use days in 14)."
+        )
+        return
+    console.print(f"Day {stop.day_number(today)} since the last dose ({stop.last_dose.day}).")
+    console.print(f"[dim]{course.SEED_COURSE}.[/]")
+
+
+@friendly
+def recovery_report(as_json: Json = False) -> None:
+    """What the record shows: the day counter, withdrawal by day, craving by taper step, and dose
+    against sleep (observational)."""
+    person, now = context.person(), context.now()
+    plans, journal = plan_history(person), queries.use_index(person, now)
+    shows = recovery.record_shows(person, journal, plans, now)
+    today = local_day(now, zone(person.timezone))
+    if as_json:
+        print_json(shows.as_dict(today))
+        return
+    _stop_lines(shows.stop, today)
+    if shows.withdrawal_by_day:
+        grid = table("Day since last dose", "Day", "Withdrawal total (0-44)")
+        for number, day, total in shows.withdrawal_by_day:
+            grid.add_row(str(number), str(day), str(total))
+        console.print(grid)
+    if shows.craving_by_step:
+        grid = table("Taper step", "Allowance", "Check-ins", "Mean craving (0-10)")
+        for row in shows.craving_by_step:
+            grid.add_row(
+                str(row["step"]),
+                f"{row['allowance_grams']:g} g",
+                str(row["check_ins"]),
+                f"{row['mean_craving']:g}",
+            )
+        console.print(grid)
+    console.print(
+        "\n[bold]Nights after an evening dose (after 17:00) against nights without[/]: "
+        f"{analysis.OBSERVATIONAL}."
+    )
+    grid = table("Measure", "Nights with", "Nights without", "Difference", "95% interval")
+    for difference in shows.sleep:
+        if difference.shown:
+            grid.add_row(
+                difference.measure,
+                str(difference.with_n),
+                str(difference.without_n),
+                f"{difference.difference:+.1f}",
+                f"{difference.low:+.1f} to {difference.high:+.1f}",
+            )
+        else:
+            grid.add_row(
+                difference.measure,
+                str(difference.with_n),
+                str(difference.without_n),
+                f"shown from {analysis.MIN_NIGHTS} nights on each side",
+                "",
+            )
+    console.print(grid)
+
+
+def set_crisis_resources(path: str) -> None:
+    from pathlib import Path
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(
+            "VALUE",
+            f"{path!r} is not a file; give a text file with one 'name | how to reach it' a line",
+        )
+    services.set_resources(context.person(), file.read_text(encoding="utf-8"))
