@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kratomlog.checkins.services import record_checkin, record_sleep
 from kratomlog.journal import services, transfer
 from kratomlog.journal.models import Change, Entry, Person
 from kratomlog.plans.services import set_plan
@@ -112,6 +113,8 @@ ACTIONS = st.lists(st.one_of(
     st.tuples(st.just("delete")),
     st.tuples(st.just("undo")),
     st.tuples(st.just("plan"), st.sampled_from(["occasional", "low-dose-3g", "break-90"])),
+    st.tuples(st.just("phq9"), st.lists(st.integers(0, 3), min_size=9, max_size=9)),
+    st.tuples(st.just("sleep"), st.integers(2, 60), st.integers(0, 60)),
 ), max_size=15)
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
@@ -121,7 +124,7 @@ def make_journal(zone, actions) -> Person:
     person = Person.objects.create(timezone=zone)
     for action in actions:
         kind, *args = action
-        at = None if kind in ("edit", "delete", "undo", "plan") else (
+        at = None if kind in ("edit", "delete", "undo", "plan", "phq9", "sleep") else (
             (NOW - timedelta(minutes=args[1])).isoformat())
         last = person.entries.filter(deleted=False).order_by("-id").first()
         try:
@@ -143,6 +146,12 @@ def make_journal(zone, actions) -> Person:
                 services.undo(person=person, now=NOW)
             elif kind == "plan":
                 set_plan(person=person, preset_or_file=args[0], now=NOW)
+            elif kind == "phq9":
+                record_checkin(person=person, key="phq9", answers=args[0], now=NOW)
+            elif kind == "sleep":
+                record_sleep(person=person, now=NOW, night=str((NOW - timedelta(days=args[0])).date()),
+                             bed="23:00", tried="23:15", sol=args[1], wakes=1, waso=5, final="06:30",
+                             up="07:00", quality=3, replace=True)
         except Exception as error:  # an edit that changes nothing is refused; that is fine
             if "nothing to change" not in str(error) and "nothing to undo" not in str(error):
                 raise

@@ -79,9 +79,14 @@ def export(
         raise InputError("FORMAT", f"{kind!r}; use json or csv")
     if output is None:
         typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        errors.print(f"Wrote {output}")
+        return
+    output.write_text(text, encoding="utf-8")
+    errors.print(f"Wrote {output}")
+    if kind == "csv":  # check-ins go beside it, one long-format file a kind
+        for name, content in transfer.export_checkins_csv(person).items():
+            beside = output.with_name(f"{output.stem}-{name}{output.suffix or '.csv'}")
+            beside.write_text(content, encoding="utf-8")
+            errors.print(f"Wrote {beside}")
 
 
 @friendly

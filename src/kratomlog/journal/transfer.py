@@ -308,6 +308,7 @@ def export_json(person: Person, now: datetime) -> dict[str, Any]:
             }
             for version in person.plan_versions.order_by("set_at", "id")
         ],
+        **export_checkins(person),
         "changes": [
             {
                 "uid": str(change.uid),

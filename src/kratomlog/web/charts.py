@@ -371,3 +371,42 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         ("Step", "From", "To", "Grams a day"),
         table,
     )
+
+
+def bars(
+    title: str,
+    summary: str,
+    items: Sequence[tuple[str, float, str]],
+    unit: str,
+    top: float | None = None,
+    headers: Sequence[str] = (),
+    marked: Sequence[bool] = (),
+) -> Chart:
+    """A plain bar chart of (label, value, tooltip) items; `marked` bars are drawn in the second colour."""
+    chart_id = f"bars-{next(_ids)}"
+    if not items:
+        return Chart(chart_id, title, summary, mark_safe(""), headers, [])
+    highest = _scale(top if top is not None else max(value for _, value, _ in items) or 1)
+    plot_h, slot = HEIGHT - BOTTOM - TOP, (WIDTH - LEFT) / len(items)
+
+    def y(value: float) -> float:
+        return round(HEIGHT - BOTTOM - value / highest * plot_h, 1)
+
+    shapes = format_html_join(
+        "",
+        '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+        (
+            (
+                " over" if index < len(marked) and marked[index] else "",
+                round(LEFT + index * slot + slot * 0.1, 1),
+                y(value),
+                round(slot * 0.8, 2),
+                round(HEIGHT - BOTTOM - y(value), 1),
+                tooltip,
+            )
+            for index, (_, value, tooltip) in enumerate(items)
+        ),
+    )
+    body = format_html("{}{}", _axes(highest, unit, items[0][0], items[-1][0]), shapes)
+    rows = [(label, f"{value:g}") for label, value, _ in items]
+    return Chart(chart_id, title, summary, _frame(chart_id, title, summary, body), headers, rows)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kratomlog.web import login
-from kratomlog.web.views import app_shell, history, plan, settings, today, transfer
+from kratomlog.web.views import app_shell, checkins, history, plan, settings, today, transfer
 
 urlpatterns = [
     path("", today.today, name="today"),
@@ -28,6 +28,12 @@ urlpatterns = [
     path("settings", settings.settings_home, name="settings"),
     path("settings/save", settings.save_settings, name="save-settings"),
     path("settings/product", settings.save_product, name="save-product"),
+    path("checkins", checkins.checkins, name="checkins"),
+    path("checkins/schedule.ics", checkins.schedule, name="checkin-schedule"),
+    path("checkin/<str:key>", checkins.checkin_form, name="checkin"),
+    path("sleep", checkins.sleep_form, name="sleep"),
+    path("activity", checkins.record_activity, name="activity"),
+    path("settings/crisis", settings.save_crisis, name="save-crisis"),
     path("login/<str:token>", login.login, name="login"),
     path("welcome", login.welcome, name="welcome"),
     path("manifest.webmanifest", app_shell.manifest, name="manifest"),

@@ -30,3 +30,10 @@ def grams(value: float | None) -> str:
 @register.filter
 def humanise(kind: str) -> str:
     return kind.replace("_", " ")
+
+
+@register.filter
+def checkin_name(key: str) -> str:
+    from kratomlog.core.instruments import INSTRUMENTS
+
+    return INSTRUMENTS[key].name if key in INSTRUMENTS else "Sleep diary"

@@ -60,6 +60,18 @@ def _grams(request: HttpRequest, name: str, label: str) -> float | None:
 
 
 @require_POST
+def save_crisis(request: HttpRequest) -> HttpResponse:
+    from kratomlog.checkins.services import set_resources
+
+    try:
+        set_resources(person_of(request), request.POST.get("crisis_resources", ""))
+    except InputError as error:
+        return settings_page(request, error)
+    request.session["message"] = "Crisis resources saved."
+    return HttpResponseRedirect(reverse("settings"))
+
+
+@require_POST
 def save_product(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     try:

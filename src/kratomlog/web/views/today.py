@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kratomlog import standing
+from kratomlog.checkins import recovery
+from kratomlog.checkins.services import resources
 from kratomlog.core.amounts import MAGNESIUM_FRACTION, Amount
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, MAGNESIUM_UPPER_LIMIT_MG
@@ -15,6 +17,7 @@ from kratomlog.journal import services
 from kratomlog.journal.demo import load_demo
 from kratomlog.journal.models import FORMS, KRATOM, Person
 from kratomlog.journal.services import Logged
+from kratomlog.plans.services import plan_history
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of
 
@@ -59,6 +62,10 @@ def today_context(
         "error": error,
         "message": message,
         "person": person,
+        "due": recovery.due_now(person, now(), plan_history(person)),
+        "crisis_resources": resources(person)
+        if any(signal.kind == "self_harm_risk" for signal in result.signals)
+        else (),
     }
 
 

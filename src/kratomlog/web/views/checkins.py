@@ -1,0 +1,223 @@
+"""Check-ins: one short form each, the sleep diary, and what the record shows."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from kratomlog.checkins import recovery, services
+from kratomlog.checkins.schedule import schedule_ics
+from kratomlog.core import analysis, course
+from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
+from kratomlog.core.instruments import INSTRUMENTS, PHQ9
+from kratomlog.core.sleep import QUALITY
+from kratomlog.journal import queries
+from kratomlog.plans.services import plan_history
+from kratomlog.web import charts
+from kratomlog.web.views.common import field, now, person_of
+
+
+def checkin_form(request: HttpRequest, key: str) -> HttpResponse:
+    chosen = INSTRUMENTS.get(key)
+    if chosen is None:
+        raise Http404("no such check-in")
+    person = person_of(request)
+    context = {
+        "instrument": chosen,
+        "items": list(enumerate(chosen.items)),
+        "choices": list(enumerate(chosen.choices)),
+        "error": None,
+        "recorded": None,
+    }
+    if request.method == "POST":
+        answers = []
+        try:
+            for index in range(len(chosen.items)):
+                value = request.POST.get(f"item-{index}", "")
+                if not value.isdigit():
+                    raise InputError(
+                        f"item {index + 1}", f"choose an answer for “{chosen.items[index]}”"
+                    )
+                answers.append(int(value))
+            recorded = services.record_checkin(
+                person=person,
+                key=key,
+                now=now(),
+                answers=answers,
+                note=field(request, "note") or "",
+            )
+        except InputError as error:
+            context["error"] = error
+            return render(request, "web/checkin_form.html", context, status=400)
+        context["recorded"] = recorded
+        context["max_total"] = chosen.highest * len(chosen.items)
+    return render(request, "web/checkin_form.html", context)
+
+
+def sleep_form(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    context: dict[str, object] = {
+        "quality": list(enumerate(QUALITY, start=1)),
+        "error": None,
+        "night": None,
+        "values": request.POST,
+    }
+    if request.method == "POST":
+        try:
+
+            def number(name: str, label: str) -> int:
+                text = request.POST.get(name, "").strip() or "0"
+                if not text.isdigit():
+                    raise InputError(label, f"{text!r} is not a whole number")
+                return int(text)
+
+            diary, night = services.record_sleep(
+                person=person,
+                now=now(),
+                bed=request.POST.get("bed", ""),
+                tried=request.POST.get("tried", ""),
+                sol=number("sol", "--sol"),
+                wakes=number("wakes", "--wakes"),
+                waso=number("waso", "--waso"),
+                final=request.POST.get("final", ""),
+                up=request.POST.get("up", ""),
+                quality=number("quality", "--quality"),
+                night=field(request, "night"),
+                replace=bool(field(request, "replace")),
+            )
+        except InputError as error:
+            context["error"] = error
+            return render(request, "web/sleep_form.html", context, status=400)
+        context["night"] = night
+        context["metrics"] = night.metrics()
+        context["diary"] = diary
+    return render(request, "web/sleep_form.html", context)
+
+
+@require_POST
+def record_activity(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    minutes = field(request, "minutes")
+    try:
+        if minutes is not None and not minutes.isdigit():
+            raise InputError("minutes", f"{minutes!r} is not a whole number")
+        done = services.record_activity(
+            person=person,
+            kind=request.POST.get("kind", ""),
+            minutes=int(minutes) if minutes else None,
+            now=now(),
+            at=field(request, "at"),
+            note=field(request, "note") or "",
+        )
+    except InputError as error:
+        return checkins_page(request, error=error, status=400)
+    return checkins_page(request, message=f"Recorded {done.kind}.")
+
+
+def checkins_page(
+    request: HttpRequest,
+    error: InputError | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    person, moment = person_of(request), now()
+    plans, journal = plan_history(person), queries.use_index(person, moment)
+    shows = recovery.record_shows(person, journal, plans, moment)
+    today = local_day(moment, zone(person.timezone))
+    recent = services.live_checkins(person, moment).order_by("-taken_at")[:20]
+    withdrawal_chart = charts.bars(
+        "Withdrawal by day since the last dose",
+        (
+            f"{len(shows.withdrawal_by_day)} withdrawal check-ins since the last dose; "
+            f"{course.SEED_COURSE}."
+            if shows.withdrawal_by_day
+            else "No withdrawal check-ins since a stop yet."
+        ),
+        [
+            (f"day {n}", float(total), f"day {n} ({day}): {total} of 44")
+            for n, day, total in shows.withdrawal_by_day
+        ],
+        "",
+        top=44,
+        headers=("Day since last dose", "Total (0-44)"),
+    )
+    nights = shows.nights[-60:]
+    sleep_chart = charts.bars(
+        "Sleep efficiency by night",
+        (
+            f"{len(nights)} nights; nights after an evening dose are drawn in the second colour."
+            if nights
+            else "No sleep diaries yet."
+        ),
+        [
+            (
+                str(n.night),
+                round(n.sleep_efficiency, 1),
+                f"{n.night}: {n.sleep_efficiency:.0f}%, asleep {n.total_sleep_minutes / 60:.1f} h",
+            )
+            for n in nights
+        ],
+        "%",
+        top=100,
+        headers=("Night", "Sleep efficiency (%)"),
+        marked=[n.night in shows.evening_nights for n in nights],
+    )
+    scores = {
+        key: list(
+            services.live_checkins(person, moment)
+            .filter(instrument=key)
+            .order_by("taken_at")
+            .values_list("local_day", "total")
+        )
+        for key in ("phq9", "gad7", "craving")
+    }
+    score_charts = [
+        charts.bars(
+            title,
+            f"{len(points)} check-ins." if points else "None yet.",
+            [(str(day), float(total), f"{day}: {total}") for day, total in points[-30:]],
+            "",
+            top=top,
+            headers=("Day", "Total"),
+        )
+        for title, points, top in (
+            ("PHQ-9 totals (0-27)", scores["phq9"], 27),
+            ("GAD-7 totals (0-21)", scores["gad7"], 21),
+            ("Craving (0-10)", scores["craving"], 10),
+        )
+    ]
+    return render(
+        request,
+        "web/checkins.html",
+        {
+            "due": recovery.due_now(person, moment, plans),
+            "instruments": INSTRUMENTS.values(),
+            "shows": shows,
+            "day_number": shows.stop.day_number(today) if shows.stop else None,
+            "seed_course": course.SEED_COURSE,
+            "observational": analysis.OBSERVATIONAL,
+            "min_nights": analysis.MIN_NIGHTS,
+            "withdrawal_chart": withdrawal_chart,
+            "sleep_chart": sleep_chart,
+            "score_charts": score_charts,
+            "recent": recent,
+            "activities": person.activities.filter(deleted=False).order_by("-taken_at")[:10],
+            "activity_kinds": services.ACTIVITIES,
+            "phq9": PHQ9,
+            "error": error,
+            "message": message,
+        },
+        status=status,
+    )
+
+
+def checkins(request: HttpRequest) -> HttpResponse:
+    return checkins_page(request)
+
+
+def schedule(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        schedule_ics(person_of(request), now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kratomlog-check-ins.ics"'
+    return response

@@ -1,0 +1,72 @@
+from kratomlog.core import course, due
+from kratomlog.core.course import Answered
+from tests.core.helpers import BERLIN, at, day, journal
+
+
+def stopped_journal():
+    """Daily use on days 0-9, the last dose on day 9 at noon."""
+    return journal(*[(n, 2) for n in range(10)])
+
+
+def test_a_stop_begins_48_hours_after_the_last_dose_of_a_frequent_stretch():
+    index = stopped_journal()
+    assert course.current_stop(index, at(day(11), 11)) is None  # 47 hours
+    stop = course.current_stop(index, at(day(11), 12))
+    assert stop.last_dose.day == day(9) and stop.day_number(day(16)) == 7
+
+
+def test_no_stop_after_occasional_use():
+    index = journal((0, 2), (5, 2), (9, 2))
+    assert course.current_stop(index, at(day(20))) is None
+
+
+def checkin(kind, n, total, self_harm=False, hour=20):
+    return Answered(kind, day(n), at(day(n), hour), total, self_harm)
+
+
+def test_withdrawal_persisting_when_still_half_its_peak_a_week_on():
+    stop = course.current_stop(stopped_journal(), at(day(17)))
+    answered = [checkin("withdrawal", 10, 20), checkin("withdrawal", 12, 30),
+                checkin("withdrawal", 15, 14), checkin("withdrawal", 16, 15)]
+    signal = course.withdrawal_persisting(stop, answered)
+    assert signal.kind == "withdrawal_persisting" and signal.since == day(16)
+    assert "day 7 after the last dose" in signal.message and "clinician" in signal.recommendation
+    assert "4 to 5 days" in signal.source
+
+
+def test_withdrawal_that_halved_by_day_7_is_not_persisting():
+    stop = course.current_stop(stopped_journal(), at(day(17)))
+    answered = [checkin("withdrawal", 12, 30), checkin("withdrawal", 16, 14)]
+    assert course.withdrawal_persisting(stop, answered) is None
+
+
+def test_phq9_of_10_two_weeks_after_a_stop_is_persisting():
+    stop = course.current_stop(stopped_journal(), at(day(30)))
+    assert course.withdrawal_persisting(stop, [checkin("phq9", 22, 10)]) is None  # day 13
+    signal = course.withdrawal_persisting(stop, [checkin("phq9", 23, 10)])
+    assert signal and "PHQ-9 of 10 on day 14" in signal.message
+
+
+def test_self_harm_risk_stays_until_a_later_phq9_has_item_9_at_0():
+    flagged = checkin("phq9", 1, 1, self_harm=True)
+    assert course.self_harm_risk([flagged]).since == day(1)
+    assert course.self_harm_risk([flagged, checkin("gad7", 2, 3)]).since == day(1)
+    assert course.self_harm_risk([flagged, checkin("phq9", 3, 12, self_harm=False)]) is None
+
+
+def test_daily_check_ins_are_due_after_6_pm_if_not_done():
+    morning, evening = at(day(3), 9), at(day(3), 18, 30)
+    assert [d.checkin for d in due.due(morning, BERLIN, {}, None, False)] == ["phq9", "gad7"]
+    found = due.due(evening, BERLIN, {"withdrawal": at(day(3), 8), "phq9": at(day(1)), "gad7": at(day(1))}, None, False)
+    assert [d.checkin for d in found] == ["craving"]
+
+
+def test_phq9_and_gad7_are_due_every_14_days():
+    taken = {"phq9": at(day(0), 10), "gad7": at(day(1), 10)}
+    assert [d.checkin for d in due.due(at(day(14), 10), BERLIN, taken, None, False)] == ["phq9"]
+
+
+def test_the_sleep_diary_is_due_each_morning_only_during_a_taper_or_break():
+    assert [d.checkin for d in due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), True)] == ["sleep"]
+    assert due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(4), True) == []
+    assert due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), False) == []
