@@ -30,8 +30,15 @@ def browser():
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield launched
         launched.close()
 
@@ -51,6 +58,7 @@ def phone(browser, app):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     problems: list[str] = []
+
     def watch(message) -> None:  # a 4xx the app meant to send is not a problem; a CSP refusal is
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(f"{message.text} at {message.location}")

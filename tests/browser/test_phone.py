@@ -82,7 +82,19 @@ def test_a_csv_with_one_bad_row_shows_the_error_and_imports_nothing(phone, app, 
     assert Entry.objects.filter(person=person).count() == 0
 
 
-@pytest.mark.parametrize("path", ["/", "/history?range=90", "/plan", "/transfer", "/settings"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/history?range=90",
+        "/checkins",
+        "/checkin/phq9",
+        "/sleep",
+        "/plan",
+        "/transfer",
+        "/settings",
+    ],
+)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_fits_a_phone_and_is_kept_as_a_screenshot(browser, app, path, scheme):
     from kratomlog.journal.demo import load_demo
@@ -102,3 +114,36 @@ def test_every_page_fits_a_phone_and_is_kept_as_a_screenshot(browser, app, path,
     name = path.strip("/").split("?")[0] or "today"
     screenshot(page, f"{name}-{scheme}")
     context.close()
+
+
+def test_a_phq9_with_item_9_at_1_shows_the_crisis_resources(phone, app):
+    sign_in(phone, app)
+    phone.goto(app[0] + "/")
+    phone.get_by_role("link", name="PHQ-9").first.tap()
+    expect(phone.get_by_role("heading", name="PHQ-9", level=1)).to_be_visible()
+    for fieldset in phone.locator("fieldset").all()[:8]:
+        fieldset.get_by_label("Not at all").check()
+    phone.locator("fieldset").nth(8).get_by_label("Several days").check()
+    phone.get_by_role("button", name="Save").tap()
+    crisis = phone.get_by_role("alert")
+    expect(crisis).to_contain_text("988 Suicide & Crisis Lifeline")
+    expect(phone.locator("#score")).to_contain_text("Your score: 1 of 27 (minimal)")
+    screenshot(phone, "phq9-crisis")
+
+
+def test_fill_a_sleep_diary_on_a_phone_and_see_the_efficiency(phone, app):
+    sign_in(phone, app)
+    phone.goto(app[0] + "/sleep")
+    phone.get_by_label("What time did you get into bed?").fill("23:10")
+    phone.get_by_label("What time did you try to go to sleep?").fill("23:30")
+    phone.get_by_label("How long did it take you to fall asleep? (minutes)").fill("20")
+    phone.get_by_label("How many times did you wake up, not counting your final awakening?").fill(
+        "2"
+    )
+    phone.get_by_label("In total, how long did these awakenings last? (minutes)").fill("30")
+    phone.get_by_label("What time was your final awakening?").fill("06:40")
+    phone.get_by_label("What time did you get out of bed for the day?").fill("07:00")
+    phone.get_by_label("Fair").check()
+    phone.get_by_role("button", name="Save").tap()
+    expect(phone.locator("#efficiency")).to_have_text("81%")
+    screenshot(phone, "sleep-diary-result")

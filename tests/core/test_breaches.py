@@ -87,14 +87,17 @@ def test_taper_breaks_on_days_above_that_days_allowance():
 def test_targets_are_reported_with_their_severity():
     plan = preset_plan("occasional", day(0))
     found = find_breaches(PlanHistory([plan]), journal((0, 1), (10, 1), (20, 1)), day(0), day(30))
-    assert [(b.day, b.severity, b.rule) for b in found] == [(day(20), "target", "max_use_days-target")]
+    assert [(b.day, b.severity, b.rule) for b in found] == [
+        (day(20), "target", "max_use_days-target")
+    ]
 
 
 def test_each_day_is_judged_by_the_plan_in_force_on_it():
     strict = Plan("strict", day(0), (r.MaxGramsPerDose("dose", "limit", max_grams=2),))
     loose = Plan("loose", day(10), (r.MaxGramsPerDose("dose", "limit", max_grams=5),))
-    found = find_breaches(PlanHistory([strict, loose]), journal((5, 3), (12, 3), (13, 6)),
-                          day(0), day(20))
+    found = find_breaches(
+        PlanHistory([strict, loose]), journal((5, 3), (12, 3), (13, 6)), day(0), day(20)
+    )
     assert [(b.day, b.plan) for b in found] == [(day(5), "strict"), (day(13), "loose")]
 
 
@@ -123,16 +126,29 @@ NEW_YORK = ZoneInfo("America/New_York")
     ("first", "second", "gap_hours"),
     [
         # spring forward: 01:30 EST to 03:30 EDT is one hour, not two
-        (datetime(2026, 3, 8, 1, 30, tzinfo=NEW_YORK), datetime(2026, 3, 8, 3, 30, tzinfo=NEW_YORK), 1),
+        (
+            datetime(2026, 3, 8, 1, 30, tzinfo=NEW_YORK),
+            datetime(2026, 3, 8, 3, 30, tzinfo=NEW_YORK),
+            1,
+        ),
         # fall back: 00:30 EDT to 01:30 EST is two hours
-        (datetime(2026, 11, 1, 0, 30, tzinfo=NEW_YORK),
-         datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK), 2),
+        (
+            datetime(2026, 11, 1, 0, 30, tzinfo=NEW_YORK),
+            datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK),
+            2,
+        ),
     ],
 )
 def test_hours_between_doses_are_real_hours_across_daylight_saving(first, second, gap_hours):
-    doses = UseIndex([Dose(1, first, local_day(first, NEW_YORK), 1),
-                      Dose(2, second, local_day(second, NEW_YORK), 1)])
-    plan = Plan("gap", first.date(), (r.MinHoursBetweenDoses("gap", "limit", hours=gap_hours + 0.5),))
+    doses = UseIndex(
+        [
+            Dose(1, first, local_day(first, NEW_YORK), 1),
+            Dose(2, second, local_day(second, NEW_YORK), 1),
+        ]
+    )
+    plan = Plan(
+        "gap", first.date(), (r.MinHoursBetweenDoses("gap", "limit", hours=gap_hours + 0.5),)
+    )
     found = find_breaches(PlanHistory([plan]), doses, first.date(), first.date())
     assert found and f"{gap_hours:.1f} hours" in found[0].detail
 

@@ -26,8 +26,12 @@ def checkin(kind, n, total, self_harm=False, hour=20):
 
 def test_withdrawal_persisting_when_still_half_its_peak_a_week_on():
     stop = course.current_stop(stopped_journal(), at(day(17)))
-    answered = [checkin("withdrawal", 10, 20), checkin("withdrawal", 12, 30),
-                checkin("withdrawal", 15, 14), checkin("withdrawal", 16, 15)]
+    answered = [
+        checkin("withdrawal", 10, 20),
+        checkin("withdrawal", 12, 30),
+        checkin("withdrawal", 15, 14),
+        checkin("withdrawal", 16, 15),
+    ]
     signal = course.withdrawal_persisting(stop, answered)
     assert signal.kind == "withdrawal_persisting" and signal.since == day(16)
     assert "day 7 after the last dose" in signal.message and "clinician" in signal.recommendation
@@ -57,7 +61,13 @@ def test_self_harm_risk_stays_until_a_later_phq9_has_item_9_at_0():
 def test_daily_check_ins_are_due_after_6_pm_if_not_done():
     morning, evening = at(day(3), 9), at(day(3), 18, 30)
     assert [d.checkin for d in due.due(morning, BERLIN, {}, None, False)] == ["phq9", "gad7"]
-    found = due.due(evening, BERLIN, {"withdrawal": at(day(3), 8), "phq9": at(day(1)), "gad7": at(day(1))}, None, False)
+    found = due.due(
+        evening,
+        BERLIN,
+        {"withdrawal": at(day(3), 8), "phq9": at(day(1)), "gad7": at(day(1))},
+        None,
+        False,
+    )
     assert [d.checkin for d in found] == ["craving"]
 
 
@@ -67,6 +77,16 @@ def test_phq9_and_gad7_are_due_every_14_days():
 
 
 def test_the_sleep_diary_is_due_each_morning_only_during_a_taper_or_break():
-    assert [d.checkin for d in due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), True)] == ["sleep"]
-    assert due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(4), True) == []
-    assert due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), False) == []
+    assert [
+        d.checkin
+        for d in due.due(
+            at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), True
+        )
+    ] == ["sleep"]
+    assert (
+        due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(4), True) == []
+    )
+    assert (
+        due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), False)
+        == []
+    )

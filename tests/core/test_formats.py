@@ -27,8 +27,12 @@ GOOD = """time,substance,amount,unit,form,product,purpose,note,category
 def test_a_good_csv_becomes_rows_in_grams_and_elemental_mg():
     rows = read_csv(GOOD, BERLIN, NOW, SIZES)
     assert [(r.substance, r.grams, r.elemental_mg) for r in rows] == [
-        ("kratom", 3, None), ("kratom", 2.0, None), ("magnesium", None, pytest.approx(241.2)),
-        ("magnesium", None, 150), ("other", None, None)]
+        ("kratom", 3, None),
+        ("kratom", 2.0, None),
+        ("magnesium", None, pytest.approx(241.2)),
+        ("magnesium", None, 150),
+        ("other", None, None),
+    ]
     assert rows[0].taken_at == datetime(2026, 11, 20, 7, 0, tzinfo=UTC)  # local without offset
     assert rows[1].taken_at == datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     assert rows[4].name == "beer" and rows[4].category == "alcohol"
@@ -70,25 +74,35 @@ def test_a_csv_without_a_required_column_is_refused():
         read_csv("time,substance,amount\n", BERLIN, NOW, SIZES)
 
 
-csv_rows = st.lists(st.fixed_dictionaries({
-    "time": st.datetimes(datetime(2020, 1, 1), datetime(2026, 11, 1), timezones=st.just(UTC))
-    .map(lambda d: d.isoformat()),
-    "substance": st.sampled_from(["kratom", "magnesium", "coffee"]),
-    "amount": st.floats(0.01, 1000).map(repr),
-    "unit": st.just("g"),
-    "form": st.just(""),
-    "product": st.just(""),
-    "purpose": st.text(max_size=10),
-    "note": st.text(max_size=20),
-    "category": st.just(""),
-}), max_size=20)
+csv_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "time": st.datetimes(
+                datetime(2020, 1, 1), datetime(2026, 11, 1), timezones=st.just(UTC)
+            ).map(lambda d: d.isoformat()),
+            "substance": st.sampled_from(["kratom", "magnesium", "coffee"]),
+            "amount": st.floats(0.01, 1000).map(repr),
+            "unit": st.just("g"),
+            "form": st.just(""),
+            "product": st.just(""),
+            "purpose": st.text(max_size=10),
+            "note": st.text(max_size=20),
+            "category": st.just(""),
+        }
+    ),
+    max_size=20,
+)
 
 
 @given(csv_rows)
 def test_written_csv_reads_back_the_same(rows):
     read = read_csv(write_csv(rows), BERLIN, NOW, {})
-    assert [(r.taken_at.isoformat(), r.amount, r.purpose.strip(), r.note.strip()) for r in read] == [
-        (row["time"], float(row["amount"]), row["purpose"].strip(), row["note"].strip()) for row in rows]
+    assert [
+        (r.taken_at.isoformat(), r.amount, r.purpose.strip(), r.note.strip()) for r in read
+    ] == [
+        (row["time"], float(row["amount"]), row["purpose"].strip(), row["note"].strip())
+        for row in rows
+    ]
 
 
 def ms(text: str) -> int:
@@ -96,39 +110,88 @@ def ms(text: str) -> int:
 
 
 PW_EXPORT = {
-    "experiences": [{
-        "title": "Evening", "text": "", "creationDate": ms("2026-11-01T18:00+00:00"),
-        "sortDate": ms("2026-11-01T18:00+00:00"), "isFavorite": False, "location": None,
-        "ingestions": [
-            {"substanceName": "Kratom", "time": ms("2026-11-01T18:00+00:00"), "endTime": None,
-             "creationDate": ms("2026-11-01T18:01+00:00"), "administrationRoute": "ORAL",
-             "dose": 3, "isDoseAnEstimate": False, "estimatedDoseStandardDeviation": None,
-             "units": "g", "notes": "", "stomachFullness": None, "consumerName": None,
-             "customUnitId": None},
-            # Android leaves out default keys; a custom unit: 4 capsules of 0.5 g
-            {"substanceName": "Kratom", "time": ms("2026-11-01T22:00+00:00"),
-             "creationDate": ms("2026-11-01T22:01+00:00"), "administrationRoute": "ORAL",
-             "dose": 4, "units": "capsules", "customUnitId": 7},
-            {"substanceName": "Kratom", "time": ms("2026-11-01T20:00+00:00"),
-             "creationDate": ms("2026-11-01T20:01+00:00"), "administrationRoute": "ORAL",
-             "dose": 5, "units": "g", "consumerName": "Sam"},
-            {"substanceName": "Alcohol", "time": ms("2026-11-01T19:00+00:00"),
-             "creationDate": ms("2026-11-01T19:01+00:00"), "administrationRoute": "ORAL",
-             "dose": None, "units": "mL"},
-        ],
-        "ratings": [], "timedNotes": [],
-    }],
-    "substanceCompanions": [], "customSubstances": [],
-    "customUnits": [{"id": 7, "substanceName": "Kratom", "name": "capsule", "dose": 0.5,
-                     "unit": "capsule", "unitPlural": "capsules", "originalUnit": "g",
-                     "administrationRoute": "ORAL", "isEstimate": False, "isArchived": False}],
+    "experiences": [
+        {
+            "title": "Evening",
+            "text": "",
+            "creationDate": ms("2026-11-01T18:00+00:00"),
+            "sortDate": ms("2026-11-01T18:00+00:00"),
+            "isFavorite": False,
+            "location": None,
+            "ingestions": [
+                {
+                    "substanceName": "Kratom",
+                    "time": ms("2026-11-01T18:00+00:00"),
+                    "endTime": None,
+                    "creationDate": ms("2026-11-01T18:01+00:00"),
+                    "administrationRoute": "ORAL",
+                    "dose": 3,
+                    "isDoseAnEstimate": False,
+                    "estimatedDoseStandardDeviation": None,
+                    "units": "g",
+                    "notes": "",
+                    "stomachFullness": None,
+                    "consumerName": None,
+                    "customUnitId": None,
+                },
+                # Android leaves out default keys; a custom unit: 4 capsules of 0.5 g
+                {
+                    "substanceName": "Kratom",
+                    "time": ms("2026-11-01T22:00+00:00"),
+                    "creationDate": ms("2026-11-01T22:01+00:00"),
+                    "administrationRoute": "ORAL",
+                    "dose": 4,
+                    "units": "capsules",
+                    "customUnitId": 7,
+                },
+                {
+                    "substanceName": "Kratom",
+                    "time": ms("2026-11-01T20:00+00:00"),
+                    "creationDate": ms("2026-11-01T20:01+00:00"),
+                    "administrationRoute": "ORAL",
+                    "dose": 5,
+                    "units": "g",
+                    "consumerName": "Sam",
+                },
+                {
+                    "substanceName": "Alcohol",
+                    "time": ms("2026-11-01T19:00+00:00"),
+                    "creationDate": ms("2026-11-01T19:01+00:00"),
+                    "administrationRoute": "ORAL",
+                    "dose": None,
+                    "units": "mL",
+                },
+            ],
+            "ratings": [],
+            "timedNotes": [],
+        }
+    ],
+    "substanceCompanions": [],
+    "customSubstances": [],
+    "customUnits": [
+        {
+            "id": 7,
+            "substanceName": "Kratom",
+            "name": "capsule",
+            "dose": 0.5,
+            "unit": "capsule",
+            "unitPlural": "capsules",
+            "originalUnit": "g",
+            "administrationRoute": "ORAL",
+            "isEstimate": False,
+            "isArchived": False,
+        }
+    ],
 }
 
 
 def test_pwjournal_keeps_the_owners_ingestions_and_resolves_custom_units():
     rows = read_pwjournal(json.dumps(PW_EXPORT), NOW)
     assert [(r.substance, r.name, r.grams) for r in rows] == [
-        ("kratom", "kratom", 3), ("kratom", "kratom", 2.0), ("other", "Alcohol", None)]
+        ("kratom", "kratom", 3),
+        ("kratom", "kratom", 2.0),
+        ("other", "Alcohol", None),
+    ]
     assert rows[0].taken_at == datetime(2026, 11, 1, 18, 0, tzinfo=UTC)
     assert "dose unknown" in rows[2].note and "experience: Evening" in rows[0].note
 
@@ -138,8 +201,9 @@ def test_pwjournal_with_a_bad_ingestion_names_it():
     broken["experiences"][0]["ingestions"][1]["time"] = "yesterday"
     with pytest.raises(ImportRejected) as caught:
         read_pwjournal(json.dumps(broken), NOW)
-    assert str(caught.value.errors[0]) == ("row 2, column time: 'yesterday' is not a time; "
-                                           "milliseconds since 1970 (UTC)")
+    assert str(caught.value.errors[0]) == (
+        "row 2, column time: 'yesterday' is not a time; milliseconds since 1970 (UTC)"
+    )
 
 
 def test_a_file_that_is_not_a_pwjournal_export_says_so():
@@ -147,20 +211,45 @@ def test_a_file_that_is_not_a_pwjournal_export_says_so():
         read_pwjournal('{"dosages": []}', NOW)
 
 
-KT_JSON = {"version": 1, "timestamp": "2026-11-02T10:00:00Z",
-           "strains": [{"id": "s1", "name": "Green Malay", "code": "GM", "color": "#0f0",
-                        "icon": "leaf", "inStock": True}],
-           "dosages": [{"id": "d1", "strainId": "s1", "amount": 2.5,
-                        "timestamp": "2026-11-01T09:00:00Z", "notes": "morning"},
-                       {"id": "d2", "strainId": "s1", "amount": 3,
-                        "timestamp": "2026-11-01T15:00:00+01:00", "notes": ""}],
-           "settings": {}}
+KT_JSON = {
+    "version": 1,
+    "timestamp": "2026-11-02T10:00:00Z",
+    "strains": [
+        {
+            "id": "s1",
+            "name": "Green Malay",
+            "code": "GM",
+            "color": "#0f0",
+            "icon": "leaf",
+            "inStock": True,
+        }
+    ],
+    "dosages": [
+        {
+            "id": "d1",
+            "strainId": "s1",
+            "amount": 2.5,
+            "timestamp": "2026-11-01T09:00:00Z",
+            "notes": "morning",
+        },
+        {
+            "id": "d2",
+            "strainId": "s1",
+            "amount": 3,
+            "timestamp": "2026-11-01T15:00:00+01:00",
+            "notes": "",
+        },
+    ],
+    "settings": {},
+}
 
 
 def test_kratomtracker_backup_dosages_become_grams_with_the_strain_as_product():
     rows = read_kratomtracker(json.dumps(KT_JSON), BERLIN, NOW)
-    assert [(r.grams, r.product, r.note) for r in rows] == [(2.5, "Green Malay", "morning"),
-                                                            (3, "Green Malay", "")]
+    assert [(r.grams, r.product, r.note) for r in rows] == [
+        (2.5, "Green Malay", "morning"),
+        (3, "Green Malay", ""),
+    ]
     assert rows[1].taken_at == datetime(2026, 11, 1, 14, 0, tzinfo=UTC)
 
 
@@ -170,14 +259,18 @@ def test_kratomtracker_bare_list_of_dosages():
 
 
 def test_kratomtracker_csv_with_bom():
-    text = ("\ufeffdate,time,iso_timestamp,strain_code,strain_name,amount_g,notes\r\n"
-            '2026-11-01,09:00,2026-11-01T09:00:00Z,GM,Green Malay,2.5,"with ""tea"""\r\n')
+    text = (
+        "\ufeffdate,time,iso_timestamp,strain_code,strain_name,amount_g,notes\r\n"
+        '2026-11-01,09:00,2026-11-01T09:00:00Z,GM,Green Malay,2.5,"with ""tea"""\r\n'
+    )
     [row] = read_kratomtracker(text, BERLIN, NOW)
     assert (row.grams, row.product, row.note) == (2.5, "Green Malay", 'with "tea"')
 
 
 def test_kratomtracker_csv_bad_amount_names_row_and_column():
-    text = ("date,time,iso_timestamp,strain_code,strain_name,amount_g,notes\n"
-            "2026-11-01,09:00,2026-11-01T09:00:00Z,GM,Green Malay,lots,\n")
+    text = (
+        "date,time,iso_timestamp,strain_code,strain_name,amount_g,notes\n"
+        "2026-11-01,09:00,2026-11-01T09:00:00Z,GM,Green Malay,lots,\n"
+    )
     with pytest.raises(ImportRejected, match="row 1, column amount_g: 'lots' is not a number"):
         read_kratomtracker(text, BERLIN, NOW)

@@ -4,9 +4,21 @@ from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import CRAVING, GAD7, PHQ9, WITHDRAWAL, parse_answers, score
 
 
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-    (15, "moderately severe"), (19, "moderately severe"), (20, "severe"), (27, "severe")])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately severe"),
+        (19, "moderately severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ],
+)
 def test_phq9_bands_at_every_edge(total, band):
     answers = [3] * (total // 3) + ([total % 3] if total % 3 else [])
     answers = (answers + [0] * 9)[:9]
@@ -17,9 +29,19 @@ def test_phq9_bands_at_every_edge(total, band):
     assert (result.total, result.band) == (total, band)
 
 
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
-    (15, "severe"), (21, "severe")])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
+)
 def test_gad7_bands_at_every_edge(total, band):
     answers = ([3] * (total // 3) + [total % 3] + [0] * 7)[:7]
     assert score(GAD7, answers).band == band and score(GAD7, answers).total == total
@@ -44,9 +66,19 @@ def test_the_withdrawal_check_in_is_ours_and_says_it_is_not_validated():
     result = score(WITHDRAWAL, [4] * 11)
     assert result.total == 44 and result.band is None
     assert not WITHDRAWAL.validated and "not a validated scale" in WITHDRAWAL.source
-    assert {"Fatigue", "Restlessness", "Chills or hot flashes", "Runny eyes or nose", "Craving",
-            "Diarrhoea or stomach upset", "Irritability or anger", "Muscle or bone aches",
-            "Trouble sleeping", "Low mood", "Anxiety"} == set(WITHDRAWAL.items)
+    assert {
+        "Fatigue",
+        "Restlessness",
+        "Chills or hot flashes",
+        "Runny eyes or nose",
+        "Craving",
+        "Diarrhoea or stomach upset",
+        "Irritability or anger",
+        "Muscle or bone aches",
+        "Trouble sleeping",
+        "Low mood",
+        "Anxiety",
+    } == set(WITHDRAWAL.items)
 
 
 def test_craving_is_one_answer_from_0_to_10():
@@ -62,10 +94,14 @@ def test_a_wrong_number_of_answers_is_named():
     assert caught.value.problem == "PHQ-9 has 9 items; 3 answers were given"
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("1,0,2,0,0,0,0,0,4", "answer 9 is 4; PHQ-9 answers run from 0 to 3"),
-    ("1,0,2,0,0,0,0,0,x", "answer 9 is 'x', not a whole number from 0 to 3"),
-    ("1,0,2,0,0,0,0,0,-1", "answer 9 is '-1', not a whole number from 0 to 3")])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1,0,2,0,0,0,0,0,4", "answer 9 is 4; PHQ-9 answers run from 0 to 3"),
+        ("1,0,2,0,0,0,0,0,x", "answer 9 is 'x', not a whole number from 0 to 3"),
+        ("1,0,2,0,0,0,0,0,-1", "answer 9 is '-1', not a whole number from 0 to 3"),
+    ],
+)
 def test_out_of_range_answers_are_named(text, problem):
     with pytest.raises(InputError) as caught:
         parse_answers(text, PHQ9)
@@ -73,6 +109,14 @@ def test_out_of_range_answers_are_named(text, problem):
 
 
 def test_the_published_wording_is_kept():
-    assert PHQ9.items[8] == "Thoughts that you would be better off dead or of hurting yourself in some way"
+    assert (
+        PHQ9.items[8]
+        == "Thoughts that you would be better off dead or of hurting yourself in some way"
+    )
     assert GAD7.items[0] == "Feeling nervous, anxious, or on edge"
-    assert PHQ9.choices == ("Not at all", "Several days", "More than half the days", "Nearly every day")
+    assert PHQ9.choices == (
+        "Not at all",
+        "Several days",
+        "More than half the days",
+        "Nearly every day",
+    )

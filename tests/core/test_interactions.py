@@ -58,13 +58,15 @@ def test_an_antibiotic_two_hours_before_or_four_after_magnesium_is_fine():
 
 def test_levothyroxine_needs_four_hours_either_way():
     assert kinds(notices_for(other("levothyroxine", "thyroid"), [magnesium(-3.5)], 0)) == [
-        "magnesium_spacing"]
+        "magnesium_spacing"
+    ]
     assert notices_for(other("levothyroxine", "thyroid"), [magnesium(-4)], 0) == []
 
 
 def test_bisphosphonates_need_two_hours():
     assert kinds(notices_for(magnesium(), [other("alendronate", "bisphosphonate", 1.5)], 0)) == [
-        "magnesium_spacing"]
+        "magnesium_spacing"
+    ]
 
 
 def test_magnesium_over_the_upper_limit_of_350_mg():

@@ -35,8 +35,10 @@ def test_min_hours_frees_a_moment():
 
 
 def test_min_hours_and_a_day_rule_together():
-    rules = [r.MinHoursBetweenDoses("gap", "limit", hours=6),
-             r.MaxConsecutiveUseDays("run", "limit", max=1)]
+    rules = [
+        r.MinHoursBetweenDoses("gap", "limit", hours=6),
+        r.MaxConsecutiveUseDays("run", "limit", max=1),
+    ]
     # used on day 2 at 22:00: day 3 would be a 2nd day in a row, day 4 is free from 00:00
     assert allowed(rules, journal((2, 2, 22)), at(day(2), 23)) == at(day(4), 0)
 
@@ -47,8 +49,10 @@ def test_no_use_frees_the_day_after_the_period():
 
 
 def test_targets_and_gram_rules_never_hold_a_dose_back():
-    rules = [r.MaxUseDays("weekly", "target", max=1, window_days=7),
-             r.MaxGramsPerDay("day", "limit", max_grams=1)]
+    rules = [
+        r.MaxUseDays("weekly", "target", max=1, window_days=7),
+        r.MaxGramsPerDay("day", "limit", max_grams=1),
+    ]
     now = at(day(3), 12)
     assert allowed(rules, journal((2, 5)), now) == now
 

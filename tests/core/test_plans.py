@@ -20,8 +20,12 @@ def test_occasional_is_a_limit_of_1_in_7_and_a_target_of_2_in_30_from_seed_004()
 
 def test_low_dose_3g_says_it_is_not_established_by_clinical_trials():
     plan = preset_plan("low-dose-3g", START)
-    assert plan.rules[0].as_dict() == {"id": "max_grams_per_dose", "kind": "max_grams_per_dose",
-                                       "severity": "limit", "max_grams": 3.0}
+    assert plan.rules[0].as_dict() == {
+        "id": "max_grams_per_dose",
+        "kind": "max_grams_per_dose",
+        "severity": "limit",
+        "max_grams": 3.0,
+    }
     assert "seeds 000 and 003" in plan.source
     assert "not established by clinical trials" in plan.evidence
 
@@ -64,10 +68,19 @@ def test_a_plan_file_is_read_with_its_rules():
     plan = plan_from_toml(PLAN_FILE, START)
     assert plan.name == "weekends only" and plan.start == date(2026, 12, 5)
     assert [rule.as_dict() for rule in plan.rules] == [
-        {"id": "max_use_days", "kind": "max_use_days", "severity": "limit", "max": 2,
-         "window_days": 7},
-        {"id": "max_grams_per_day", "kind": "max_grams_per_day", "severity": "target",
-         "max_grams": 4.0},
+        {
+            "id": "max_use_days",
+            "kind": "max_use_days",
+            "severity": "limit",
+            "max": 2,
+            "window_days": 7,
+        },
+        {
+            "id": "max_grams_per_day",
+            "kind": "max_grams_per_day",
+            "severity": "target",
+            "max_grams": 4.0,
+        },
     ]
 
 
@@ -88,10 +101,16 @@ def test_a_stored_plan_reads_back_the_same():
         ('kind = "max_grams_per_dose"\nmax_grams = "3g"', "rule 1.max_grams", "not a number"),
         ('kind = "no_use"\ndays = 30\nseverity = "hard"', "rule 1.severity", "'limit' or 'target'"),
         ('kind = "no_use"\ndays = 30\nweeks = 2', "rule 1.weeks", "not a parameter of no_use"),
-        ('kind = "taper"\nstart_grams_per_day = 10\nstep = "10%"\nevery_days = 7',
-         "rule 1.floor_grams", "never reaches 0"),
-        ('kind = "taper"\nstart_grams_per_day = 10\nstep = "150%"\nevery_days = 7\nfloor_grams = 1',
-         "rule 1.step", "below 100%"),
+        (
+            'kind = "taper"\nstart_grams_per_day = 10\nstep = "10%"\nevery_days = 7',
+            "rule 1.floor_grams",
+            "never reaches 0",
+        ),
+        (
+            'kind = "taper"\nstart_grams_per_day = 10\nstep = "150%"\nevery_days = 7\nfloor_grams = 1',
+            "rule 1.step",
+            "below 100%",
+        ),
     ],
 )
 def test_bad_plan_files_name_the_rule_and_field(rule, field, message):

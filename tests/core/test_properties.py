@@ -18,8 +18,9 @@ from tests.core.helpers import BERLIN, DAY0, day
 DAYS = 60
 
 dose_specs = st.lists(
-    st.tuples(st.integers(0, DAYS - 1), st.integers(0, 24 * 60 - 1),
-              st.floats(0.1, 15, allow_nan=False)),
+    st.tuples(
+        st.integers(0, DAYS - 1), st.integers(0, 24 * 60 - 1), st.floats(0.1, 15, allow_nan=False)
+    ),
     max_size=40,
 )
 
@@ -41,7 +42,8 @@ def test_rolling_window_equals_its_brute_force_definition(specs, most, window, s
     found = {b.day for b in find_breaches(PlanHistory([plan]), index, DAY0, day(DAYS))}
     use_days = {dose.day for dose in index.doses}
     expected = {
-        d for d in use_days
+        d
+        for d in use_days
         if d >= day(start)
         and sum(1 for u in use_days if d - timedelta(days=window - 1) <= u <= d) > most
     }
@@ -77,11 +79,19 @@ def test_day_totals_equal_their_brute_force_definition(specs, most):
 
 tapers = st.builds(
     lambda start, percent, grams, use_percent, floor, every: r.Taper(
-        "t", "limit", start_grams_per_day=start,
-        step=f"{percent:g}%" if use_percent else f"{grams:g}", every_days=every,
-        floor_grams=floor if use_percent else 0.0),
-    st.floats(0.5, 60), st.integers(1, 60), st.floats(0.1, 5), st.booleans(),
-    st.floats(0.1, 5), st.integers(1, 14),
+        "t",
+        "limit",
+        start_grams_per_day=start,
+        step=f"{percent:g}%" if use_percent else f"{grams:g}",
+        every_days=every,
+        floor_grams=floor if use_percent else 0.0,
+    ),
+    st.floats(0.5, 60),
+    st.integers(1, 60),
+    st.floats(0.1, 5),
+    st.booleans(),
+    st.floats(0.1, 5),
+    st.integers(1, 14),
 )
 
 
@@ -100,30 +110,45 @@ def test_a_tapers_daily_allowance_never_rises_from_one_day_to_the_next(rule, n):
 
 TIMING_LIMITS = st.lists(
     st.one_of(
-        st.builds(lambda m, w: r.MaxUseDays("w", "limit", max=m, window_days=w),
-                  st.integers(0, 3), st.integers(1, 10)),
+        st.builds(
+            lambda m, w: r.MaxUseDays("w", "limit", max=m, window_days=w),
+            st.integers(0, 3),
+            st.integers(1, 10),
+        ),
         st.builds(lambda h: r.MinHoursBetweenDoses("h", "limit", hours=h), st.integers(1, 48)),
         st.builds(lambda m: r.MaxConsecutiveUseDays("c", "limit", max=m), st.integers(0, 3)),
         st.builds(lambda d: r.NoUse("n", "limit", days=d), st.integers(1, 20)),
     ),
-    min_size=1, max_size=3, unique_by=lambda rule: rule.kind,
+    min_size=1,
+    max_size=3,
+    unique_by=lambda rule: rule.kind,
 )
 
 
 def breaks_a_timing_limit(history, index, moment) -> bool:
     trial = Dose(10_000, moment, local_day(moment, BERLIN), 1.0)
     with_trial = UseIndex([*index.doses, trial])
-    return any(10_000 in b.entries for b in find_breaches(history, with_trial, trial.day, trial.day)
-               if b.kind in r.TIMING_KINDS and b.severity == "limit")
+    return any(
+        10_000 in b.entries
+        for b in find_breaches(history, with_trial, trial.day, trial.day)
+        if b.kind in r.TIMING_KINDS and b.severity == "limit"
+    )
 
 
 @settings(max_examples=150)
-@given(dose_specs, TIMING_LIMITS, st.integers(0, DAYS - 1), st.integers(0, 24 * 60 - 1),
-       st.integers(0, DAYS - 1))
+@given(
+    dose_specs,
+    TIMING_LIMITS,
+    st.integers(0, DAYS - 1),
+    st.integers(0, 24 * 60 - 1),
+    st.integers(0, DAYS - 1),
+)
 def test_next_use_allowed_is_the_earliest_moment_a_dose_keeps_within_limits(
-        specs, rules, as_of_day, as_of_minute, start):
-    as_of = (datetime.combine(day(as_of_day), time(0), tzinfo=BERLIN)
-             + timedelta(minutes=as_of_minute)).astimezone(UTC)
+    specs, rules, as_of_day, as_of_minute, start
+):
+    as_of = (
+        datetime.combine(day(as_of_day), time(0), tzinfo=BERLIN) + timedelta(minutes=as_of_minute)
+    ).astimezone(UTC)
     index = build(specs)
     index = UseIndex([dose for dose in index.doses if dose.at <= as_of])
     history = PlanHistory([Plan("p", day(start), tuple(rules))])

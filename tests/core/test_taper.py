@@ -25,7 +25,9 @@ def test_a_gram_step_reaches_zero_without_a_floor():
 
 def test_the_schedule_lists_each_step_with_its_days():
     plan = taper_plan(3, "1", 5, None, START)
-    assert [(s.number, s.first_day, s.last_day, s.grams_per_day) for s in schedule(plan.taper, START)] == [
+    assert [
+        (s.number, s.first_day, s.last_day, s.grams_per_day) for s in schedule(plan.taper, START)
+    ] == [
         (1, date(2026, 12, 1), date(2026, 12, 5), 3),
         (2, date(2026, 12, 6), date(2026, 12, 10), 2),
         (3, date(2026, 12, 11), date(2026, 12, 15), 1),
@@ -46,9 +48,14 @@ def test_a_percentage_taper_needs_a_floor_and_says_so_by_option():
     assert caught.value.field == "--floor"
 
 
-@pytest.mark.parametrize(("option", "args"), [("--from", (0, "1", 7, None)),
-                                               ("--every", (12, "1", 0, None)),
-                                               ("--step", (12, "ten", 7, None))])
+@pytest.mark.parametrize(
+    ("option", "args"),
+    [
+        ("--from", (0, "1", 7, None)),
+        ("--every", (12, "1", 0, None)),
+        ("--step", (12, "ten", 7, None)),
+    ],
+)
 def test_taper_options_are_checked_by_name(option, args):
     with pytest.raises(InputError) as caught:
         taper_plan(*args, START)
@@ -57,15 +64,18 @@ def test_taper_options_are_checked_by_name(option, args):
 
 def test_a_taper_that_would_take_too_many_steps_is_refused():
     with pytest.raises(InputError, match="more than 1000 steps"):
-        allowances(Taper("t", "limit", start_grams_per_day=100, step="0.01", every_days=1,
-                         floor_grams=0))
+        allowances(
+            Taper("t", "limit", start_grams_per_day=100, step="0.01", every_days=1, floor_grams=0)
+        )
 
 
 def test_a_plan_file_taper_that_never_ends_is_refused_when_set():
     from kratomlog.core.plan import plan_from_toml
 
-    text = ('name = "slow"\n[[rule]]\nkind = "taper"\nstart_grams_per_day = 100\n'
-            'step = 0.01\nevery_days = 1\n')
+    text = (
+        'name = "slow"\n[[rule]]\nkind = "taper"\nstart_grams_per_day = 100\n'
+        "step = 0.01\nevery_days = 1\n"
+    )
     with pytest.raises(InputError) as caught:
         plan_from_toml(text, START)
     assert caught.value.field == "rule 1.step" and "1000 steps" in caught.value.problem

@@ -48,8 +48,14 @@ def test_interactive_prompts_ask_each_item(kl):
 
 
 def test_wrong_answers_are_refused_and_nothing_saved(kl, person):
-    assert "PHQ-9 has 9 items; 2 answers were given" in kl("checkin", "phq9", "--answers", "1,2", code=2).stderr
-    assert "answer 1 is 11; Craving answers run from 0 to 10" in kl("checkin", "craving", "--answers", "11", code=2).stderr
+    assert (
+        "PHQ-9 has 9 items; 2 answers were given"
+        in kl("checkin", "phq9", "--answers", "1,2", code=2).stderr
+    )
+    assert (
+        "answer 1 is 11; Craving answers run from 0 to 10"
+        in kl("checkin", "craving", "--answers", "11", code=2).stderr
+    )
     assert "error: INSTRUMENT: 'isi'" in kl("checkin", "isi", "--answers", "1", code=2).stderr
     assert not CheckIn.objects.filter(person=person).exists()
 
@@ -60,24 +66,87 @@ def test_the_withdrawal_check_in_says_it_is_not_validated(kl):
 
 
 def test_the_sleep_diary_computes_efficiency(kl, person):
-    data = json.loads(kl("sleep", "--bed", "23:10", "--tried", "23:30", "--sol", "20", "--wakes", "2",
-                         "--waso", "30", "--final", "06:40", "--up", "07:00", "--quality", "3", "--json").stdout)
+    data = json.loads(
+        kl(
+            "sleep",
+            "--bed",
+            "23:10",
+            "--tried",
+            "23:30",
+            "--sol",
+            "20",
+            "--wakes",
+            "2",
+            "--waso",
+            "30",
+            "--final",
+            "06:40",
+            "--up",
+            "07:00",
+            "--quality",
+            "3",
+            "--json",
+        ).stdout
+    )
     assert data["night"] == "2026-11-22"
-    assert (data["time_in_bed_minutes"], data["total_sleep_minutes"], data["sleep_efficiency"]) == (470, 380, 80.9)
-    again = kl("sleep", "--bed", "23:10", "--tried", "23:30", "--sol", "20", "--wakes", "2",
-               "--waso", "30", "--final", "06:40", "--up", "07:00", "--quality", "3", code=2)
+    assert (data["time_in_bed_minutes"], data["total_sleep_minutes"], data["sleep_efficiency"]) == (
+        470,
+        380,
+        80.9,
+    )
+    again = kl(
+        "sleep",
+        "--bed",
+        "23:10",
+        "--tried",
+        "23:30",
+        "--sol",
+        "20",
+        "--wakes",
+        "2",
+        "--waso",
+        "30",
+        "--final",
+        "06:40",
+        "--up",
+        "07:00",
+        "--quality",
+        "3",
+        code=2,
+    )
     assert "already recorded; add --replace" in again.stderr
 
 
 def test_impossible_sleep_times_are_refused_and_nothing_saved(kl, person):
-    result = kl("sleep", "--bed", "23:10", "--tried", "23:30", "--sol", "20", "--wakes", "2",
-                "--waso", "30", "--final", "21:40", "--up", "22:00", "--quality", "3", code=2)
+    result = kl(
+        "sleep",
+        "--bed",
+        "23:10",
+        "--tried",
+        "23:30",
+        "--sol",
+        "20",
+        "--wakes",
+        "2",
+        "--waso",
+        "30",
+        "--final",
+        "21:40",
+        "--up",
+        "22:00",
+        "--quality",
+        "3",
+        code=2,
+    )
     assert result.stderr.startswith("error: --up: out of bed at 22:00")
     assert not SleepDiary.objects.filter(person=person).exists()
 
 
 def test_activities_and_what_is_due(kl, clock):
-    assert "Recorded support-group, 90 minutes." in kl("activity", "support-group", "--minutes", "90").stdout
+    assert (
+        "Recorded support-group, 90 minutes."
+        in kl("activity", "support-group", "--minutes", "90").stdout
+    )
     assert "error: KIND: 'yoga'" in kl("activity", "yoga", code=2).stderr
     due = json.loads(kl("due", "--json").stdout)  # 19:00 in Berlin: the daily ones are due
     assert [d["checkin"] for d in due] == ["withdrawal", "craving", "phq9", "gad7"]
@@ -101,11 +170,17 @@ def test_a_stop_the_course_and_withdrawal_persisting(kl):
     kl("checkin", "withdrawal", "--answers", "3,3,3,2,2,2,2,2,2,2,3", "--at", "2026-11-12T20:00")
     kl("checkin", "withdrawal", "--answers", "2,2,2,1,1,1,1,1,1,1,2", "--at", "2026-11-18T20:00")
     status = json.loads(kl("status", "--json").stdout)
-    assert status["stop"]["last_dose_day"] == "2026-11-10" and status["stop"]["days_since_last_dose"] == 13
+    assert (
+        status["stop"]["last_dose_day"] == "2026-11-10"
+        and status["stop"]["days_since_last_dose"] == 13
+    )
     assert "4 to 5 days" in status["stop"]["seed_claim"]
     assert [s["kind"] for s in status["signals"]] == ["withdrawal_persisting"]
     shows = json.loads(kl("recovery", "--json").stdout)
-    assert [(w["day_since_last_dose"], w["total"]) for w in shows["withdrawal_by_day"]] == [(2, 26), (8, 15)]
+    assert [(w["day_since_last_dose"], w["total"]) for w in shows["withdrawal_by_day"]] == [
+        (2, 26),
+        (8, 15),
+    ]
     out = kl("recovery").stdout
     assert "Day 13 since the last dose (2026-11-10)." in out and "observational" in out
 
@@ -115,21 +190,60 @@ def test_dose_and_sleep_differences_show_from_seven_nights_each_side(kl):
         evening = n % 2 == 0
         if evening:
             kl("dose", "2g", "--at", f"2026-11-{n:02d}T19:00")
-        kl("sleep", "--night", f"2026-11-{n:02d}", "--bed", "23:00", "--tried", "23:00",
-           "--sol", "40" if evening else "10", "--wakes", "1", "--waso", "10", "--final", "07:00",
-           "--up", "07:00", "--quality", "3")
+        kl(
+            "sleep",
+            "--night",
+            f"2026-11-{n:02d}",
+            "--bed",
+            "23:00",
+            "--tried",
+            "23:00",
+            "--sol",
+            "40" if evening else "10",
+            "--wakes",
+            "1",
+            "--waso",
+            "10",
+            "--final",
+            "07:00",
+            "--up",
+            "07:00",
+            "--quality",
+            "3",
+        )
     shows = json.loads(kl("recovery", "--json").stdout)["dose_and_sleep"]
     latency = shows["measures"][1]
     assert latency["measure"] == "sleep onset latency (minutes)"
-    assert (latency["nights_with"], latency["nights_without"], latency["difference"]) == (7, 7, 30.0)
+    assert (latency["nights_with"], latency["nights_without"], latency["difference"]) == (
+        7,
+        7,
+        30.0,
+    )
     assert latency["interval_95"] == [30.0, 30.0]
     assert "observational" in shows["label"]
 
 
 def test_check_ins_are_in_the_export_and_its_round_trip(kl, tmp_path, person):
     kl("checkin", "phq9", "--answers", "0,0,0,0,0,0,0,0,1")
-    kl("sleep", "--bed", "23:10", "--tried", "23:30", "--sol", "20", "--wakes", "2", "--waso", "30",
-       "--final", "06:40", "--up", "07:00", "--quality", "3")
+    kl(
+        "sleep",
+        "--bed",
+        "23:10",
+        "--tried",
+        "23:30",
+        "--sol",
+        "20",
+        "--wakes",
+        "2",
+        "--waso",
+        "30",
+        "--final",
+        "06:40",
+        "--up",
+        "07:00",
+        "--quality",
+        "3",
+    )
     kl("activity", "exercise", "--minutes", "30")
     data = json.loads(kl("export", "json").stdout)
     assert (len(data["checkins"]), len(data["sleep"]), len(data["activities"])) == (1, 1, 1)

@@ -37,12 +37,30 @@ def test_a_dose_over_a_limit_is_recorded_and_the_limit_named(kl, person):
 def test_capsules_need_and_use_the_products_grams_per_capsule(kl, person):
     failed = kl("dose", "4", "caps", code=2)
     assert "--product: capsules need a product" in failed.stderr
-    kl("product", "set", "Green Caps", "--form", "capsule", "--grams-per-capsule", "0.5",
-       "--vein", "green", "--vendor", "Acme", "--batch", "B12")
+    kl(
+        "product",
+        "set",
+        "Green Caps",
+        "--form",
+        "capsule",
+        "--grams-per-capsule",
+        "0.5",
+        "--vein",
+        "green",
+        "--vendor",
+        "Acme",
+        "--batch",
+        "B12",
+    )
     result = kl("dose", "4", "caps", "--product", "green caps")
     assert "4 capsules = 2 g kratom (capsule, Green Caps)" in result.stdout
     [entry] = entries(person)
-    assert (entry.grams, entry.unit, entry.form, entry.product.vendor) == (2, "capsule", "capsule", "Acme")
+    assert (entry.grams, entry.unit, entry.form, entry.product.vendor) == (
+        2,
+        "capsule",
+        "capsule",
+        "Acme",
+    )
 
 
 def test_teaspoons_use_the_products_grams_per_teaspoon(kl, person):
@@ -59,8 +77,10 @@ def test_a_large_dose_is_recorded_with_a_warning(kl, person):
 
 def test_over_50_g_needs_confirm_high_and_is_then_recorded(kl, person):
     refused = kl("dose", "60g", code=2)
-    assert refused.stderr.strip() == ("error: AMOUNT: 60 g is over 50 g, almost surely a typo; if "
-                                      "it is what was taken, repeat with --confirm-high")
+    assert refused.stderr.strip() == (
+        "error: AMOUNT: 60 g is over 50 g, almost surely a typo; if "
+        "it is what was taken, repeat with --confirm-high"
+    )
     assert entries(person) == []
     kl("dose", "60g", "--confirm-high")
     assert entries(person)[0].grams == 60
@@ -89,8 +109,12 @@ def test_magnesium_compound_becomes_elemental_and_the_upper_limit_is_watched(kl,
     result = kl("magnesium", "150", "--at", "12:00")  # elemental mg by default
     assert "over the upper limit of 350 mg" in result.stdout and "NIH Office" in result.stdout
     status = json.loads(kl("status", "--json").stdout)
-    assert status["magnesium"] == {**status["magnesium"], "today_elemental_mg": 391.2,
-                                   "upper_limit_mg": 350.0, "over_limit": True}
+    assert status["magnesium"] == {
+        **status["magnesium"],
+        "today_elemental_mg": 391.2,
+        "upper_limit_mg": 350.0,
+        "over_limit": True,
+    }
 
 
 def test_kratom_after_alcohol_names_the_interaction_and_its_source(kl):
@@ -115,8 +139,9 @@ def test_edit_keeps_history_and_undo_restores_it(kl, person):
     entry.refresh_from_db()
     assert (entry.grams, entry.note) == (2.5, "fixed typo")
     history = json.loads(kl("revisions", entry.id, "--json").stdout)
-    assert [(h["action"], (h["before"] or {}).get("grams"), h["after"]["grams"]) for h in history] == [
-        ("log", None, 3.0), ("edit", 3.0, 2.5)]
+    assert [
+        (h["action"], (h["before"] or {}).get("grams"), h["after"]["grams"]) for h in history
+    ] == [("log", None, 3.0), ("edit", 3.0, 2.5)]
     assert "undid: edited entry" in kl("undo").stdout
     entry.refresh_from_db()
     assert (entry.grams, entry.note) == (3.0, "first")
@@ -160,9 +185,12 @@ def test_dose_json_output_holds_the_entry_and_what_it_breaks(kl):
 
 
 def test_a_backdated_dose_that_breaks_a_rule_on_a_later_day_is_reported(kl):
-    (lambda path: path.write_text(
-        'name = "two in a row"\nstart = 2026-11-01\n[[rule]]\nkind = "max_consecutive_use_days"\n'
-        'max = 2\n'))(__import__("pathlib").Path("plan.toml"))
+    (
+        lambda path: path.write_text(
+            'name = "two in a row"\nstart = 2026-11-01\n[[rule]]\nkind = "max_consecutive_use_days"\n'
+            "max = 2\n"
+        )
+    )(__import__("pathlib").Path("plan.toml"))
     kl("plan", "set", "plan.toml")
     kl("dose", "1g", "--at", "2026-11-21T10:00")
     kl("dose", "1g", "--at", "10:00")

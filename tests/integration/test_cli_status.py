@@ -25,10 +25,20 @@ def test_status_json_on_the_fixture_journal(kl, fixture_journal):
     assert data["timezone"] == "Europe/Berlin"
     assert data["plan"]["name"] == "occasional" and data["plan"]["start"] == "2026-11-01"
     assert data["plan"]["rules"] == [
-        {"id": "max_use_days", "kind": "max_use_days", "severity": "limit", "max": 1,
-         "window_days": 7},
-        {"id": "max_use_days-target", "kind": "max_use_days", "severity": "target", "max": 2,
-         "window_days": 30},
+        {
+            "id": "max_use_days",
+            "kind": "max_use_days",
+            "severity": "limit",
+            "max": 1,
+            "window_days": 7,
+        },
+        {
+            "id": "max_use_days-target",
+            "kind": "max_use_days",
+            "severity": "target",
+            "max": 2,
+            "window_days": 30,
+        },
     ]
     assert [(b["day"], b["severity"], b["entries"]) for b in data["breaches"]] == [
         ("2026-11-02", "limit", ids_on(person, "2026-11-02")),
@@ -40,8 +50,13 @@ def test_status_json_on_the_fixture_journal(kl, fixture_journal):
     assert all(b["kind"] == "max_use_days" for b in data["breaches"])
     # today is already over "1 in 7"; the use on the 23rd leaves the window on the 30th
     assert data["next_use_allowed"] == "2026-11-30T00:00:00+01:00"
-    assert data["totals"] == {"use_days_last_7": 2, "use_days_last_30": 5, "grams_last_7": 5.5,
-                              "grams_last_30": 12.5, "grams_today": 1.5}
+    assert data["totals"] == {
+        "use_days_last_7": 2,
+        "use_days_last_30": 5,
+        "grams_last_7": 5.5,
+        "grams_last_30": 12.5,
+        "grams_today": 1.5,
+    }
     assert data["magnesium"]["today_elemental_mg"] == 141.0
     assert data["magnesium"]["over_limit"] is False
     assert data["days_since_last_use"] == 0
@@ -63,7 +78,10 @@ def test_status_in_plain_words(kl, fixture_journal):
     assert "As of Mon 23 Nov 2026 19:00 (Europe/Berlin)" in out
     assert "Plan: occasional from 2026-11-01" in out
     assert "over  max_use_days: 2 use days in the last 7 days" in out
-    assert "Next dose within your timing limits (use days, hours apart, breaks): Mon 30 Nov 2026 00:00" in out
+    assert (
+        "Next dose within your timing limits (use days, hours apart, breaks): Mon 30 Nov 2026 00:00"
+        in out
+    )
     assert "Magnesium today: 141 mg elemental of the 350 mg upper limit" in out
     assert "loss of control since 2026-11-23" in out
     assert "\x1b[" not in out
@@ -83,8 +101,11 @@ def test_a_future_status_moment_is_refused(kl):
 def test_history_has_a_row_a_day_with_breaches_and_magnesium(kl, fixture_journal):
     rows = json.loads(kl("history", "--from", "2026-11-20", "--to", "2026-11-23", "--json").stdout)
     assert [(r["day"], r["use"], r["grams"], r["doses"], r["magnesium_mg"]) for r in rows] == [
-        ("2026-11-20", True, 4.0, 1, 0.0), ("2026-11-21", False, 0.0, 0, 0.0),
-        ("2026-11-22", False, 0.0, 0, 0.0), ("2026-11-23", True, 1.5, 1, 141.0)]
+        ("2026-11-20", True, 4.0, 1, 0.0),
+        ("2026-11-21", False, 0.0, 0, 0.0),
+        ("2026-11-22", False, 0.0, 0, 0.0),
+        ("2026-11-23", True, 1.5, 1, 141.0),
+    ]
     assert [b["severity"] for b in rows[3]["breaches"]] == ["limit", "target"]
     assert all(row["allowance"] is None for row in rows)
     table = kl("history", "--from", "2026-11-20", "--to", "2026-11-23").stdout
@@ -92,8 +113,10 @@ def test_history_has_a_row_a_day_with_breaches_and_magnesium(kl, fixture_journal
 
 
 def test_history_rejects_a_backwards_range(kl):
-    assert "error: --from: 2026-11-20 is after --to" in kl(
-        "history", "--from", "2026-11-20", "--to", "2026-11-01", code=2).stderr
+    assert (
+        "error: --from: 2026-11-20 is after --to"
+        in kl("history", "--from", "2026-11-20", "--to", "2026-11-01", code=2).stderr
+    )
 
 
 def test_history_days_follow_local_midnight_across_the_end_of_summer_time(kl):
@@ -114,8 +137,20 @@ def test_presets_show_their_source_and_evidence(kl):
 
 
 def test_taper_prints_its_schedule_and_judges_days_by_it(kl):
-    out = kl("plan", "taper", "--from", "12", "--step", "10%", "--every", "7", "--floor", "1",
-             "--start", "2026-11-09").stdout
+    out = kl(
+        "plan",
+        "taper",
+        "--from",
+        "12",
+        "--step",
+        "10%",
+        "--every",
+        "7",
+        "--floor",
+        "1",
+        "--start",
+        "2026-11-09",
+    ).stdout
     assert "Taper set as your plan." in out
     assert "2026-11-09  2026-11-15  12 g" in out and "2026-11-16  2026-11-22  10.8 g" in out
     kl("dose", "11g", "--at", "2026-11-17T09:00")
@@ -131,8 +166,10 @@ def test_a_percentage_taper_without_floor_is_refused(kl, person):
 
 
 def test_a_dry_run_taper_is_not_set(kl, person):
-    assert "Schedule only (not set)" in kl("plan", "taper", "--from", "3", "--step", "1",
-                                           "--every", "5", "--dry-run").stdout
+    assert (
+        "Schedule only (not set)"
+        in kl("plan", "taper", "--from", "3", "--step", "1", "--every", "5", "--dry-run").stdout
+    )
     assert not person.plan_versions.exists()
 
 
@@ -158,12 +195,15 @@ def test_undo_withdraws_the_plan_just_set(kl):
 def test_a_plan_file_is_read_and_its_errors_named(kl, tmp_path):
     good = tmp_path / "plan.toml"
     good.write_text('name = "evenings"\n[[rule]]\nkind = "min_hours_between_doses"\nhours = 8\n')
-    assert "min_hours_between_doses (limit): at least 8 hours between doses" in kl(
-        "plan", "set", good).stdout
+    assert (
+        "min_hours_between_doses (limit): at least 8 hours between doses"
+        in kl("plan", "set", good).stdout
+    )
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\n[[rule]]\nkind = "no_use"\n')
     assert kl("plan", "set", bad, code=2).stderr.strip() == (
-        "error: rule 1.days: missing; no_use takes days")
+        "error: rule 1.days: missing; no_use takes days"
+    )
 
 
 def test_a_breach_of_no_use_is_loss_of_control_at_once(kl):

@@ -32,8 +32,9 @@ def test_one_bad_row_rejects_the_file_and_writes_nothing(kl, person, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(fixtures.JOURNAL_CSV.read_text() + "2026-11-22T10:00,kratom,lots,g,,,,,\n")
     result = kl("import", "csv", bad, code=2)
-    assert result.stderr.strip() == ("error: nothing imported: row 7, column amount: 'lots' is not "
-                                     "a number")
+    assert result.stderr.strip() == (
+        "error: nothing imported: row 7, column amount: 'lots' is not a number"
+    )
     assert person.entries.count() == 0 and not Change.objects.filter(person=person).exists()
 
 
@@ -97,25 +98,43 @@ def test_export_json_is_complete(kl, person):
 def test_a_damaged_json_export_is_refused_whole(kl, person, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"format": "kratomlog-journal", "person": {}}')
-    assert "error: nothing imported: file: incomplete or damaged export" in kl(
-        "import", "json", path, code=2).stderr
+    assert (
+        "error: nothing imported: file: incomplete or damaged export"
+        in kl("import", "json", path, code=2).stderr
+    )
     assert person.entries.count() == 0
 
 
 ZONES = st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"])
-ACTIONS = st.lists(st.one_of(
-    st.tuples(st.just("kratom"), st.floats(0.1, 40), st.integers(1, 60 * 24 * 60), st.text(max_size=12)),
-    st.tuples(st.just("magnesium"), st.sampled_from(["citrate", "oxide", "elemental"]),
-              st.integers(1, 60 * 24 * 60), st.integers(50, 800)),
-    st.tuples(st.just("other"), st.sampled_from(["beer", "tramadol", "doxycycline"]),
-              st.integers(1, 60 * 24 * 60), st.sampled_from(["alcohol", "opioid", "antibiotic"])),
-    st.tuples(st.just("edit"), st.floats(0.1, 40)),
-    st.tuples(st.just("delete")),
-    st.tuples(st.just("undo")),
-    st.tuples(st.just("plan"), st.sampled_from(["occasional", "low-dose-3g", "break-90"])),
-    st.tuples(st.just("phq9"), st.lists(st.integers(0, 3), min_size=9, max_size=9)),
-    st.tuples(st.just("sleep"), st.integers(2, 60), st.integers(0, 60)),
-), max_size=15)
+ACTIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("kratom"),
+            st.floats(0.1, 40),
+            st.integers(1, 60 * 24 * 60),
+            st.text(max_size=12),
+        ),
+        st.tuples(
+            st.just("magnesium"),
+            st.sampled_from(["citrate", "oxide", "elemental"]),
+            st.integers(1, 60 * 24 * 60),
+            st.integers(50, 800),
+        ),
+        st.tuples(
+            st.just("other"),
+            st.sampled_from(["beer", "tramadol", "doxycycline"]),
+            st.integers(1, 60 * 24 * 60),
+            st.sampled_from(["alcohol", "opioid", "antibiotic"]),
+        ),
+        st.tuples(st.just("edit"), st.floats(0.1, 40)),
+        st.tuples(st.just("delete")),
+        st.tuples(st.just("undo")),
+        st.tuples(st.just("plan"), st.sampled_from(["occasional", "low-dose-3g", "break-90"])),
+        st.tuples(st.just("phq9"), st.lists(st.integers(0, 3), min_size=9, max_size=9)),
+        st.tuples(st.just("sleep"), st.integers(2, 60), st.integers(0, 60)),
+    ),
+    max_size=15,
+)
 
 NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 
@@ -124,22 +143,38 @@ def make_journal(zone, actions) -> Person:
     person = Person.objects.create(timezone=zone)
     for action in actions:
         kind, *args = action
-        at = None if kind in ("edit", "delete", "undo", "plan", "phq9", "sleep") else (
-            (NOW - timedelta(minutes=args[1])).isoformat())
+        at = (
+            None
+            if kind in ("edit", "delete", "undo", "plan", "phq9", "sleep")
+            else ((NOW - timedelta(minutes=args[1])).isoformat())
+        )
         last = person.entries.filter(deleted=False).order_by("-id").first()
         try:
             if kind == "kratom":
-                services.log_kratom(person=person, amount=f"{args[0]}g", now=NOW, at=at,
-                                    note=args[2], confirm_high=True)
+                services.log_kratom(
+                    person=person,
+                    amount=f"{args[0]}g",
+                    now=NOW,
+                    at=at,
+                    note=args[2],
+                    confirm_high=True,
+                )
             elif kind == "magnesium":
-                services.log_magnesium(person=person, amount=f"{args[2]}mg", form=args[0],
-                                       now=NOW, at=at)
+                services.log_magnesium(
+                    person=person, amount=f"{args[2]}mg", form=args[0], now=NOW, at=at
+                )
             elif kind == "other":
-                services.log_other(person=person, name=args[0], category=args[2], amount="1 unit",
-                                   now=NOW, at=at)
+                services.log_other(
+                    person=person, name=args[0], category=args[2], amount="1 unit", now=NOW, at=at
+                )
             elif kind == "edit" and last and last.substance == "kratom":
-                services.edit_entry(person=person, entry_id=last.id, amount=f"{args[0]}g", now=NOW,
-                                    confirm_high=True)
+                services.edit_entry(
+                    person=person,
+                    entry_id=last.id,
+                    amount=f"{args[0]}g",
+                    now=NOW,
+                    confirm_high=True,
+                )
             elif kind == "delete" and last:
                 services.delete_entry(person=person, entry_id=last.id, now=NOW)
             elif kind == "undo" and person.changes.exists():
@@ -149,9 +184,20 @@ def make_journal(zone, actions) -> Person:
             elif kind == "phq9":
                 record_checkin(person=person, key="phq9", answers=args[0], now=NOW)
             elif kind == "sleep":
-                record_sleep(person=person, now=NOW, night=str((NOW - timedelta(days=args[0])).date()),
-                             bed="23:00", tried="23:15", sol=args[1], wakes=1, waso=5, final="06:30",
-                             up="07:00", quality=3, replace=True)
+                record_sleep(
+                    person=person,
+                    now=NOW,
+                    night=str((NOW - timedelta(days=args[0])).date()),
+                    bed="23:00",
+                    tried="23:15",
+                    sol=args[1],
+                    wakes=1,
+                    waso=5,
+                    final="06:30",
+                    up="07:00",
+                    quality=3,
+                    replace=True,
+                )
         except Exception as error:  # an edit that changes nothing is refused; that is fine
             if "nothing to change" not in str(error) and "nothing to undo" not in str(error):
                 raise
@@ -162,7 +208,9 @@ def comparable(export):
     return {key: value for key, value in export.items() if key != "exported_at"}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ZONES, ACTIONS)
 def test_export_json_then_import_into_an_empty_journal_gives_the_same_journal(db, zone, actions):
     original = make_journal(zone, actions)
@@ -179,8 +227,10 @@ def test_importing_the_same_json_twice_adds_nothing(kl, person, tmp_path):
     fixtures.load(kl)
     path = tmp_path / "journal.json"
     kl("export", "json", "--output", path)
-    assert "Imported 0 entries from journal.json; 6 were already in the journal." in kl(
-        "import", "json", path).stdout
+    assert (
+        "Imported 0 entries from journal.json; 6 were already in the journal."
+        in kl("import", "json", path).stdout
+    )
     assert Entry.objects.filter(person=person).count() == 6
 
 

@@ -17,8 +17,9 @@ def run(home, *args):
     env = {**os.environ, "KRATOMLOG_HOME": str(home), "TZ": "Europe/Berlin"}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([KRATOMLOG, *map(str, args)], env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [KRATOMLOG, *map(str, args)], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.skipif(KRATOMLOG is None, reason="the kratomlog command is not installed")
@@ -40,5 +41,6 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path):
     result = run(tmp_path, "dose", "3 lbs")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "error: AMOUNT: unknown unit 'lbs'; accepted units: g, mg, capsules (caps) or teaspoons (tsp)"]
+        "error: AMOUNT: unknown unit 'lbs'; accepted units: g, mg, capsules (caps) or teaspoons (tsp)"
+    ]
     assert json.loads(run(tmp_path, "export", "json").stdout)["entries"] == []

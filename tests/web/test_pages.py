@@ -125,7 +125,10 @@ def test_history_draws_the_calendar_grams_and_magnesium_with_text_alternatives(k
     fixtures.load(kl)
     html = signed_in.get("/history?range=30").content.decode()
     assert "From 2026-10-25 to 2026-11-23." in html
-    assert html.count('role="img"') == 3 and html.count("<figcaption") == 3
+    assert (
+        html.count('role="img"') == 3 and html.count("<figcaption") == 5
+    )  # 2 check-in charts are empty
+    assert "Craving (0-10).</strong> None in this range." in html
     assert "5 use days of 30 from 2026-10-25 to 2026-11-23" in html
     assert "5 use days in 30 days, 12.5 g in all" in html and "2 days over a limit" in html
     assert "Magnesium on 1 of 30 days; above the 350 mg upper limit on 0." in html

@@ -33,6 +33,24 @@ def history(request: HttpRequest) -> HttpResponse:
     else:
         first = last - timedelta(days=days - 1)
     rows = standing.history(person, first, last, moment)
+    checkin_charts = [
+        charts.bars(
+            title,
+            _counted(points, first, last),
+            [(str(day), float(total), f"{day}: {total}") for day, total in points],
+            "",
+            top=top,
+            headers=("Day", "Total"),
+        )
+        for title, points, top in (
+            (
+                "Withdrawal check-in totals (0-44, not a validated scale)",
+                _totals(person, "withdrawal", first, last),
+                44,
+            ),
+            ("Craving (0-10)", _totals(person, "craving", first, last), 10),
+        )
+    ]
     entries = (
         person.entries.filter(deleted=False, local_day__range=(first, last))
         .select_related("product")
@@ -49,11 +67,28 @@ def history(request: HttpRequest) -> HttpResponse:
             "calendar": charts.calendar(rows),
             "grams_chart": charts.daily_grams(rows),
             "magnesium_chart": charts.magnesium(rows),
+            "checkin_charts": checkin_charts,
             "entries": entries,
             "entries_capped": len(entries) == ENTRIES_SHOWN,
             "message": request.session.pop("message", None),
         },
     )
+
+
+def _counted(points: list, first, last) -> str:  # type: ignore[no-untyped-def,type-arg]
+    if not points:
+        return "None in this range."
+    return f"{len(points)} check-in{'s' if len(points) != 1 else ''} from {first} to {last}."
+
+
+def _totals(person: Person, key: str, first, last):  # type: ignore[no-untyped-def]
+    """The latest total of each day's check-ins of one kind."""
+    by_day = dict(
+        person.checkins.filter(deleted=False, instrument=key, local_day__range=(first, last))
+        .order_by("taken_at")
+        .values_list("local_day", "total")
+    )
+    return sorted(by_day.items())
 
 
 def _entry(person: Person, entry_id: int):  # type: ignore[no-untyped-def]

@@ -1,0 +1,118 @@
+"""Check-ins on the web: one short form each, crisis resources at once, the sleep diary."""
+
+from html import unescape
+
+from kratomlog.checkins.models import CheckIn, SleepDiary
+
+
+def phq9(item9: int) -> dict[str, str]:
+    answers = {f"item-{n}": "0" for n in range(9)}
+    answers["item-8"] = str(item9)
+    return answers
+
+
+def test_a_phq9_with_item_9_at_1_shows_the_crisis_resources_at_once(signed_in, person):
+    html = unescape(signed_in.post("/checkin/phq9", phq9(1)).content.decode())
+    assert "Your score: 1 of 27 (minimal)" in html
+    assert 'role="alert"' in html and "988 Suicide & Crisis Lifeline" in html
+    assert CheckIn.objects.get(person=person).self_harm
+    today = unescape(signed_in.get("/").content.decode())
+    assert "You deserve support now" in today and "Self harm risk" in today
+
+
+def test_a_phq9_with_item_9_at_0_shows_no_crisis_box(signed_in):
+    html = signed_in.post("/checkin/phq9", phq9(0)).content.decode()
+    assert "Your score: 0 of 27" in html and "988" not in html
+
+
+def test_the_form_uses_the_published_wording_and_refuses_a_missing_answer(signed_in, person):
+    form = unescape(signed_in.get("/checkin/phq9").content.decode())
+    assert "Over the last 2 weeks, how often have you been bothered" in form
+    assert "Thoughts that you would be better off dead or of hurting yourself in some way" in form
+    answers = phq9(0)
+    del answers["item-4"]
+    refused = unescape(signed_in.post("/checkin/phq9", answers).content.decode())
+    assert "item 5:</strong> choose an answer for “Poor appetite or overeating”" in refused
+    assert not CheckIn.objects.filter(person=person).exists()
+
+
+def test_the_withdrawal_form_says_it_is_not_validated(signed_in):
+    assert "Not a validated scale" in signed_in.get("/checkin/withdrawal").content.decode()
+
+
+def test_the_sleep_diary_shows_its_efficiency(signed_in, person):
+    html = signed_in.post(
+        "/sleep",
+        {
+            "bed": "23:10",
+            "tried": "23:30",
+            "sol": "20",
+            "wakes": "2",
+            "waso": "30",
+            "final": "06:40",
+            "up": "07:00",
+            "quality": "3",
+        },
+    ).content.decode()
+    assert 'id="efficiency">81%' in html and "In bed 470 minutes; asleep 380 minutes" in html
+    assert SleepDiary.objects.filter(person=person).count() == 1
+
+
+def test_impossible_sleep_times_are_named_and_nothing_saved(signed_in, person):
+    response = signed_in.post(
+        "/sleep",
+        {
+            "bed": "23:10",
+            "tried": "23:30",
+            "sol": "20",
+            "wakes": "2",
+            "waso": "30",
+            "final": "21:00",
+            "up": "21:30",
+            "quality": "3",
+        },
+    )
+    assert (
+        response.status_code == 400
+        and "--up:</strong> out of bed at 21:30" in response.content.decode()
+    )
+    assert not SleepDiary.objects.filter(person=person).exists()
+
+
+def test_today_lists_what_is_due_with_one_tap_links(signed_in):
+    html = signed_in.get("/").content.decode()  # 19:00 in Berlin: daily check-ins are due
+    assert 'href="/checkin/withdrawal">Kratom withdrawal check-in</a>' in html
+    assert 'href="/checkin/phq9">PHQ-9</a>' in html
+
+
+def test_the_check_ins_page_shows_the_course_and_the_observational_label(kl, signed_in):
+    for n in range(1, 11):
+        kl("dose", "3g", "--at", f"2026-11-{n:02d}T09:00")
+    signed_in.post("/checkin/withdrawal", {f"item-{n}": "2" for n in range(11)})
+    html = unescape(signed_in.get("/checkins").content.decode())
+    assert "Day <strong>13</strong> since the last dose (2026-11-10)" in html
+    assert "about 4 to 5 days" in html and "unconfirmed" in html
+    assert "observational" in html and "shown from 7 nights on each side" in html
+    assert html.count('role="img"') >= 1
+    schedule = signed_in.get("/checkins/schedule.ics")
+    assert schedule.content.decode().count("BEGIN:VEVENT") == 3
+
+
+def test_crisis_resources_are_set_in_settings(signed_in, person):
+    signed_in.post("/settings/crisis", {"crisis_resources": "Samaritans | call 116 123"})
+    html = signed_in.post("/checkin/phq9", phq9(2)).content.decode()
+    assert "Samaritans" in html and "988" not in html
+    refused = signed_in.post("/settings/crisis", {"crisis_resources": "no bar here"})
+    assert refused.status_code == 400
+
+
+def test_activities_are_recorded(signed_in, person):
+    html = signed_in.post("/activity", {"kind": "support-group", "minutes": "60"}).content.decode()
+    assert "Recorded support-group." in html and person.activities.count() == 1
+
+
+def test_history_shows_check_ins_beside_the_doses(signed_in):
+    signed_in.post("/checkin/craving", {"item-0": "6"})
+    html = signed_in.get("/history").content.decode()
+    assert "Craving (0-10).</strong> 1 check-in from 2026-10-25 to 2026-11-23." in html
+    assert "<title>2026-11-23: 6</title>" in html
