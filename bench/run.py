@@ -7,12 +7,12 @@
   (target under 150 ms each)
 """
 
+import http.client
 import os
 import random
 import resource
-import statistics
-import http.client
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -43,14 +43,15 @@ SECRET_KEY = os.environ.get("KRATOMLOG_SECRET_KEY") or _local_secret(DATA_DIR)
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
+# The web app's own apps load only where pages are served: the CLI starts faster without them,
+# and the web process migrates their tables on its first start.
+WEB = os.environ.get("KRATOMLOG_WEB", "1") != "0"
 INSTALLED_APPS = [
-    "django.contrib.sessions",
-    "django.contrib.staticfiles",
-    "django_htmx",
+    *(["django.contrib.sessions", "django.contrib.staticfiles", "django_htmx"] if WEB else []),
     "kratomlog.journal",
     "kratomlog.plans",
     "kratomlog.checkins",
-    "kratomlog.web",
+    *(["kratomlog.web"] if WEB else []),
 ]
 
 MIDDLEWARE = [

@@ -161,3 +161,11 @@ def test_next_use_allowed_is_the_earliest_moment_a_dose_keeps_within_limits(
     earlier = allowed - timedelta(minutes=1)
     if earlier >= as_of:
         assert breaks_a_timing_limit(history, index, earlier)
+
+
+@given(dose_specs)
+def test_an_index_of_doses_already_ordered_in_utc_equals_one_that_sorts_them(specs):
+    shuffled = build(specs)
+    ordered = UseIndex(sorted(shuffled.doses, key=lambda d: (d.at, d.id)), ordered_in_utc=True)
+    assert ordered.doses == shuffled.doses and ordered.ids_by_day == shuffled.ids_by_day
+    assert [ordered.streak_ending(d) for d in ordered.use_days] == [shuffled.streak_ending(d) for d in shuffled.use_days]

@@ -1,9 +1,14 @@
 """The `kratomlog` command: each command parses its arguments, calls one service, and prints."""
 
+import os
+import sys
+
 import typer
 
 from kratomlog.storage import setup_django
 
+if "serve" not in sys.argv[1:2]:
+    os.environ.setdefault("KRATOMLOG_WEB", "0")  # only `serve` needs the web app's Django apps
 setup_django()  # the command modules import models
 
 from kratomlog.cli import checkins, journal, plans, serve, standing, transfer  # noqa: E402

@@ -9,7 +9,6 @@ import typer
 from kratomlog.cli import context
 from kratomlog.cli.output import console, errors, friendly
 from kratomlog.core.errors import InputError
-from kratomlog.journal import transfer
 
 PROGRESS_FROM_ROWS = 5000
 
@@ -28,6 +27,8 @@ def import_(
     file: Annotated[Path, typer.Argument(metavar="FILE")],
 ) -> None:
     """Import a file, all or nothing; rows already imported are not added again."""
+    from kratomlog.journal import transfer  # with the csv module: only imports and exports need it
+
     if kind not in transfer.FORMATS:
         raise InputError("FORMAT", f"{kind!r}; use one of {', '.join(transfer.FORMATS)}")
     from rich.progress import Progress  # only imports need it; keep it off every start-up
@@ -70,6 +71,8 @@ def export(
     ] = None,
 ) -> None:
     """Export the whole journal."""
+    from kratomlog.journal import transfer
+
     person, now = context.person(), context.now()
     if kind == "json":
         text = json.dumps(transfer.export_json(person, now), indent=2, ensure_ascii=False) + "\n"

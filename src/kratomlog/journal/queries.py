@@ -39,8 +39,11 @@ def use_index(person: Person, until: datetime | None = None) -> UseIndex:
     offset = "+00:00" if connection.vendor == "sqlite" else ""
     parse_time, parse_day = datetime.fromisoformat, date.fromisoformat
     return UseIndex(
-        Dose(id, parse_time(at + offset), parse_day(day), grams or 0.0)
-        for id, at, day, grams in rows
+        (
+            Dose(id, parse_time(at + offset), parse_day(day), grams or 0.0)
+            for id, at, day, grams in rows
+        ),
+        ordered_in_utc=True,  # ordered by (taken_at, id) in SQL; fromisoformat gives UTC
     )
 
 
