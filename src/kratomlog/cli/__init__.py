@@ -7,8 +7,8 @@ import typer
 
 from kratomlog.storage import setup_django
 
-if "serve" not in sys.argv[1:2]:
-    os.environ.setdefault("KRATOMLOG_WEB", "0")  # only `serve` needs the web app's Django apps
+# Only `serve` needs the web app's Django apps; other commands start faster without them.
+os.environ["KRATOMLOG_WEB"] = "1" if sys.argv[1:2] == ["serve"] else "0"
 setup_django()  # the command modules import models
 
 from kratomlog.cli import checkins, journal, plans, serve, standing, transfer  # noqa: E402

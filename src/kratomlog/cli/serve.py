@@ -75,6 +75,7 @@ def serve(
     )
     console.print(f"Open this link to sign in (it works once): {link}", soft_wrap=True)
     console.print("Press Ctrl+C to stop.")
+    sys.stdout.flush()  # the link must show at once, even when the output goes through a pipe
     if open_browser:
         webbrowser.open(link)
     waitress_serve(application, host=host, port=port, threads=4, ident="kratomlog", _quiet=True)

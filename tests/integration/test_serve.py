@@ -1,0 +1,61 @@
+"""`kratomlog serve` as a person runs it: a real process, a real port, the printed link."""
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests.integration.test_first_use import KRATOMLOG, run
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.skipif(KRATOMLOG is None, reason="the kratomlog command is not installed")
+def test_serve_prints_a_link_that_signs_in_once(tmp_path):
+    home = tmp_path / "home"
+    assert run(home, "dose", "2g", "--at", "2026-01-05T09:00").returncode == 0  # tables made by the CLI
+    port = free_port()
+    env = {**os.environ, "KRATOMLOG_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen([KRATOMLOG, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        link, printed = None, []
+        deadline = time.monotonic() + 30
+        while link is None and time.monotonic() < deadline and server.poll() is None:
+            printed.append(server.stdout.readline())
+            found = re.search(rf"(http://127\.0\.0\.1:{port}/login/\S+)", printed[-1])
+            link = found.group(1) if found else None
+        assert link, f"no sign-in link was printed: {''.join(printed)}{server.stdout.read() if server.poll() is not None else ''}"
+        path = link.split(str(port), 1)[1]
+        for _ in range(50):  # until the port answers
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", path)
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+        signed_in = connection.getresponse()
+        signed_in.read()
+        assert signed_in.status == 302 and signed_in.getheader("Location") == "/"
+        cookie = signed_in.getheader("Set-Cookie")
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        connection.request("GET", "/", headers={"Cookie": cookie.split(";")[0]})
+        today = connection.getresponse()
+        assert today.status == 200 and b"Where you stand" in today.read()
+        assert "script-src 'self'" in today.getheader("Content-Security-Policy")
+        connection.request("GET", path)
+        spent = connection.getresponse()
+        assert spent.status == 403 and b"already been used" in spent.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
