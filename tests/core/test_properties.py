@@ -168,4 +168,6 @@ def test_an_index_of_doses_already_ordered_in_utc_equals_one_that_sorts_them(spe
     shuffled = build(specs)
     ordered = UseIndex(sorted(shuffled.doses, key=lambda d: (d.at, d.id)), ordered_in_utc=True)
     assert ordered.doses == shuffled.doses and ordered.ids_by_day == shuffled.ids_by_day
-    assert [ordered.streak_ending(d) for d in ordered.use_days] == [shuffled.streak_ending(d) for d in shuffled.use_days]
+    assert [ordered.streak_ending(d) for d in ordered.use_days] == [
+        shuffled.streak_ending(d) for d in shuffled.use_days
+    ]

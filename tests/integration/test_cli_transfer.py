@@ -245,3 +245,20 @@ def test_a_json_export_with_a_damaged_rule_is_refused_whole(kl, person, tmp_path
     path.write_text(json.dumps(data))
     assert "rule 1.max" in kl("import", "json", path, code=2).stderr
     assert person.entries.count() == 0 and person.plan_versions.count() == 0
+
+
+def test_a_long_import_reports_its_progress(person, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "time,substance,amount,unit\n"
+        + "".join(f"2025-01-01T00:00,kratom,{1 + n / 1000},g\n" for n in range(4500))
+    )
+    seen = []
+    transfer.import_file(
+        person=person,
+        kind="csv",
+        path=path,
+        now=NOW,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(2000, 4500), (4000, 4500), (4500, 4500)]

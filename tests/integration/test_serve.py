@@ -21,13 +21,20 @@ def free_port() -> int:
 @pytest.mark.skipif(KRATOMLOG is None, reason="the kratomlog command is not installed")
 def test_serve_prints_a_link_that_signs_in_once(tmp_path):
     home = tmp_path / "home"
-    assert run(home, "dose", "2g", "--at", "2026-01-05T09:00").returncode == 0  # tables made by the CLI
+    assert (
+        run(home, "dose", "2g", "--at", "2026-01-05T09:00").returncode == 0
+    )  # tables made by the CLI
     port = free_port()
     env = {**os.environ, "KRATOMLOG_HOME": str(home)}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    server = subprocess.Popen([KRATOMLOG, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [KRATOMLOG, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         link, printed = None, []
         deadline = time.monotonic() + 30
@@ -35,7 +42,9 @@ def test_serve_prints_a_link_that_signs_in_once(tmp_path):
             printed.append(server.stdout.readline())
             found = re.search(rf"(http://127\.0\.0\.1:{port}/login/\S+)", printed[-1])
             link = found.group(1) if found else None
-        assert link, f"no sign-in link was printed: {''.join(printed)}{server.stdout.read() if server.poll() is not None else ''}"
+        assert link, (
+            f"no sign-in link was printed: {''.join(printed)}{server.stdout.read() if server.poll() is not None else ''}"
+        )
         path = link.split(str(port), 1)[1]
         for _ in range(50):  # until the port answers
             try:
@@ -59,3 +68,25 @@ def test_serve_prints_a_link_that_signs_in_once(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.skipif(KRATOMLOG is None, reason="the kratomlog command is not installed")
+def test_serve_demo_uses_a_throwaway_journal_and_leaves_yours_alone(tmp_path):
+    home = tmp_path / "mine"
+    port = free_port()
+    env = {**os.environ, "KRATOMLOG_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [KRATOMLOG, "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        first = server.stdout.readline()
+        assert first.startswith("kratomlog is serving a demo journal"), first
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert not (home / "journal.sqlite3").exists()

@@ -116,3 +116,29 @@ def test_history_shows_check_ins_beside_the_doses(signed_in):
     html = signed_in.get("/history").content.decode()
     assert "Craving (0-10).</strong> 1 check-in from 2026-10-25 to 2026-11-23." in html
     assert "<title>2026-11-23: 6</title>" in html
+
+
+def test_craving_is_charted_against_the_tapers_steps(kl, signed_in):
+    kl("plan", "taper", "--from", "6", "--step", "1", "--every", "7", "--start", "2026-11-09")
+    kl("checkin", "craving", "--answers", "7", "--at", "2026-11-10T20:00")
+    kl("checkin", "craving", "--answers", "5", "--at", "2026-11-12T20:00")
+    kl("checkin", "craving", "--answers", "3", "--at", "2026-11-17T20:00")
+    html = unescape(signed_in.get("/checkins").content.decode())
+    assert (
+        "Mean craving at each taper step.</strong> 2 taper steps with craving check-ins; the mean craving from 6 at step 1 to 3 at step 2."
+        in html
+    )
+    assert "step 1 (6 g a day): mean craving 6 from 2 check-ins" in html
+
+
+def test_each_kind_of_check_in_downloads_as_a_long_csv(signed_in):
+    signed_in.post("/checkin/gad7", {f"item-{n}": "1" for n in range(7)})
+    response = signed_in.get("/export-gad7.csv")
+    lines = response.content.decode().splitlines()
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="kratomlog-gad7-'
+    )
+    assert lines[0] == "time,instrument,item,question,answer" and lines[-1].endswith(
+        ",gad7,total,mild,7"
+    )
+    assert signed_in.get("/export-isi.csv").status_code == 404

@@ -71,6 +71,7 @@ def export(
     ] = None,
 ) -> None:
     """Export the whole journal."""
+    from kratomlog.checkins.transfer import export_checkins_csv
     from kratomlog.journal import transfer
 
     person, now = context.person(), context.now()
@@ -86,7 +87,7 @@ def export(
     output.write_text(text, encoding="utf-8")
     errors.print(f"Wrote {output}")
     if kind == "csv":  # check-ins go beside it, one long-format file a kind
-        for name, content in transfer.export_checkins_csv(person).items():
+        for name, content in export_checkins_csv(person).items():
             beside = output.with_name(f"{output.stem}-{name}{output.suffix or '.csv'}")
             beside.write_text(content, encoding="utf-8")
             errors.print(f"Wrote {beside}")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("transfer/import", transfer.confirm_import, name="confirm-import"),
     path("export.json", transfer.export_json, name="export-json"),
     path("export.csv", transfer.export_csv, name="export-csv"),
+    path("export-<str:kind>.csv", transfer.export_checkins, name="export-checkins"),
     path("delete-everything", transfer.delete_everything, name="delete-everything"),
     path("settings", settings.settings_home, name="settings"),
     path("settings/save", settings.save_settings, name="save-settings"),

@@ -190,6 +190,7 @@ def checkins_page(
         request,
         "web/checkins.html",
         {
+            "craving_chart": _craving_chart(shows),
             "due": recovery.due_now(person, moment, plans),
             "instruments": INSTRUMENTS.values(),
             "shows": shows,
@@ -208,6 +209,34 @@ def checkins_page(
             "message": message,
         },
         status=status,
+    )
+
+
+def _craving_chart(shows: recovery.RecordShows) -> charts.Chart:
+    steps = shows.craving_by_step
+    summary = (
+        f"{len(steps)} taper steps with craving check-ins; the mean craving from "
+        f"{steps[0]['mean_craving']:g} at step {steps[0]['step']} to "
+        f"{steps[-1]['mean_craving']:g} at step {steps[-1]['step']}."
+        if steps
+        else "No craving check-ins during a taper yet."
+    )
+    items = [
+        (
+            f"step {row['step']}",
+            row["mean_craving"],
+            f"step {row['step']} ({row['allowance_grams']:g} g a day): mean craving "
+            f"{row['mean_craving']:g} from {row['check_ins']} check-ins",
+        )
+        for row in steps
+    ]
+    return charts.bars(
+        "Mean craving at each taper step",
+        summary,
+        items,
+        "",
+        top=10,
+        headers=("Taper step", "Mean craving (0-10)"),
     )
 
 

@@ -36,6 +36,7 @@ def transfer_page(
         {
             "formats": FORMAT_NAMES.items(),
             "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "checkin_files": ["phq9", "gad7", "withdrawal", "craving", "sleep", "activities"],
             "error": error,
             "message": request.session.pop("message", None),
         },
@@ -143,6 +144,20 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         transfer.export_csv(person_of(request)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="kratomlog-{now().date()}.csv"'
+    return response
+
+
+def export_checkins(request: HttpRequest, kind: str) -> HttpResponse:
+    """One kind of check-in as a long-format CSV (a row an answer, or a measure for sleep)."""
+    from django.http import Http404
+
+    from kratomlog.checkins.transfer import export_checkins_csv
+
+    files = export_checkins_csv(person_of(request))
+    if kind not in files:
+        raise Http404("no such kind of check-in")
+    response = HttpResponse(files[kind], content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kratomlog-{kind}-{now().date()}.csv"'
     return response
 
 
