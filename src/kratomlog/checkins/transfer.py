@@ -68,40 +68,29 @@ def export_checkins(person: Person) -> dict[str, Any]:
 
 
 def restore_checkins(person: Person, document: dict[str, Any]) -> None:
+    """Add the check-ins of an export that the journal lacks (by uid)."""
     if document.get("crisis_resources") and not person.crisis_resources:
         person.crisis_resources = document["crisis_resources"]
         person.save(update_fields=["crisis_resources"])
-    known = {str(u) for u in CheckIn.objects.filter(person=person).values_list("uid", flat=True)}
     for data in document.get("checkins", []):
         score(instrument(data["instrument"]), data["answers"])  # damaged answers reject the file
-        if data["uid"] not in known:
-            CheckIn.objects.create(
-                person=person,
-                uid=data["uid"],
-                taken_at=datetime.fromisoformat(data["taken_at"]),
-                local_day=date.fromisoformat(data["local_day"]),
-                **{name: data[name] for name in CHECKIN_FIELDS},
-            )
-    known = {str(u) for u in SleepDiary.objects.filter(person=person).values_list("uid", flat=True)}
-    for data in document.get("sleep", []):
-        if data["uid"] not in known:
-            SleepDiary.objects.create(
-                person=person,
-                uid=data["uid"],
-                night=date.fromisoformat(data["night"]),
-                **{name: datetime.fromisoformat(data[name]) for name in SLEEP_TIMES},
-                **{name: data[name] for name in SLEEP_FIELDS},
-            )
-    known = {str(u) for u in Activity.objects.filter(person=person).values_list("uid", flat=True)}
-    for data in document.get("activities", []):
-        if data["uid"] not in known:
-            Activity.objects.create(
-                person=person,
-                uid=data["uid"],
-                taken_at=datetime.fromisoformat(data["taken_at"]),
-                local_day=date.fromisoformat(data["local_day"]),
-                **{name: data[name] for name in ACTIVITY_FIELDS},
-            )
+    for model, key, fields, times, days in (
+        (CheckIn, "checkins", CHECKIN_FIELDS, ("taken_at",), ("local_day",)),
+        (SleepDiary, "sleep", SLEEP_FIELDS, SLEEP_TIMES, ("night",)),
+        (Activity, "activities", ACTIVITY_FIELDS, ("taken_at",), ("local_day",)),
+    ):
+        known = {
+            str(uid) for uid in model.objects.filter(person=person).values_list("uid", flat=True)
+        }
+        for data in document.get(key, []):
+            if data["uid"] not in known:
+                model.objects.create(
+                    person=person,
+                    uid=data["uid"],
+                    **{name: datetime.fromisoformat(data[name]) for name in times},
+                    **{name: date.fromisoformat(data[name]) for name in days},
+                    **{name: data[name] for name in fields},
+                )
 
 
 def export_checkins_csv(person: Person) -> dict[str, str]:

@@ -4,7 +4,7 @@ Each chart comes with a sentence that says what it shows and the table of its nu
 screen reader (or anyone) gets the same facts as the picture.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import count
@@ -72,6 +72,12 @@ def _scale(top: float) -> float:
     return float(int(top) + 1)
 
 
+def _y_axis(top: float) -> Callable[[float], float]:
+    """Where a value sits on a chart whose axis runs from 0 at the bottom to `top`."""
+    plot_height = HEIGHT - BOTTOM - TOP
+    return lambda value: round(HEIGHT - BOTTOM - value / top * plot_height, 1)
+
+
 def _axes(top: float, unit: str, first: str, last: str) -> SafeString:
     return format_html(
         '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
@@ -105,10 +111,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         return Chart(chart_id, title, "No days to show.", mark_safe(""))
     allowances = [row.allowance for row in rows if row.allowance is not None]
     top = _scale(max([row.grams for row in rows] + allowances + [0.1]))
-    plot_h, slot = HEIGHT - BOTTOM - TOP, (WIDTH - LEFT) / len(rows)
-
-    def y(value: float) -> float:
-        return round(HEIGHT - BOTTOM - value / top * plot_h, 1)
+    slot, y = (WIDTH - LEFT) / len(rows), _y_axis(top)
 
     bars = []
     for index, row in enumerate(rows):
@@ -174,7 +177,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
     )
 
 
-def _allowance_path(rows: Sequence[DayRow], slot: float, y) -> SafeString:  # type: ignore[no-untyped-def]
+def _allowance_path(rows: Sequence[DayRow], slot: float, y: Callable[[float], float]) -> SafeString:
     parts, drawing = [], False
     for index, row in enumerate(rows):
         x0, x1 = round(LEFT + index * slot, 1), round(LEFT + (index + 1) * slot, 1)
@@ -265,10 +268,7 @@ def magnesium(rows: Sequence[DayRow]) -> Chart:
     if not rows:
         return Chart(chart_id, title, "No days to show.", mark_safe(""))
     top = _scale(max([row.magnesium_mg for row in rows] + [MAGNESIUM_UPPER_LIMIT_MG]) * 1.1)
-    plot_h, slot = HEIGHT - BOTTOM - TOP, (WIDTH - LEFT) / len(rows)
-
-    def y(value: float) -> float:
-        return round(HEIGHT - BOTTOM - value / top * plot_h, 1)
+    slot, y = (WIDTH - LEFT) / len(rows), _y_axis(top)
 
     bars = format_html_join(
         "",
@@ -323,13 +323,10 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     end: date = steps[-1].first_day + timedelta(days=every_days)
     span = (end - steps[0].first_day).days or 1
     top = _scale(steps[0].grams_per_day)
-    plot_h = HEIGHT - BOTTOM - TOP
+    y = _y_axis(top)
 
     def x(day: date) -> float:
         return round(LEFT + (day - steps[0].first_day).days / span * (WIDTH - LEFT), 1)
-
-    def y(value: float) -> float:
-        return round(HEIGHT - BOTTOM - value / top * plot_h, 1)
 
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{x(step.first_day)} {y(step.grams_per_day)} "
@@ -387,10 +384,7 @@ def bars(
     if not items:
         return Chart(chart_id, title, summary, mark_safe(""), headers, [])
     highest = _scale(top if top is not None else max(value for _, value, _ in items) or 1)
-    plot_h, slot = HEIGHT - BOTTOM - TOP, (WIDTH - LEFT) / len(items)
-
-    def y(value: float) -> float:
-        return round(HEIGHT - BOTTOM - value / highest * plot_h, 1)
+    slot, y = (WIDTH - LEFT) / len(items), _y_axis(highest)
 
     shapes = format_html_join(
         "",

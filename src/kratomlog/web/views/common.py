@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kratomlog.core.errors import InputError
 from kratomlog.journal.models import Person
 
 
@@ -20,3 +21,11 @@ def field(request: HttpRequest, name: str) -> str | None:
     """A form field, stripped; None when left empty."""
     value = request.POST.get(name, "").strip()
     return value or None
+
+
+def number(text: str | None, label: str) -> float:
+    """A number typed into a form ("2,5" too), or an error that names the field."""
+    try:
+        return float((text or "").strip().replace(",", "."))
+    except ValueError:
+        raise InputError(label, f"{text!r} is not a number") from None

@@ -16,7 +16,7 @@ from kratomlog.core.rules import grams, rule_from_table
 from kratomlog.core.taper import schedule
 from kratomlog.plans import services
 from kratomlog.web import charts
-from kratomlog.web.views.common import field, now, person_of
+from kratomlog.web.views.common import field, now, number, person_of
 
 # The custom-rule form: each kind with its parameters, in the user's words.
 CUSTOM_RULES = [
@@ -116,7 +116,7 @@ def set_custom(request: HttpRequest) -> HttpResponse:
                 "severity": request.POST.get(f"{kind}-severity", "limit"),
             }
             for name, label, _ in params:
-                table[name] = _number(request.POST.get(f"{kind}-{name}", ""), f"{kind} {label}")
+                table[name] = number(request.POST.get(f"{kind}-{name}", ""), f"{kind} {label}")
             rules.append(rule_from_table(table, position, kind))
         if not rules:
             raise InputError("rules", "tick at least one rule and fill in its numbers")
@@ -129,22 +129,15 @@ def set_custom(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("plan"))
 
 
-def _number(text: str, label: str) -> float:
-    try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        raise InputError(label, f"{text!r} is not a number") from None
-
-
 def _taper_from(request: HttpRequest, data: Any, save: bool) -> Plan:
     person = person_of(request)
     floor = (data.get("floor") or "").strip()
     return services.build_taper(
         person=person,
-        start_grams=_number(data.get("from", ""), "--from"),
+        start_grams=number(data.get("from", ""), "--from"),
         step=(data.get("step") or "").strip(),
-        every_days=int(_number(data.get("every", ""), "--every")),
-        floor_grams=_number(floor, "--floor") if floor else None,
+        every_days=int(number(data.get("every", ""), "--every")),
+        floor_grams=number(floor, "--floor") if floor else None,
         start=(data.get("start") or None),
         now=now(),
         save=save,

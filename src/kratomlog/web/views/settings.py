@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from kratomlog.core.errors import InputError
 from kratomlog.journal import services
 from kratomlog.journal.models import FORMS
-from kratomlog.web.views.common import field, person_of
+from kratomlog.web.views.common import field, number, person_of
 
 ZONES = sorted(available_timezones())
 
@@ -51,12 +51,7 @@ def save_settings(request: HttpRequest) -> HttpResponse:
 
 def _grams(request: HttpRequest, name: str, label: str) -> float | None:
     text = field(request, name)
-    if text is None:
-        return None
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise InputError(label, f"{text!r} is not a number of grams") from None
+    return None if text is None else number(text, label)
 
 
 @require_POST

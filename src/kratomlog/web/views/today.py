@@ -1,6 +1,8 @@
 """Today: where you stand in plain sentences, and logging in one tap."""
 
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -89,14 +91,23 @@ def _answer(
     return render(request, template, context, status=status)
 
 
+def _log(request: HttpRequest, record: Callable[[Person, datetime], Logged]) -> HttpResponse:
+    """Record an entry and answer with what it means; bad input writes nothing and is named."""
+    person, moment = person_of(request), now()
+    try:
+        logged = record(person, moment)
+    except InputError as error:
+        return _answer(request, person, error=error)
+    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+
+
 @require_POST
 def log_dose(request: HttpRequest) -> HttpResponse:
-    person, moment = person_of(request), now()
-    amount = field(request, "quick") or field(request, "amount") or ""
-    try:
-        logged = services.log_kratom(
+    return _log(
+        request,
+        lambda person, moment: services.log_kratom(
             person=person,
-            amount=amount,
+            amount=field(request, "quick") or field(request, "amount") or "",
             now=moment,
             at=field(request, "at"),
             product=field(request, "product"),
@@ -104,34 +115,30 @@ def log_dose(request: HttpRequest) -> HttpResponse:
             purpose=field(request, "purpose") or "",
             note=field(request, "note") or "",
             confirm_high=bool(field(request, "confirm_high")),
-        )
-    except InputError as error:
-        return _answer(request, person, error=error)
-    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+        ),
+    )
 
 
 @require_POST
 def log_magnesium(request: HttpRequest) -> HttpResponse:
-    person, moment = person_of(request), now()
-    try:
-        logged = services.log_magnesium(
+    return _log(
+        request,
+        lambda person, moment: services.log_magnesium(
             person=person,
             amount=field(request, "amount") or "",
             now=moment,
             form=field(request, "compound") or "elemental",
             at=field(request, "at"),
             note=field(request, "note") or "",
-        )
-    except InputError as error:
-        return _answer(request, person, error=error)
-    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+        ),
+    )
 
 
 @require_POST
 def log_other(request: HttpRequest) -> HttpResponse:
-    person, moment = person_of(request), now()
-    try:
-        logged = services.log_other(
+    return _log(
+        request,
+        lambda person, moment: services.log_other(
             person=person,
             name=field(request, "name") or "",
             amount=field(request, "amount"),
@@ -139,10 +146,8 @@ def log_other(request: HttpRequest) -> HttpResponse:
             at=field(request, "at"),
             now=moment,
             note=field(request, "note") or "",
-        )
-    except InputError as error:
-        return _answer(request, person, error=error)
-    return _answer(request, person, logged=standing.what_it_means(logged, moment))
+        ),
+    )
 
 
 @require_POST
