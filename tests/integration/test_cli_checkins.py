@@ -4,6 +4,26 @@ import json
 
 from kratomlog.checkins.models import CheckIn, SleepDiary
 
+# The diary of a night of 23:10 to 07:00, with 380 minutes asleep: 80.9% efficiency.
+LAST_NIGHT = (
+    "--bed",
+    "23:10",
+    "--tried",
+    "23:30",
+    "--sol",
+    "20",
+    "--wakes",
+    "2",
+    "--waso",
+    "30",
+    "--final",
+    "06:40",
+    "--up",
+    "07:00",
+    "--quality",
+    "3",
+)
+
 
 def test_phq9_with_answers_gives_the_score_band_and_json(kl):
     data = json.loads(kl("checkin", "phq9", "--answers", "1,2,1,2,1,0,1,1,0", "--json").stdout)
@@ -69,22 +89,7 @@ def test_the_sleep_diary_computes_efficiency(kl, person):
     data = json.loads(
         kl(
             "sleep",
-            "--bed",
-            "23:10",
-            "--tried",
-            "23:30",
-            "--sol",
-            "20",
-            "--wakes",
-            "2",
-            "--waso",
-            "30",
-            "--final",
-            "06:40",
-            "--up",
-            "07:00",
-            "--quality",
-            "3",
+            *LAST_NIGHT,
             "--json",
         ).stdout
     )
@@ -96,22 +101,7 @@ def test_the_sleep_diary_computes_efficiency(kl, person):
     )
     again = kl(
         "sleep",
-        "--bed",
-        "23:10",
-        "--tried",
-        "23:30",
-        "--sol",
-        "20",
-        "--wakes",
-        "2",
-        "--waso",
-        "30",
-        "--final",
-        "06:40",
-        "--up",
-        "07:00",
-        "--quality",
-        "3",
+        *LAST_NIGHT,
         code=2,
     )
     assert "already recorded; add --replace" in again.stderr
@@ -227,22 +217,7 @@ def test_check_ins_are_in_the_export_and_its_round_trip(kl, tmp_path, person):
     kl("checkin", "phq9", "--answers", "0,0,0,0,0,0,0,0,1")
     kl(
         "sleep",
-        "--bed",
-        "23:10",
-        "--tried",
-        "23:30",
-        "--sol",
-        "20",
-        "--wakes",
-        "2",
-        "--waso",
-        "30",
-        "--final",
-        "06:40",
-        "--up",
-        "07:00",
-        "--quality",
-        "3",
+        *LAST_NIGHT,
     )
     kl("activity", "exercise", "--minutes", "30")
     data = json.loads(kl("export", "json").stdout)
