@@ -17,12 +17,6 @@ def when(moment: datetime | None, tz_name: str) -> str:
 
 
 @register.filter
-def local_input(moment: datetime, tz_name: str) -> str:
-    """The value a datetime-local input wants."""
-    return moment.astimezone(ZoneInfo(tz_name)).strftime("%Y-%m-%dT%H:%M")
-
-
-@register.filter
 def grams(value: float | None) -> str:
     return "" if value is None else grams_text(value)
 
