@@ -39,6 +39,7 @@ def test_item_9_above_0_shows_crisis_resources_at_once_whatever_the_total(kl, pe
     assert CheckIn.objects.get(person=person).self_harm  # marked for a care team
     status = json.loads(kl("status", "--json").stdout)
     assert status["signals"][0]["kind"] == "self_harm_risk"
+    assert "988 Suicide & Crisis Lifeline" in kl("status").stdout
     kl("checkin", "phq9", "--answers", "0,0,0,0,0,0,0,0,0", "--at", "19:00")
     later = json.loads(kl("status", "--json").stdout)
     assert [s["kind"] for s in later["signals"]] == []

@@ -39,8 +39,13 @@ def status(
     result = standing.status(person, as_of)
     if as_json:
         print_json(result.as_dict())
-    else:
-        show_status(result)
+        return
+    show_status(result)
+    if any(signal.kind == "self_harm_risk" for signal in result.signals):
+        from kratomlog.checkins.services import resources
+        from kratomlog.cli.checkins import show_crisis
+
+        show_crisis(resources(person))
 
 
 def show_status(result: Status) -> None:
