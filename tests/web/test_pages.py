@@ -294,3 +294,26 @@ def test_the_app_is_installable(signed_in):
     assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
     worker = signed_in.get("/sw.js")
     assert worker.headers["Content-Type"] == "text/javascript" and b"caches.open" in worker.content
+
+
+def test_an_import_can_be_undone_from_the_page(kl, signed_in, person):
+    with fixtures.JOURNAL_CSV.open("rb") as upload:
+        preview = signed_in.post(
+            "/transfer/upload", {"format": "csv", "file": upload}
+        ).content.decode()
+    ticket = re.search(r'name="ticket" value="([^"]+)"', preview).group(1)
+    page = signed_in.post("/transfer/import", {"ticket": ticket}, follow=True).content.decode()
+    assert "Undo the import" in page and person.entries.count() == 6
+    undone = signed_in.post("/undo", {"next": "transfer"}, follow=True).content.decode()
+    assert "Undid: imported 6 entries from journal.csv." in undone and person.entries.count() == 0
+
+
+def test_the_category_of_another_substance_can_be_edited(kl, signed_in, person):
+    kl("substance", "doxycycline", "--category", "other", "--at", "08:00")
+    entry = person.entries.get()
+    assert 'name="category"' in signed_in.get(f"/entries/{entry.id}/edit").content.decode()
+    signed_in.post(
+        f"/entries/{entry.id}/edit", {"category": "antibiotic", "at": "2026-11-23T08:00"}
+    )
+    entry.refresh_from_db()
+    assert entry.category == "antibiotic"

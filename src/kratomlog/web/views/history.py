@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from kratomlog import standing
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
+from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.journal import Dose
 from kratomlog.journal import services
 from kratomlog.journal.models import FORMS, KRATOM, Person
@@ -141,6 +142,7 @@ def edit_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
             "at_value": local.strftime("%Y-%m-%dT%H:%M"),
             "products": person.products.order_by("name"),
             "forms": FORMS,
+            "categories": CATEGORIES,
             "revisions": services.revisions(person, entry.id),
             "error": error,
         },
