@@ -8,6 +8,7 @@ from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow, daily_rows
 from kratomlog.core.interactions import notices_for
 from kratomlog.core.journal import Dose, UseIndex
+from kratomlog.core.plan import PlanHistory
 from kratomlog.core.status import Status, judge
 from kratomlog.journal import queries
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Person
@@ -50,12 +51,13 @@ def what_it_means(logged: Logged, now: datetime, replaced: Dose | None = None) -
     it was before an edit.
     """
     entry, person = logged.entry, logged.entry.person
-    in_force = plan_history(person).in_force(entry.local_day)
+    plans = plan_history(person)
+    in_force = plans.in_force(entry.local_day)
     if in_force:
         logged.plan = in_force.name
         logged.plan_source = f"{in_force.source} ({in_force.evidence})"
     if entry.substance == KRATOM or replaced is not None:
-        logged.breaches = _breaches_from(person, entry.id, entry.local_day, now, replaced)
+        logged.breaches = _breaches_from(person, plans, entry.id, entry.local_day, now, replaced)
     magnesium_today = 0.0
     if entry.substance == MAGNESIUM:
         day = entry.local_day
@@ -67,9 +69,13 @@ def what_it_means(logged: Logged, now: datetime, replaced: Dose | None = None) -
 
 
 def _breaches_from(
-    person: Person, entry_id: int, day: date, now: datetime, replaced: Dose | None
+    person: Person,
+    plans: PlanHistory,
+    entry_id: int,
+    day: date,
+    now: datetime,
+    replaced: Dose | None,
 ) -> list[Breach]:
-    plans = plan_history(person)
     after = queries.use_index(person, now)
     before = UseIndex(
         [dose for dose in after.doses if dose.id != entry_id] + ([replaced] if replaced else [])

@@ -39,7 +39,8 @@ def today_context(
     error: InputError | None = None,
     message: str | None = None,
 ) -> dict[str, object]:
-    result, recent = standing.status_and_recent(person, now(), RECENT_DAYS)
+    moment = now()  # one moment for the standing and for what is due
+    result, recent = standing.status_and_recent(person, moment, RECENT_DAYS)
     last = (
         person.entries.filter(substance=KRATOM, deleted=False)
         .select_related("product")
@@ -64,7 +65,7 @@ def today_context(
         "error": error,
         "message": message,
         "person": person,
-        "due": recovery.due_now(person, now(), plan_history(person)),
+        "due": recovery.due_now(person, moment, plan_history(person)),
         "crisis_resources": resources(person)
         if any(signal.kind == "self_harm_risk" for signal in result.signals)
         else (),
