@@ -41,6 +41,8 @@ chromium:
 test: install chromium
 	$(BIN)/pytest
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m db
+	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/clinic
+	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only"
 
 lint: install
 	$(BIN)/ruff check src tests bench

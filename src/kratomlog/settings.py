@@ -46,6 +46,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # The web app's own apps load only where pages are served: the CLI starts faster without them,
 # and the web process migrates their tables on its first start.
 WEB = os.environ.get("KRATOMLOG_WEB", "1") != "0"
+# A clinic (`kratomlog clinic ...`) adds accounts, roles, consent, alerts and the audit log.
+CLINIC = os.environ.get("KRATOMLOG_CLINIC") == "1"
+WEB = WEB or CLINIC
 INSTALLED_APPS = [
     *(["django.contrib.sessions", "django.contrib.staticfiles", "django_htmx"] if WEB else []),
     "kratomlog.journal",
@@ -132,3 +135,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 USE_I18N = False
 FORMAT_MODULE_PATH = ["kratomlog.web.formats"]
+
+if CLINIC:
+    from kratomlog.clinic.settings import configure_clinic
+
+    configure_clinic(globals())

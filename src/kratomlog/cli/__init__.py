@@ -8,10 +8,13 @@ import typer
 from kratomlog.storage import setup_django
 
 # Only `serve` needs the web app's Django apps; other commands start faster without them.
+# `clinic` commands run a clinic: accounts, consent, alerts and the audit log as well.
 os.environ["KRATOMLOG_WEB"] = "1" if sys.argv[1:2] == ["serve"] else "0"
+if sys.argv[1:2] == ["clinic"]:
+    os.environ["KRATOMLOG_CLINIC"] = "1"
 setup_django()  # the command modules import models
 
-from kratomlog.cli import checkins, journal, plans, serve, standing, transfer  # noqa: E402
+from kratomlog.cli import checkins, clinic, journal, plans, serve, standing, transfer  # noqa: E402
 
 app = typer.Typer(
     name="kratomlog",
@@ -27,6 +30,7 @@ standing.register(app)
 transfer.register(app)
 checkins.register(app)
 serve.register(app)
+clinic.register(app)
 
 
 def main() -> None:

@@ -17,6 +17,10 @@ class PlanVersion(models.Model):
     evidence = models.TextField(blank=True)
     set_at = models.DateTimeField()
     withdrawn = models.BooleanField(default=False)  # by undo; kept as history
+    # Who set it: empty for the person themself; in a clinic, the clinician's name and user id
+    # (a plain number: the local app has no user accounts to point at).
+    set_by = models.CharField(max_length=200, blank=True)
+    set_by_user_id = models.IntegerField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "start"])]

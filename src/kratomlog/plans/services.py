@@ -61,7 +61,14 @@ def read_plan(person: Person, preset_or_file: str, start: str | None, now: datet
 
 
 @transaction.atomic
-def save_plan(person: Person, plan: Plan, now: datetime) -> PlanVersion:
+def save_plan(
+    person: Person,
+    plan: Plan,
+    now: datetime,
+    set_by: str = "",
+    set_by_user_id: int | None = None,
+) -> PlanVersion:
+    """Save `plan` as the newest version; `set_by` names a clinician who set it (else: self)."""
     stored = plan.as_dict()
     version = PlanVersion.objects.create(
         person=person,
@@ -71,6 +78,8 @@ def save_plan(person: Person, plan: Plan, now: datetime) -> PlanVersion:
         source=plan.source or "",
         evidence=plan.evidence or "",
         set_at=now,
+        set_by=set_by,
+        set_by_user_id=set_by_user_id,
     )
     Change.objects.create(
         person=person,

@@ -1,0 +1,1 @@
+"""Signing in (password, then TOTP for staff), staff set-up links, patient invitations, Sharing."""

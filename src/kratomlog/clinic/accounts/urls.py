@@ -1,0 +1,1 @@
+urlpatterns: list = []  # sign-in, set-up, invitations and Sharing pages

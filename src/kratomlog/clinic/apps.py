@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ClinicConfig(AppConfig):
+    name = "kratomlog.clinic"
+    label = "clinic"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Every write to a journal creates a Change row in the writer's transaction: refreshing
+        # the patient's standing there keeps triage current without judging journals per view.
+        from django.db.models.signals import post_save
+
+        from kratomlog.clinic import hooks
+        from kratomlog.journal.models import Change
+
+        post_save.connect(hooks.journal_changed, sender=Change, dispatch_uid="clinic-standing")

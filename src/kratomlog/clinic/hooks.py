@@ -1,0 +1,13 @@
+"""What the clinic does when a journal changes (called inside the writer's transaction)."""
+
+from typing import Any
+
+from kratomlog.journal.models import Change
+
+
+def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any) -> None:
+    if not created:
+        return
+    from kratomlog.clinic import standing
+
+    standing.journal_changed(instance.person_id, instance.at)

@@ -1,0 +1,35 @@
+"""On PostgreSQL the audit log refuses UPDATE and DELETE (and TRUNCATE): it is append-only."""
+
+from django.db import migrations
+
+FORBID = """
+CREATE OR REPLACE FUNCTION clinic_audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only: %% refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER clinic_audit_no_change BEFORE UPDATE OR DELETE ON clinic_auditentry
+    FOR EACH ROW EXECUTE FUNCTION clinic_audit_append_only();
+CREATE TRIGGER clinic_audit_no_truncate BEFORE TRUNCATE ON clinic_auditentry
+    FOR EACH STATEMENT EXECUTE FUNCTION clinic_audit_append_only();
+"""
+ALLOW = """
+DROP TRIGGER IF EXISTS clinic_audit_no_truncate ON clinic_auditentry;
+DROP TRIGGER IF EXISTS clinic_audit_no_change ON clinic_auditentry;
+DROP FUNCTION IF EXISTS clinic_audit_append_only();
+"""
+
+
+def forbid(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORBID)
+
+
+def allow(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(ALLOW)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("clinic", "0001_initial")]
+    operations = [migrations.RunPython(forbid, allow)]

@@ -1,0 +1,226 @@
+"""Who is who in a clinic, what they agreed to, what needs attention, and who looked at what.
+
+Every table about a patient carries the patient (and so the journal's person), so the schema
+distributes by person (Citus-style) when one database is no longer enough.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from kratomlog.journal.models import Person
+
+PATIENT, CLINICIAN, RESEARCHER, ADMIN = "patient", "clinician", "researcher", "admin"
+ROLES = (PATIENT, CLINICIAN, RESEARCHER, ADMIN)
+STAFF_ROLES = (CLINICIAN, RESEARCHER, ADMIN)
+
+
+class Team(models.Model):
+    """A care team: its clinicians see the consenting patients of the team."""
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """A user's role in the clinic, and for staff the teams they belong to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
+    role = models.CharField(max_length=20, choices=[(r, r) for r in ROLES])
+    display_name = models.CharField(max_length=200, blank=True)  # "Dr Lee"
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class Patient(models.Model):
+    """A person of the clinic: their journal (a Person), their sign-in and their care team."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # in URLs
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="patient")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="patients")
+    # The care consent in force now, kept in step with the latest Consent row in the same
+    # transaction, so that "may this clinician see this patient" is a plain column filter.
+    sharing = models.BooleanField(default=False)
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "sharing"])]
+
+
+class Consent(models.Model):
+    """One decision about sharing with the care team: granted or revoked, under a text version."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    version = models.CharField(max_length=20)  # of the consent text the patient read
+    granted = models.BooleanField()
+    at = models.DateTimeField()
+    address = models.GenericIPAddressField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["patient", "at"])]
+
+
+class Invitation(models.Model):
+    """A one-time code a clinician gives a patient; spent when accepted."""
+
+    code_hash = models.CharField(max_length=64, unique=True)  # sha256 of the code
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True)
+    patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, related_name="+")
+
+
+class SetupLink(models.Model):
+    """A one-time link where new staff set a password and enrol a TOTP authenticator (72 hours)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="setup_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True)
+    revoked_at = models.DateTimeField(null=True)
+
+
+class AuditEntry(models.Model):
+    """One access or change, append-only and hash-chained (see kratomlog.clinic.audit).
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE; `hash` covers this row's fields and the
+    previous row's hash, so an edit made behind the database's back breaks the chain.
+    """
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)  # email, kept if the user goes
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=40)  # read, write, export, plan, consent, sign-in...
+    what = models.CharField(max_length=300, blank=True)  # the page, endpoint or object
+    patient = models.ForeignKey(
+        Patient, on_delete=models.SET_NULL, null=True, related_name="audit_entries"
+    )
+    patient_public_id = models.UUIDField(null=True)  # kept if the patient is deleted
+    address = models.GenericIPAddressField(null=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["patient", "at"])]
+
+
+class Standing(models.Model):
+    """A patient's standing now, refreshed whenever their data changes: one row a patient."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="standing")
+    priority = models.IntegerField(default=99)  # lower first: the most urgent reason's rank
+    reasons = models.JSONField(default=list)  # ["self_harm_risk", "loss_of_control", ...]
+    days_since_last_dose = models.IntegerField(null=True)
+    use_days_28 = models.IntegerField(default=0)
+    grams_28 = models.FloatField(default=0.0)
+    grams_by_day_28 = models.JSONField(default=list)  # 28 numbers, oldest first, for the sparkline
+    plan_name = models.CharField(max_length=200, blank=True)
+    allowance_today = models.CharField(max_length=200, blank=True)  # in words: "4.5 g", "none"
+    phq9_latest = models.IntegerField(null=True)
+    withdrawal_latest = models.IntegerField(null=True)
+    last_activity_at = models.DateTimeField(null=True)  # the latest entry or check-in
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["priority"])]
+
+
+ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "open", "acknowledged", "resolved"
+
+
+class Alert(models.Model):
+    """Something about a patient that needs a clinician; one unresolved alert per kind."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=40)  # self_harm_risk, loss_of_control, not_heard_from...
+    urgent = models.BooleanField(default=False)
+    state = models.CharField(max_length=20, default=ALERT_OPEN)
+    detail = models.CharField(max_length=500, blank=True)
+    raised_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True)
+    resolution_note = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True)  # re-sent to the whole team
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind"],
+                condition=~models.Q(state="resolved"),
+                name="one_unresolved_alert_per_kind",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "raised_at"])]
+
+
+class AlertDelivery(models.Model):
+    """A mail sent about an alert; the key (alert, recipient, round) makes sending idempotent."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    round = models.CharField(max_length=20, default="first")  # first, or escalation
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "recipient", "round"], name="one_delivery_per_key"
+            )
+        ]
+
+
+class Visit(models.Model):
+    """A clinical visit: an optional COWS rating and free-text notes, by a clinician."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="visits")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    cows_answers = models.JSONField(null=True)  # 11 item scores
+    cows_total = models.IntegerField(null=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["patient", "at"])]

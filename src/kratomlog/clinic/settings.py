@@ -1,0 +1,116 @@
+"""A clinic's settings on top of the local app's, from environment variables.
+
+- KRATOMLOG_SECRET_KEY: required by `clinic serve` (it refuses a missing or placeholder key).
+- KRATOMLOG_ALLOWED_HOSTS: comma-separated host names the server answers to (loopback always).
+- KRATOMLOG_HTTPS=1: behind a TLS proxy: secure cookies, HSTS, the proxy's X-Forwarded-Proto.
+- KRATOMLOG_EMAIL: smtp://user:pass@host:port or file:///path/to/dir (default: the console).
+- DATABASE_URL: the clinic's PostgreSQL (SQLite in the data directory otherwise, for a demo).
+"""
+
+import os
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+STAFF_IDLE_SECONDS = 15 * 60
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "placeholder", "insecure"}
+
+
+def email_settings(url: str) -> dict[str, Any]:
+    """Django's email settings for a KRATOMLOG_EMAIL url (an unknown scheme is a start-up error)."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parts.path),
+        }
+    if parts.scheme in ("smtp", "smtps"):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 587),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+            "EMAIL_USE_TLS": parts.scheme == "smtp" and parts.port != 25,
+        }
+    raise ValueError(
+        f"KRATOMLOG_EMAIL: {url!r} is not smtp://user:pass@host:port or file:///path/to/dir"
+    )
+
+
+def configure_clinic(conf: dict[str, Any]) -> None:
+    """Extend the local app's settings (`conf`, the settings module's globals) for a clinic."""
+    conf["INSTALLED_APPS"] = [
+        "django.contrib.contenttypes",
+        "django.contrib.auth",
+        "django.contrib.messages",
+        "django.contrib.admin",
+        *conf["INSTALLED_APPS"],
+        "django_otp",
+        "django_otp.plugins.otp_totp",
+        "axes",
+        "django_tasks_db",
+        "kratomlog.clinic",
+    ]
+    middleware = list(conf["MIDDLEWARE"])
+    middleware[middleware.index("kratomlog.web.login.SignedInMiddleware")] = (
+        "kratomlog.clinic.signin.ClinicSignedInMiddleware"
+    )
+    at = middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1
+    middleware[at:at] = [
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    ]
+    middleware.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+    conf["MIDDLEWARE"] = middleware
+    conf["TEMPLATES"][0]["OPTIONS"]["context_processors"] += [
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]
+    conf["ROOT_URLCONF"] = "kratomlog.clinic.urls"
+    conf["AUTHENTICATION_BACKENDS"] = [
+        "axes.backends.AxesStandaloneBackend",  # first: a locked-out account is refused at once
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    conf["PASSWORD_HASHERS"] = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    conf["AUTH_PASSWORD_VALIDATORS"] = [
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+         "OPTIONS": {"min_length": 10}},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    ]  # fmt: skip
+    conf["LOGIN_URL"] = "/accounts/login"
+    # Lock an account out after 5 failed sign-ins (per user name and address) for an hour.
+    conf["AXES_FAILURE_LIMIT"] = 5
+    conf["AXES_COOLOFF_TIME"] = 1
+    conf["AXES_LOCKOUT_PARAMETERS"] = [["username", "ip_address"]]
+    conf["AXES_RESET_ON_SUCCESS"] = True
+    conf["OTP_TOTP_ISSUER"] = "kratomlog clinic"
+    conf["TASKS"] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    conf["STAFF_IDLE_SECONDS"] = STAFF_IDLE_SECONDS
+    conf["CLINIC_BASE_URL"] = os.environ.get("KRATOMLOG_BASE_URL", "http://127.0.0.1:8000")
+    conf.update(email_settings(os.environ.get("KRATOMLOG_EMAIL", "")))
+    conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "kratomlog@localhost")
+
+    hosts = [h.strip() for h in os.environ.get("KRATOMLOG_ALLOWED_HOSTS", "").split(",")]
+    conf["ALLOWED_HOSTS"] = [*conf["ALLOWED_HOSTS"], *(h for h in hosts if h)]
+    if os.environ.get("KRATOMLOG_HTTPS") == "1":
+        conf["SESSION_COOKIE_SECURE"] = True
+        conf["CSRF_COOKIE_SECURE"] = True
+        conf["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+        conf["SECURE_SSL_REDIRECT"] = True
+        conf["SECURE_HSTS_SECONDS"] = 60 * 60 * 24 * 365
+        conf["SECURE_HSTS_INCLUDE_SUBDOMAINS"] = True
+    conf["SESSION_COOKIE_AGE"] = 60 * 60 * 12  # a patient's session; staff idle out sooner
+    conf["LOGGING"] = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "root": {"handlers": ["console"], "level": "WARNING"},
+    }

@@ -1,0 +1,68 @@
+"""Who is signed in, and what each kind of user may reach at all (finer rules: policy).
+
+Patients use the very same pages as the local app (the middleware gives them `request.person`,
+their own journal); staff work under /clinic/ and must have passed TOTP; a staff session ends
+after 15 idle minutes. Every write a patient makes to their journal is audited here, in one place.
+"""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+
+from kratomlog.clinic import audit
+from kratomlog.clinic.models import PATIENT
+from kratomlog.clinic.policy import is_staff_role, role_of
+
+OPEN_PATHS = ("/accounts/", "/invite/", "/setup/", "/static/", "/api/", "/manifest.webmanifest",
+              "/sw.js", "/favicon.ico")  # fmt: skip
+STAFF_PATHS = ("/clinic/", "/admin/")
+LAST_SEEN = "last_seen"
+
+
+class ClinicSignedInMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user  # type: ignore[attr-defined]
+        if is_staff_role(user):
+            now = time.time()
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - last > settings.STAFF_IDLE_SECONDS:
+                logout(request)
+                return HttpResponseRedirect(f"{settings.LOGIN_URL}?idle=1")
+            request.session[LAST_SEEN] = now
+        if request.path.startswith(OPEN_PATHS):
+            return self.get_response(request)
+        if not user.is_authenticated:
+            return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={request.path}")
+        role = role_of(user)
+        if request.path.startswith(STAFF_PATHS):
+            if role is None or role == PATIENT:
+                raise Http404
+            if not user.is_verified():  # password alone is not enough for staff
+                return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={request.path}")
+            return self.get_response(request)
+        if role != PATIENT:
+            # The journal pages are a patient's own; staff have theirs under /clinic/.
+            if role is None:
+                raise Http404
+            return HttpResponseRedirect("/clinic/")
+        patient = user.patient
+        request.person = patient.person  # type: ignore[attr-defined]
+        request.patient = patient  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if request.method == "POST" and response.status_code < 400:
+            audit.record(
+                action="write", actor=user, role=PATIENT, what=request.path, patient=patient,
+                address=audit.client_address(request),
+            )  # fmt: skip
+        elif request.path.startswith("/export") and response.status_code == 200:
+            audit.record(
+                action="export", actor=user, role=PATIENT, what=request.path, patient=patient,
+                address=audit.client_address(request),
+            )  # fmt: skip
+        return response

@@ -1,0 +1,1 @@
+"""The clinicians' pages: triage, a patient's course, plans, visits, the report, the inbox."""

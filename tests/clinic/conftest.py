@@ -1,0 +1,65 @@
+"""Clinic tests: a fixed cast of users with different rights, on the real database.
+
+Run with the clinic's settings: `KRATOMLOG_CLINIC=1 DATABASE_URL=... pytest tests/clinic`.
+Every test here touches the database (marker `db`) and sets the clock it depends on.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # a Monday, 19:00 in Berlin
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "clinic" in item.path.parts:
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(autouse=True)
+def clinic_settings():
+    assert settings.CLINIC, "clinic tests need KRATOMLOG_CLINIC=1"
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def cast(db, clock):
+    """Two teams; patients A (team North) and B (team South), a clinician of each team, a
+    researcher and an admin. Staff users have passwords set; patients share with their team."""
+    from kratomlog.clinic import people
+    from kratomlog.clinic.consent import CARE_CONSENT
+
+    class Cast:
+        pass
+
+    c = Cast()
+    c.north, c.south = people.team_named("North"), people.team_named("South")
+    staff = {}
+    for key, email, role, teams, name in [
+        ("clinician_a", "lee@clinic.test", "clinician", ["North"], "Dr Lee"),
+        ("clinician_b", "okafor@clinic.test", "clinician", ["South"], "Dr Okafor"),
+        ("researcher", "rao@clinic.test", "researcher", [], "Rao"),
+        ("admin", "admin@clinic.test", "admin", [], "Admin"),
+    ]:
+        user, _ = people.add_staff(email=email, role=role, now=NOW, teams=teams, name=name)
+        user.set_password("a long staff password 1")
+        user.save()
+        staff[key] = user
+    c.__dict__.update(staff)
+    c.patient_a = people.add_patient(
+        email="ana@example.org", password="ana's long password", timezone="Europe/Berlin",
+        team=c.north, consent_version=CARE_CONSENT.version, share_with_care_team=True, now=NOW,
+    )  # fmt: skip
+    c.patient_b = people.add_patient(
+        email="ben@example.org", password="ben's long password", timezone="America/New_York",
+        team=c.south, consent_version=CARE_CONSENT.version, share_with_care_team=True, now=NOW,
+    )  # fmt: skip
+    return c
