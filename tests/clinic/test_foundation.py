@@ -47,3 +47,37 @@ def test_the_audit_chain_verifies_and_an_edit_behind_its_back_is_found(cast):
     AuditEntry.objects.filter(id=victim.id).update(action="edited")
     _, broken = audit.verify()
     assert broken is not None and broken.row_id == victim.id
+
+
+def test_an_invitation_works_once_and_expires_after_14_days(cast, clock):
+    from datetime import timedelta
+
+    from kratomlog.clinic import invitations, tokens
+    from kratomlog.clinic.consent import CARE_CONSENT
+
+    new = invitations.invite(cast.clinician_a, NOW)
+    assert new.team == cast.north and new.url.endswith(new.code)
+    details = {
+        "email": "cy@example.org", "password": "cy's long password", "timezone": "Europe/Paris",
+        "consent_version": CARE_CONSENT.version, "share_with_care_team": True, "now": NOW,
+    }  # fmt: skip
+    patient, token = invitations.accept(new.code.lower().replace("-", ""), **details)
+    assert patient.team == cast.north and patient.sharing
+    assert tokens.user_for(token, NOW) == patient.user
+    with pytest.raises(invitations.InvitationGone, match="already been used"):
+        invitations.accept(new.code, **{**details, "email": "dee@example.org"})
+    late = invitations.invite(cast.clinician_a, NOW)
+    with pytest.raises(invitations.InvitationGone, match="expired"):
+        invitations.accept(
+            late.code, **{**details, "email": "eve@example.org", "now": NOW + timedelta(days=15)}
+        )
+
+
+def test_a_clinician_can_invite_only_to_their_own_teams(cast):
+    from kratomlog.clinic import invitations
+    from kratomlog.core.errors import InputError
+
+    with pytest.raises(InputError, match="not one of your teams"):
+        invitations.invite(cast.clinician_a, NOW, team_name="South")
+    with pytest.raises(Http404):
+        invitations.invite(cast.researcher, NOW)

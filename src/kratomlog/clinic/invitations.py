@@ -1,0 +1,123 @@
+"""Inviting a patient: a one-time code (and link) valid 14 days, spent when accepted."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from kratomlog.clinic import audit, people, tokens
+from kratomlog.clinic.models import CLINICIAN, Invitation, Patient, Team
+from kratomlog.clinic.policy import require_role
+from kratomlog.core.errors import InputError
+
+INVITATION_LIFETIME = timedelta(days=14)
+# Letters and digits that cannot be misread for one another when read out or typed from paper.
+_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+
+
+class InvitationGone(Exception):
+    """The code was spent or has expired (the API answers 410)."""
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    code: str  # shown once; only its hash is kept
+    url: str
+    expires_at: datetime
+    team: Team
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normal_code(code: str) -> str:
+    """The code as stored: upper case, with its dashes, whatever way it was typed."""
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else code.strip().upper()
+
+
+def invitation_url(code: str) -> str:
+    return f"{settings.CLINIC_BASE_URL.rstrip('/')}/invite/{code}"
+
+
+@transaction.atomic
+def invite(
+    clinician: Any, now: datetime, team_name: str | None = None, address: str | None = None
+) -> NewInvitation:
+    """A new invitation to one of the clinician's teams (their first team when none is named)."""
+    require_role(clinician, CLINICIAN)
+    teams = clinician.account.teams.order_by("name")
+    if team_name is None:
+        team = teams.first()
+        if team is None:
+            raise InputError("team", "you belong to no care team; an admin must add you to one")
+    else:
+        team = teams.filter(name=team_name).first()
+        if team is None:
+            names = ", ".join(t.name for t in teams) or "none"
+            raise InputError("team", f"{team_name!r} is not one of your teams ({names})")
+    code = _new_code()
+    Invitation.objects.create(
+        code_hash=people.digest(code),
+        team=team,
+        invited_by=clinician,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    audit.record(
+        action="invite", actor=clinician, role=CLINICIAN, what=f"team {team.name}",
+        address=address, at=now,
+    )  # fmt: skip
+    return NewInvitation(code, invitation_url(code), now + INVITATION_LIFETIME, team)
+
+
+def open_invitation(code: str, now: datetime) -> Invitation:
+    """The invitation behind `code` if it can still be accepted; InvitationGone otherwise."""
+    invitation = Invitation.objects.filter(code_hash=people.digest(normal_code(code))).first()
+    if invitation is None:
+        raise InvitationGone("this invitation code is unknown")
+    if invitation.accepted_at is not None:
+        raise InvitationGone("this invitation has already been used")
+    if now > invitation.expires_at:
+        raise InvitationGone("this invitation has expired; ask your clinician for a new one")
+    return invitation
+
+
+@transaction.atomic
+def accept(
+    code: str,
+    *,
+    email: str,
+    password: str,
+    timezone: str,
+    consent_version: str,
+    share_with_care_team: bool,
+    now: datetime,
+    address: str | None = None,
+) -> tuple[Patient, str]:
+    """The new patient and an API token for them (for a local journal that will sync)."""
+    invitation = open_invitation(code, now)
+    # Lock the row: two accepts of the same code at once, and only one gets an account.
+    invitation = Invitation.objects.select_for_update().get(id=invitation.id)
+    if invitation.accepted_at is not None:
+        raise InvitationGone("this invitation has already been used")
+    patient = people.add_patient(
+        email=email,
+        password=password,
+        timezone=timezone,
+        team=invitation.team,
+        consent_version=consent_version,
+        share_with_care_team=share_with_care_team,
+        now=now,
+        address=address,
+    )
+    invitation.accepted_at = now
+    invitation.patient = patient
+    invitation.save(update_fields=["accepted_at", "patient"])
+    token = tokens.issue(patient.user, now, days=365, address=address)
+    return patient, token
