@@ -10,4 +10,4 @@ def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any
         return
     from kratomlog.clinic import standing
 
-    standing.journal_changed(instance.person_id, instance.at)
+    standing.journal_changed(instance.person_id, instance.at, instance.action)

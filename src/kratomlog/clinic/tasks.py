@@ -1,0 +1,129 @@
+"""Background work for a clinic, run by `kratomlog clinic worker` (Django tasks, a database queue).
+
+Mail about an alert is sent at most once per (alert, recipient, round): the delivery row is
+claimed first (a unique key), the mail sent, then the row marked sent. A retry, a second
+worker or a repeat of the alert finds the claim and sends nothing. The one case that can send
+twice: a worker killed after handing the mail to the server and before marking it sent; its
+claim then goes stale and is retried.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone
+
+from kratomlog.clinic.models import ALERT_OPEN, Alert, AlertDelivery, Patient
+from kratomlog.clinic.policy import clinicians_of
+
+FIRST, ESCALATION = "first", "escalation"
+STALE_CLAIM = timedelta(minutes=10)  # a claim not marked sent by then was lost with its worker
+ESCALATE_AFTER = timedelta(hours=1)  # urgent alerts unacknowledged this long go to the team
+
+
+def _claim(alert: Alert, recipient_id: int, round_: str, now: datetime) -> AlertDelivery | None:
+    """This worker's claim on one delivery, or None when it is sent or another worker has it."""
+    try:
+        with transaction.atomic():
+            return AlertDelivery.objects.create(
+                alert=alert, recipient_id=recipient_id, round=round_, claimed_at=now
+            )
+    except IntegrityError:
+        pass
+    # A claim left unsent past STALE_CLAIM: take it over with a conditional update (one wins).
+    stale = AlertDelivery.objects.filter(
+        alert=alert,
+        recipient_id=recipient_id,
+        round=round_,
+        sent_at__isnull=True,
+        claimed_at__lt=now - STALE_CLAIM,
+    )
+    delivery = stale.first()
+    if delivery is None or not stale.filter(id=delivery.id).update(claimed_at=now):
+        return None
+    return delivery
+
+
+def alert_mail(alert: Alert) -> tuple[str, str]:
+    """Subject and body: no health detail, only that a patient needs attention, and a link."""
+    link = f"{settings.CLINIC_BASE_URL.rstrip('/')}/clinic/alerts/{alert.id}"
+    urgent = "Urgent: " if alert.urgent else ""
+    subject = f"{urgent}a patient of {alert.patient.team.name} needs attention"
+    body = (
+        f"A patient of the care team {alert.patient.team.name} needs attention.\n\n"
+        f"Sign in to the clinic to see why:\n{link}\n\n"
+        "This mail holds no health details on purpose."
+    )
+    return subject, body
+
+
+def deliver(alert_id: int, round_: str, now: datetime | None = None) -> int:
+    """Mail the alert to each recipient not yet mailed for this round; the number sent."""
+    now = now or timezone.now()
+    alert = Alert.objects.select_related("patient__team").filter(id=alert_id).first()
+    if alert is None:
+        return 0
+    recipients = clinicians_of(alert.patient).exclude(email="")
+    subject, body = alert_mail(alert)
+    sent = 0
+    for user in recipients:
+        delivery = _claim(alert, user.id, round_, now)
+        if delivery is None:
+            continue
+        send_mail(subject, body, None, [user.email])
+        AlertDelivery.objects.filter(id=delivery.id).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@task()
+def send_alert_mail(alert_id: int, round_: str = FIRST) -> int:
+    return deliver(alert_id, round_)
+
+
+def escalate_urgent(now: datetime | None = None) -> int:
+    """Urgent alerts still unacknowledged after an hour: re-sent once to the whole team."""
+    now = now or timezone.now()
+    due = Alert.objects.filter(
+        urgent=True,
+        state=ALERT_OPEN,
+        escalated_at__isnull=True,
+        raised_at__lte=now - ESCALATE_AFTER,
+    )
+    count = 0
+    for alert in due:
+        if Alert.objects.filter(id=alert.id, escalated_at__isnull=True).update(escalated_at=now):
+            deliver(alert.id, ESCALATION, now)
+            count += 1
+    return count
+
+
+def check_not_heard_from(now: datetime | None = None) -> int:
+    """Refresh the standing of patients silent for a week, which raises `not_heard_from`.
+
+    Silence changes no data, so no write refreshes it: this periodic check does.
+    """
+    from django.db.models import Q
+
+    from kratomlog.clinic import standing
+
+    now = now or timezone.now()
+    quiet_since = now - standing.SILENCE
+    silent = Patient.objects.filter(
+        Q(standing__last_activity_at__lt=quiet_since)
+        | Q(standing__last_activity_at__isnull=True, joined_at__lt=quiet_since)
+    )
+    count = 0
+    for patient in silent.select_related("person"):
+        with transaction.atomic():
+            refreshed = standing.refresh(patient, now)
+        count += "not_heard_from" in refreshed.reasons
+    return count
+
+
+@task()
+def periodic_checks() -> dict[str, int]:
+    """What the worker runs every minute: not-heard-from checks and urgent escalations."""
+    return {"not_heard_from": check_not_heard_from(), "escalated": escalate_urgent()}
