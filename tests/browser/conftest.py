@@ -2,9 +2,11 @@
 
 import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make to set
 # up and check the journal are still plain synchronous calls.
@@ -43,13 +45,19 @@ def browser():
         launched.close()
 
 
+# The browser tests' clock: a Monday evening in Berlin, ticking from there, so that "last night",
+# "today" and "yesterday" mean the same days whatever the hour and zone the suite runs in.
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 def app(live_server, transactional_db):
     from kratomlog.journal.services import local_person, set_timezone
 
-    person = local_person()
-    set_timezone(person, "Europe/Berlin")
-    return live_server.url, person
+    with time_machine.travel(NOW, tick=True):
+        person = local_person()
+        set_timezone(person, "Europe/Berlin")
+        yield live_server.url, person
 
 
 @pytest.fixture
