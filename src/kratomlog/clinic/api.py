@@ -1,5 +1,58 @@
-"""The clinic's REST API under /api/v1/ (django-ninja): the contract outside tools rely on."""
+"""The clinic's REST API under /api/v1/ (django-ninja): the contract outside tools rely on.
 
+`Authorization: Bearer TOKEN` (no token or a bad one: 401; every use audited). Forbidden and
+unknown answer alike (404). Bad input answers 422 naming the field, and writes nothing.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.security import HttpBearer
 
-api = NinjaAPI(title="kratomlog clinic API", version="1", urls_namespace="api")
+from kratomlog.clinic import audit, tokens
+from kratomlog.core.errors import InputError
+
+
+class Bearer(HttpBearer):
+    """An API token (`Authorization: Bearer klc_...`); tokens.user_for audits each use."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.user_for(token, datetime.now(UTC), audit.client_address(request))
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="kratomlog clinic API",
+    version="1",
+    urls_namespace="api",
+    auth=Bearer(),
+    docs_url="/docs",
+)
+
+
+# The services name fields as the CLI spells them; the API names its own.
+_FIELDS = {"--answers": "answers", "INSTRUMENT": "kind", "--at": "taken_at", "AMOUNT": "amount",
+           "--product": "product", "--category": "category", "--on": "on", "--start": "start",
+           "--form": "form"}  # fmt: skip
+
+
+@api.exception_handler(InputError)
+def bad_input(request: HttpRequest, error: InputError) -> HttpResponse:
+    """The same shape as django-ninja's own validation errors: the field, and what is wrong."""
+    field = _FIELDS.get(error.field, error.field)
+    detail = [{"loc": ["body", field], "msg": error.problem, "type": "value_error"}]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+api.add_router("", "kratomlog.clinic.api_public.router")
+api.add_router("/me", "kratomlog.clinic.api_me.router")
+api.add_router("", "kratomlog.clinic.api_staff.router")

@@ -158,6 +158,11 @@ def plan_from_toml(text: str, default_start: date) -> Plan:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError("plan file", f"not valid TOML ({error})") from None
+    return plan_from_document(document, default_start)
+
+
+def plan_from_document(document: dict[str, Any], default_start: date) -> Plan:
+    """A plan file's content once parsed (from TOML, or the same keys as JSON in the API)."""
     name = document.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError("name", 'missing; a plan file starts with name = "..."')
@@ -175,6 +180,8 @@ def plan_from_toml(text: str, default_start: date) -> Plan:
     rules = []
     seen: set[str] = set()
     for position, table in enumerate(tables, start=1):
+        if not isinstance(table, dict):
+            raise InputError(f"rule {position}", "must be a table with a kind and its parameters")
         kind = str(table.get("kind"))
         default_id = kind if kind not in seen else f"{kind}-{position}"
         rule = rule_from_table(table, position, default_id)

@@ -1,0 +1,24 @@
+"""The error answers every endpoint documents, so the OpenAPI document says what a client meets."""
+
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+# Input is taken as typed: 0 is not false, "2" is not a number, a list is not an object (input
+# models are plain pydantic models: ninja's Schema would read any object by its attributes).
+STRICT = ConfigDict(strict=True)
+
+
+class Problem(Schema):
+    """400 (not JSON), 401, 404, 410: a sentence; 422: a list naming each field and why."""
+
+    detail: str | list[dict[str, Any]]
+
+
+ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 404: Problem, 422: Problem}
+
+
+def answers(ok: Any, status: int = 200, **more: Any) -> dict[int, Any]:
+    """The `response=` of an operation: its success and the documented errors."""
+    return {status: ok, **ERRORS, **{int(code[1:]): kind for code, kind in more.items()}}

@@ -1,0 +1,202 @@
+"""A patient's own journal through the API: the same services as the CLI and the pages."""
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Status
+from pydantic import BaseModel
+
+from kratomlog import standing
+from kratomlog.checkins.services import record_checkin
+from kratomlog.clinic import audit, people
+from kratomlog.clinic.api_errors import STRICT, answers
+from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
+from kratomlog.clinic.policy import own_patient
+from kratomlog.core.days import parse_day, zone
+from kratomlog.core.when import parse_when
+from kratomlog.journal import services
+from kratomlog.journal.models import KRATOM, MAGNESIUM, Entry
+from kratomlog.journal.snapshots import snapshot
+
+router = Router(tags=["a patient's own journal"])
+PAGE_MOST = 500
+
+
+def _patient(request: HttpRequest) -> Patient:
+    return own_patient(request.user)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EntryIn(BaseModel):
+    model_config = STRICT
+    substance: str = Field(
+        description="kratom, magnesium, or the name of another substance (alcohol...)",
+        min_length=1,
+        max_length=200,
+    )
+    amount: float | None = Field(None, gt=0, description="in `unit`; required for kratom")
+    unit: str = Field("g", max_length=40, description="g or mg; caps or tsp with a product")
+    taken_at: str | None = Field(None, description="ISO 8601; default now")
+    product: str | None = None
+    form: str | None = None
+    purpose: str = ""
+    note: str = Field("", max_length=10_000)
+    confirm_high: bool = False
+    compound: str = Field("elemental", description="magnesium: the compound weighed")
+    category: str | None = Field(None, description="another substance: its category")
+
+
+class CheckinIn(BaseModel):
+    model_config = STRICT
+    kind: Literal["phq9", "gad7", "withdrawal", "craving"]
+    answers: list[int]
+    taken_at: str | None = None
+
+
+class ConsentIn(BaseModel):
+    model_config = STRICT
+    share_with_care_team: bool
+
+
+def entry_document(entry: Entry) -> dict[str, Any]:
+    return {"id": entry.id, "uid": str(entry.uid), **snapshot(entry)}
+
+
+@router.get("/status", response=answers(dict[str, Any]))
+def my_status(request: HttpRequest, on: str | None = None) -> dict[str, Any]:
+    """The same document as `kratomlog status --json [--on WHEN]`."""
+    person = _patient(request).person
+    as_of = parse_when(on, _now(), zone(person.timezone), field="on")
+    return standing.status(person, as_of).as_dict()
+
+
+@router.post("/entries", response=answers(dict[str, Any], 201))
+def log_entry(request: HttpRequest, body: EntryIn) -> Status:
+    """Record a dose (or magnesium, or another substance) and say what it breaks."""
+    person, now = _patient(request).person, _now()
+    amount = f"{body.amount:g} {body.unit}" if body.amount is not None else None
+    kind = body.substance.strip().lower()
+    if kind == KRATOM:
+        logged = services.log_kratom(
+            person=person, amount=amount or "", now=now, at=body.taken_at, product=body.product,
+            form=body.form, purpose=body.purpose, note=body.note, confirm_high=body.confirm_high,
+        )  # fmt: skip
+    elif kind == MAGNESIUM:
+        logged = services.log_magnesium(
+            person=person, amount=amount or "", form=body.compound, now=now, at=body.taken_at,
+            note=body.note,
+        )  # fmt: skip
+    else:
+        logged = services.log_other(
+            person=person, name=body.substance.strip(), amount=amount, category=body.category,
+            at=body.taken_at, now=now, note=body.note,
+        )  # fmt: skip
+    meaning = standing.what_it_means(logged, now)
+    return Status(
+        201,
+        {
+            "entry": entry_document(meaning.entry),
+            "warnings": meaning.warnings,
+            "breaches": [breach.as_dict() for breach in meaning.breaches],
+            "notices": [vars(notice) for notice in meaning.notices],
+        },
+    )
+
+
+@router.get("/entries", response=answers(dict[str, Any]))
+def my_entries(
+    request: HttpRequest,
+    from_day: str | None = Query(None, alias="from"),  # type: ignore[type-arg]
+    to_day: str | None = Query(None, alias="to"),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    per_page: int = Query(50, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    """Entries, newest first, `per_page` a page; `from`/`to` are local days, inclusive."""
+    person = _patient(request).person
+    rows = Entry.objects.filter(person=person, deleted=False).select_related("product")
+    if from_day:
+        rows = rows.filter(local_day__gte=_day(from_day, "from"))
+    if to_day:
+        rows = rows.filter(local_day__lte=_day(to_day, "to"))
+    total = rows.count()
+    first = (page - 1) * per_page
+    chosen = rows.order_by("-taken_at", "-id")[first : first + per_page]
+    return {
+        "items": [entry_document(entry) for entry in chosen],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
+
+
+def _day(text: str, field: str) -> date:
+    return parse_day(text, field)
+
+
+@router.post("/checkins", response=answers(dict[str, Any], 201))
+def check_in(request: HttpRequest, body: CheckinIn) -> Status:
+    """A scored questionnaire; PHQ-9 item 9 above 0 brings the crisis resources at once."""
+    person = _patient(request).person
+    recorded = record_checkin(
+        person=person,
+        key=body.kind,
+        now=_now(),
+        answers=",".join(str(answer) for answer in body.answers),
+        at=body.taken_at,
+    )
+    answer: dict[str, Any] = {
+        "id": recorded.checkin.id,
+        "uid": str(recorded.checkin.uid),
+        "kind": body.kind,
+        "score": recorded.score.total,
+        "band": recorded.score.band,
+    }
+    if recorded.crisis_resources:
+        answer["crisis_resources"] = [vars(r) for r in recorded.crisis_resources]
+    return Status(201, answer)
+
+
+@router.post("/consent", response=answers(dict[str, Any]))
+def set_consent(request: HttpRequest, body: ConsentIn) -> dict[str, Any]:
+    """`share_with_care_team: false` revokes sharing at once; true grants it again."""
+    patient = _patient(request)
+    consent = people.set_sharing(
+        patient, body.share_with_care_team, _now(), request.user, audit.client_address(request)
+    )
+    return {"share_with_care_team": consent.granted, "version": consent.version, "at": consent.at}
+
+
+@router.get("/access-log", response=answers(dict[str, Any]))
+def access_log(
+    request: HttpRequest,
+    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    per_page: int = Query(100, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    """Every access by staff to this patient's data, newest first."""
+    patient = _patient(request)
+    rows = (
+        AuditEntry.objects.filter(patient=patient)
+        .exclude(role=PATIENT)
+        .exclude(role="")
+        .order_by("-id")
+    )
+    first = (page - 1) * per_page
+    return {
+        "items": [
+            {
+                "at": row.at,
+                "who": row.actor_label,
+                "role": row.role,
+                "action": row.action,
+                "what": row.what,
+            }
+            for row in rows[first : first + per_page]
+        ],
+        "page": page,
+        "per_page": per_page,
+        "total": rows.count(),
+    }
