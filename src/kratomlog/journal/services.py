@@ -23,6 +23,7 @@ from kratomlog.journal.snapshots import restore, snapshot
 HIGH_DOSE_GRAMS = 15.0  # above this, a warning: check it is the dose meant
 TYPO_GUARD_GRAMS = 50.0  # above this, almost surely a typo: recorded only with confirm_high
 
+NAME_MOST, UNIT_MOST = 200, 40  # what the journal's columns hold
 _FREE_AMOUNT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*(.*)$")
 
 
@@ -133,7 +134,10 @@ def free_amount(amount: str | None, field_name: str = "AMOUNT") -> tuple[float |
     value = float(match.group(1).replace(",", "."))
     if value <= 0:
         raise InputError(field_name, f"{amount!r} is not above zero; an amount must be positive")
-    return value, match.group(2).strip()
+    unit = match.group(2).strip()
+    if len(unit) > UNIT_MOST:
+        raise InputError(field_name, f"the unit is too long; at most {UNIT_MOST} characters")
+    return value, unit
 
 
 def _placed(person: Person, at: str | None, now: datetime) -> tuple[datetime, str, date]:
@@ -233,8 +237,11 @@ def log_other(
 ) -> Logged:
     """Another supplement, substance or medicine; its category is remembered by name."""
     name = name.strip()
-    if not name:
-        raise InputError("NAME", "give the substance's name, e.g. alcohol or levothyroxine")
+    if not name or len(name) > NAME_MOST:
+        raise InputError(
+            "NAME",
+            f"give the substance's name (at most {NAME_MOST} characters), e.g. alcohol",
+        )
     if category is None:
         earlier = person.entries.filter(substance=OTHER, name__iexact=name).order_by("-id").first()
         category = earlier.category if earlier else None
