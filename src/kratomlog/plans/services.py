@@ -118,3 +118,13 @@ def build_taper(
 
 def plan_versions(person: Person) -> list[PlanVersion]:
     return list(person.plan_versions.order_by("start", "set_at", "id"))
+
+
+def version_in_force(person: Person, day: date) -> PlanVersion | None:
+    """The stored version PlanHistory.in_force(day) reads: the latest start on or before `day`,
+    and of the versions with that start the one set last (for who set it, and when)."""
+    live = person.plan_versions.filter(withdrawn=False, start__lte=day)
+    start = live.order_by("-start").values_list("start", flat=True).first()
+    if start is None:
+        return None
+    return live.filter(start=start).order_by("-set_at", "-id").first()

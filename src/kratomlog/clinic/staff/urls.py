@@ -1,1 +1,15 @@
-urlpatterns: list = []  # triage, patient pages, alerts inbox
+from django.urls import path
+
+from kratomlog.clinic.staff import alerts, patient, triage
+
+urlpatterns = [
+    path("", triage.triage_page, name="clinic-triage"),
+    path("patients/<uuid:patient_id>", patient.patient_page, name="clinic-patient"),
+    path("patients/<uuid:patient_id>/plan", patient.set_plan, name="clinic-patient-plan"),
+    path("patients/<uuid:patient_id>/visit", patient.add_visit, name="clinic-patient-visit"),
+    path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
+    path("alerts", alerts.inbox_page, name="clinic-alerts"),
+    path("alerts/<int:alert_id>", alerts.alert_page, name="clinic-alert"),
+    path("alerts/<int:alert_id>/ack", alerts.acknowledge, name="clinic-alert-ack"),
+    path("alerts/<int:alert_id>/resolve", alerts.resolve, name="clinic-alert-resolve"),
+]

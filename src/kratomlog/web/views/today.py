@@ -19,7 +19,7 @@ from kratomlog.journal import services
 from kratomlog.journal.demo import load_demo
 from kratomlog.journal.models import FORMS, KRATOM, Person
 from kratomlog.journal.services import Logged
-from kratomlog.plans.services import plan_history
+from kratomlog.plans.services import plan_history, version_in_force
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of
 
@@ -49,6 +49,7 @@ def today_context(
     )
     return {
         "status": result,
+        "plan_version": version_in_force(person, result.today) if result.plan else None,
         "status_data": result.as_dict(with_breaches=False),
         "over_magnesium": result.magnesium_today_mg > MAGNESIUM_UPPER_LIMIT_MG,
         "magnesium_limit": MAGNESIUM_UPPER_LIMIT_MG,

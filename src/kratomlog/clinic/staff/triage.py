@@ -1,0 +1,40 @@
+"""Triage: a clinician's patients, what needs attention first; one query whatever their number."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kratomlog.clinic.api_staff import triage
+from kratomlog.clinic.staff.sparkline import sparkline
+from kratomlog.clinic.standing import REASON_WORDS, REASONS
+
+
+def triage_page(request: HttpRequest) -> HttpResponse:
+    team = request.GET.get("team") or None
+    reason = request.GET.get("reason") or None
+    if reason not in REASONS:
+        reason = None
+    patients = list(triage(request.user, team, reason))
+    rows = []
+    for patient in patients:
+        standing = getattr(patient, "standing", None)
+        rows.append(
+            {
+                "patient": patient,
+                "standing": standing,
+                "reasons": [REASON_WORDS[r] for r in (standing.reasons if standing else [])],
+                "urgent": bool(standing and "self_harm_risk" in standing.reasons),
+                "spark": sparkline(standing.grams_by_day_28 if standing else []),
+            }
+        )
+    teams = request.user.account.teams.order_by("name").values_list("name", flat=True)
+    return render(
+        request,
+        "clinic/staff/triage.html",
+        {
+            "rows": rows,
+            "teams": list(teams),
+            "team": team,
+            "reason": reason,
+            "reasons": [(key, REASON_WORDS[key]) for key in REASONS],
+        },
+    )
