@@ -123,3 +123,45 @@ def test_clinic_serve_refuses_with_one_line_and_exit_2(db, monkeypatch):
     assert result.stderr.startswith("error: --bind: 0.0.0.0:8000 is not a loopback address")
     assert len(result.stderr.splitlines()) == 1
     assert "--workers: 0 is out of range" in clinic("serve", "--workers", "0", code=2).stderr
+
+
+def base_settings():
+    return {
+        "INSTALLED_APPS": [],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "kratomlog.web.login.SignedInMiddleware",
+        ],
+        "TEMPLATES": [{"OPTIONS": {"context_processors": []}}],
+        "ALLOWED_HOSTS": ["127.0.0.1"],
+    }
+
+
+def test_behind_a_tls_proxy_cookies_are_secure_hsts_is_on_and_hosts_are_allowed(monkeypatch):
+    from kratomlog.clinic.settings import configure_clinic
+
+    plain = base_settings()
+    configure_clinic(plain)
+    assert not plain.get("SESSION_COOKIE_SECURE") and "SECURE_HSTS_SECONDS" not in plain
+    monkeypatch.setenv("KRATOMLOG_HTTPS", "1")
+    monkeypatch.setenv("KRATOMLOG_ALLOWED_HOSTS", "clinic.example.org, www.clinic.example.org")
+    proxied = base_settings()
+    configure_clinic(proxied)
+    assert proxied["SESSION_COOKIE_SECURE"] and proxied["CSRF_COOKIE_SECURE"]
+    assert proxied["SECURE_HSTS_SECONDS"] == 31536000 and proxied["SECURE_SSL_REDIRECT"]
+    assert proxied["ALLOWED_HOSTS"] == ["127.0.0.1", "clinic.example.org", "www.clinic.example.org"]
+    assert proxied["MIDDLEWARE"][0] == "kratomlog.clinic.signin.ProxiedClientAddress"
+    assert "MAILERS" in proxied and "EMAIL_BACKEND" not in proxied
+
+
+def test_behind_the_proxy_the_audit_log_records_the_clients_address(cast, settings):
+    settings.MIDDLEWARE = ["kratomlog.clinic.signin.ProxiedClientAddress", *settings.MIDDLEWARE]
+    forwarded = {"HTTP_X_FORWARDED_FOR": "10.9.9.9, 203.0.113.9"}
+    Client(**forwarded).post("/accounts/login", {"email": "ana@example.org", "password": "x"})
+    # A client that is not the proxy cannot choose the address it is recorded under.
+    Client(REMOTE_ADDR="198.51.100.7", **forwarded).post(
+        "/accounts/login", {"email": "ana@example.org", "password": "y"}
+    )
+    addresses = AuditEntry.objects.filter(action="sign-in-failed").order_by("id")
+    assert list(addresses.values_list("address", flat=True)) == ["203.0.113.9", "198.51.100.7"]

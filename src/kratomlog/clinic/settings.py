@@ -2,7 +2,8 @@
 
 - KRATOMLOG_SECRET_KEY: required by `clinic serve` (it refuses a missing or placeholder key).
 - KRATOMLOG_ALLOWED_HOSTS: comma-separated host names the server answers to (loopback always).
-- KRATOMLOG_HTTPS=1: behind a TLS proxy: secure cookies, HSTS, the proxy's X-Forwarded-Proto.
+- KRATOMLOG_HTTPS=1: behind a TLS proxy: secure cookies, HSTS, the proxy's X-Forwarded-Proto,
+  and the client's address from X-Forwarded-For when the proxy runs on this machine.
 - KRATOMLOG_EMAIL: smtp://user:pass@host:port or file:///path/to/dir (default: the console).
 - KRATOMLOG_FROM_EMAIL: the sender of the clinic's mail; KRATOMLOG_BASE_URL: the address
   patients and staff open (links in mail and on the command line).
@@ -122,6 +123,7 @@ def configure_clinic(conf: dict[str, Any]) -> None:
         conf["SECURE_SSL_REDIRECT"] = True
         conf["SECURE_HSTS_SECONDS"] = 60 * 60 * 24 * 365
         conf["SECURE_HSTS_INCLUDE_SUBDOMAINS"] = True
+        conf["MIDDLEWARE"].insert(0, "kratomlog.clinic.signin.ProxiedClientAddress")
     conf["SESSION_COOKIE_AGE"] = 60 * 60 * 12  # a patient's session; staff idle out sooner
     conf["LOGGING"] = {
         "version": 1,

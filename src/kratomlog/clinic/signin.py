@@ -5,6 +5,7 @@ their own journal); staff work under /clinic/ and must have passed TOTP; a staff
 after 15 idle minutes. Every write a patient makes to their journal is audited here, in one place.
 """
 
+import ipaddress
 import time
 from collections.abc import Callable
 
@@ -80,3 +81,30 @@ class ClinicSignedInMiddleware:
                 address=audit.client_address(request),
             )  # fmt: skip
         return response
+
+
+class ProxiedClientAddress:
+    """Behind a TLS proxy on this machine (KRATOMLOG_HTTPS=1), the client's address is the one
+    the proxy added last to X-Forwarded-For: the audit log and the lockout need the client's
+    address, not the proxy's. The header is believed only from a loopback peer (the proxy), so a
+    client cannot choose the address it is recorded under."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and _is_loopback(request.META.get("REMOTE_ADDR", "")):
+            client = forwarded.split(",")[-1].strip()
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(client))
+            except ValueError:
+                pass  # not an address: keep the proxy's rather than record nonsense
+        return self.get_response(request)
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
