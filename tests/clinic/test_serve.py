@@ -84,6 +84,9 @@ def test_clinic_serve_runs_gunicorn_with_two_workers_and_serves_pages_and_the_ap
         assert login.getheader("Server") == "gunicorn"
         api = get(port, "/api/v1/openapi.json", deadline)
         assert api.status == 200 and json.loads(api.read())["openapi"].startswith("3.")
+        static = get(port, "/static/web/app.css", deadline)  # whitenoise, as the local app
+        assert static.status == 200 and static.getheader("Content-Type").startswith("text/css")
+        static.read()
         journal = get(port, "/", deadline)
         assert journal.status == 302 and journal.getheader("Location") == "/accounts/login?next=/"
         assert len(children(process.pid)) == 2  # the gunicorn workers

@@ -23,21 +23,25 @@ def test_the_sharing_page_names_the_clinicians_who_can_see_the_journal(cast):
 def test_who_has_seen_my_data_lists_staff_accesses_newest_first_in_pages(cast):
     for n in range(30):
         audit.record(
-            action="read", actor=cast.clinician_a, role="clinician", what=f"/clinic/p/{n}",
+            action="read", actor=cast.clinician_a, role="clinician", what=f"review {n}",
             patient=cast.patient_a, at=NOW + timedelta(minutes=n),
         )  # fmt: skip
     audit.record(action="plan", actor=cast.clinician_a, role="clinician", what="set plan 'x'",
                  patient=cast.patient_a, at=NOW + timedelta(hours=2))  # fmt: skip
     audit.record(action="read", actor=cast.clinician_b, role="clinician", patient=cast.patient_b)
+    audit.record(action="read", actor=cast.clinician_a, role="clinician", patient=cast.patient_a,
+                 what=f"/clinic/patients/{cast.patient_a.public_id}", at=NOW + timedelta(hours=3))  # fmt: skip
     client = patient_client(cast.patient_a)
     first = client.get("/sharing").content.decode()
     rows = first.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr>")
     assert rows == 25
-    assert first.index("set a plan") < first.index("/clinic/p/29") < first.index("/clinic/p/10")
+    # The newest: a page of the clinic, said in words (its address means nothing to a patient).
+    assert "looked at your journal</td>" in first and "/clinic/patients/" not in first
+    assert first.index("set a plan") < first.index("(review 29)") < first.index("(review 10)")
     assert "Mon 23 Nov 2026 21:00" in first  # the plan, at 20:00 UTC, in Berlin
-    assert "/clinic/p/5" not in first and "Page 1 of 2" in first
+    assert "(review 5)" not in first and "Page 1 of 2" in first
     second = client.get("/sharing?page=2").content.decode()
-    assert "/clinic/p/5" in second and "/clinic/p/0" in second and "Okafor" not in second
+    assert "(review 5)" in second and "(review 0)" in second and "Okafor" not in second
     # The patient's own sign-ins and writes are not "someone who has seen my data".
     assert "sign" not in first.split("<tbody>", 1)[1]
 

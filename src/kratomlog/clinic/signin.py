@@ -5,6 +5,7 @@ their own journal); staff work under /clinic/ and must have passed TOTP; a staff
 after 15 idle minutes. Every write a patient makes to their journal is audited here, in one place.
 """
 
+import contextlib
 import ipaddress
 import time
 from collections.abc import Callable
@@ -96,10 +97,9 @@ class ProxiedClientAddress:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded and _is_loopback(request.META.get("REMOTE_ADDR", "")):
             client = forwarded.split(",")[-1].strip()
-            try:
+            # Not an address: keep the proxy's rather than record nonsense.
+            with contextlib.suppress(ValueError):
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(client))
-            except ValueError:
-                pass  # not an address: keep the proxy's rather than record nonsense
         return self.get_response(request)
 
 
