@@ -181,3 +181,20 @@ def test_the_demo_sign_in_link_works_only_in_the_demo(cast, settings):
     assert client.get(path)["Location"] == "/clinic/"
     assert client.get("/accounts/invite-patient").status_code == 200  # verified
     assert Client().get(path[:-3] + "xyz").status_code == 404
+
+
+def test_an_admin_lifts_a_lockout_in_the_admin(cast):
+    from axes.models import AccessAttempt
+
+    client = Client()
+    for n in range(5):
+        sign_in(client, "ana@example.org", f"wrong {n}")
+    assert sign_in(client, "ana@example.org", "ana's long password").status_code == 429
+    admin = verified_client(cast.admin)
+    listing = admin.get("/admin/axes/accessattempt/")
+    assert listing.status_code == 200 and b"ana@example.org" in listing.content
+    attempt = AccessAttempt.objects.get(username="ana@example.org")
+    deleted = admin.post(f"/admin/axes/accessattempt/{attempt.id}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert sign_in(client, "ana@example.org", "ana's long password").status_code == 302
+    assert AuditEntry.objects.filter(action="admin", what__startswith="deleted").exists()

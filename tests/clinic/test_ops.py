@@ -165,3 +165,17 @@ def test_behind_the_proxy_the_audit_log_records_the_clients_address(cast, settin
     )
     addresses = AuditEntry.objects.filter(action="sign-in-failed").order_by("id")
     assert list(addresses.values_list("address", flat=True)) == ["203.0.113.9", "198.51.100.7"]
+
+
+def test_the_demos_sign_in_shortcut_is_never_on_with_a_real_database(monkeypatch):
+    from kratomlog.clinic.settings import configure_clinic
+
+    monkeypatch.setenv("KRATOMLOG_CLINIC_DEMO", "1")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    demo = base_settings()
+    configure_clinic(demo)
+    assert demo["CLINIC_DEMO"] is True
+    monkeypatch.setenv("DATABASE_URL", "postgres://clinic@db/clinic")
+    real = base_settings()
+    configure_clinic(real)
+    assert real["CLINIC_DEMO"] is False

@@ -1,4 +1,5 @@
-"""Django's admin for a clinic's admins: users (with their role and teams), teams, authenticators.
+"""Django's admin for a clinic's admins: users (with their role and teams), teams, authenticators
+and lockouts.
 
 Only the admin role reaches it, and only with a session verified by TOTP (OTPAdminSite); the
 sign-in middleware answers 404 to other staff. Every change made here is also audited.
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -139,6 +142,14 @@ class AuthenticatorAdmin(AdminsOnly, TOTPDeviceAdmin):  # type: ignore[misc]
     """Deleting a lost authenticator here lets `clinic add-user` send a new set-up link."""
 
 
+class LockoutAdmin(AdminsOnly, AccessAttemptAdmin):  # type: ignore[misc]
+    """Failed sign-ins by email and address; deleting a row lifts that lockout at once."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # rows come from failed sign-ins only
+
+
 site.register(get_user_model(), ClinicUserAdmin)
 site.register(Team, TeamAdmin)
 site.register(TOTPDevice, AuthenticatorAdmin)
+site.register(AccessAttempt, LockoutAdmin)

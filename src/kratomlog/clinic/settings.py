@@ -110,7 +110,10 @@ def configure_clinic(conf: dict[str, Any]) -> None:
     conf["CLINIC_BASE_URL"] = os.environ.get("KRATOMLOG_BASE_URL", "http://127.0.0.1:8000")
     # Set only by `kratomlog clinic demo` (a throwaway SQLite clinic on loopback): it mounts a
     # sign-in link for the demo's staff that skips the authenticator step.
-    conf["CLINIC_DEMO"] = os.environ.get("KRATOMLOG_CLINIC_DEMO") == "1"
+    # Never with a real database, whatever the environment says.
+    conf["CLINIC_DEMO"] = os.environ.get("KRATOMLOG_CLINIC_DEMO") == "1" and not os.environ.get(
+        "DATABASE_URL"
+    )
     conf.update(email_settings(os.environ.get("KRATOMLOG_EMAIL", "")))
     conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "kratomlog@localhost")
 
