@@ -173,12 +173,19 @@ def demo(
         "These links sign in without an authenticator code (the demo only). To try the real "
         f"sign-in at http://127.0.0.1:{port}/accounts/login: lee@demo.test, password "
         f"{clinic_demo.PASSWORD!r}, authenticator key {built.authenticator_secret}.",
-        f"Mail the clinic sends is written to {os.environ['KRATOMLOG_HOME']}/mail.",
+        "Mail the clinic sends (a worker runs too) is written to "
+        f"{os.environ['KRATOMLOG_HOME']}/mail.",
     ]
     for line in lines:
         console.print(line, soft_wrap=True)
     sys.stdout.flush()
-    server.serve("127.0.0.1", port, 2)
+    # The third process of a clinic: a worker, which mails the alerts (into files here).
+    worker = subprocess.Popen([sys.executable, "-m", "kratomlog", "clinic", "worker"])
+    try:
+        server.serve("127.0.0.1", port, 2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 @friendly

@@ -1,28 +1,33 @@
 """A throwaway demo clinic (`kratomlog clinic demo`): two teams, a dozen patients with a few
-months of journal each, the alerts their stories call for, and staff to sign in as.
+months of journal each, and staff to sign in as.
 
 The patients differ on purpose: a taper with some days over the allowance, a PHQ-9 with item 9
 answered, limits broken, escalating use, a stop with withdrawal check-ins, one silent for 10 days.
-The same seed gives the same clinic.
+Their alerts are not made up: the standing is judged from the finished journals, as of now, and
+raises what the clinic's own rules find. The same seed gives the same clinic.
 """
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from kratomlog.checkins.services import record_checkin
-from kratomlog.clinic import audit, care_plans, people
+from kratomlog.clinic import audit, care_plans, people, standing
 from kratomlog.clinic.consent import CARE_CONSENT
 from kratomlog.clinic.models import ALERT_RESOLVED, Alert, Patient
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.plan import preset_plan
 from kratomlog.journal.demo import load_demo
+from kratomlog.journal.models import Change
 from kratomlog.journal.transfer import read_rows_as, store_rows
 
+STANDING_HOOK = "clinic-standing"  # the dispatch_uid kratomlog.clinic.apps connects it under
 PASSWORD = "demo clinic password"  # a throwaway clinic on this computer only
 PHQ9_CALM = (1, 1, 1, 0, 0, 1, 0, 0, 0)
 PHQ9_LOW = (2, 2, 1, 2, 1, 2, 1, 0, 0)
@@ -39,10 +44,8 @@ class DemoClinic:
     open_alerts: int
 
 
-# Each story fills one journal: (patient, clinician of the team, now, random) -> the alerts it
-# calls for, as (kind, urgent, detail).
-Alerts = list[tuple[str, bool, str]]
-Story = Callable[[Patient, Any, datetime, random.Random], Alerts]
+# Each story fills one journal: (patient, clinician of the team, now, random).
+Story = Callable[[Patient, Any, datetime, random.Random], None]
 
 
 def _doses(
@@ -91,27 +94,23 @@ def _start(patient: Patient, now: datetime, days_ago: int) -> date:
 
 
 def taper(seed: int, silent_days: int = 0) -> Story:
-    def story(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> Alerts:
+    def story(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> None:
         load_demo(person=patient.person, now=now - timedelta(days=silent_days), seed=seed)
         for weeks in (10, 6, 2):
             if weeks * 7 > silent_days:
                 _checkin(patient, now, "phq9", PHQ9_CALM, weeks * 7)
-        if silent_days:
-            return [("not_heard_from", False, f"no entry or check-in for {silent_days} days")]
-        return [("limit_broken", False, "over the taper's allowance in the last 7 days")]
 
     return story
 
 
-def self_harm(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> Alerts:
+def self_harm(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> None:
     _doses(patient, now, rng, lambda day: rng.uniform(9, 15))
     _checkin(patient, now, "phq9", PHQ9_LOW, 30)
     _checkin(patient, now, "phq9", (2, 3, 2, 2, 1, 2, 2, 1, 1), 1)  # item 9 answered 1
-    return [("self_harm_risk", True, "PHQ-9 item 9 answered above 0")]
 
 
 def limits_broken(preset: str, grams: tuple[float, float], use_chance: float) -> Story:
-    def story(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> Alerts:
+    def story(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> None:
         plan_from = now - timedelta(days=60)
         care_plans.set_for_patient(
             clinician, patient, preset_plan(preset, _start(patient, now, 60)), plan_from
@@ -120,31 +119,33 @@ def limits_broken(preset: str, grams: tuple[float, float], use_chance: float) ->
             patient, now, rng, lambda day: rng.uniform(*grams) if rng.random() < use_chance else 0
         )
         _checkin(patient, now, "phq9", PHQ9_CALM, 20)
-        return [("limit_broken", False, f"the plan {preset!r} set by the clinician, broken")]
 
     return story
 
 
 def within(preset: str, grams: tuple[float, float], use_chance: float) -> Story:
-    def story(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> Alerts:
+    def story(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> None:
         plan = preset_plan(preset, _start(patient, now, 90))
         care_plans.set_for_patient(clinician, patient, plan, now - timedelta(days=90))
         _doses(
             patient, now, rng, lambda day: rng.uniform(*grams) if rng.random() < use_chance else 0
         )
         _checkin(patient, now, "gad7", (1, 1, 0, 1, 0, 1, 0), 9)
-        return []
 
     return story
 
 
-def escalating(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> Alerts:
-    _doses(patient, now, rng, lambda day: 3 + day * 0.12 + rng.uniform(-1, 1))
+def escalating(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> None:
+    def grams(day: int) -> float:  # of 100: some days a week, then daily, then more a day
+        if day < 72:
+            return rng.uniform(3, 4) if rng.random() < 0.55 else 0
+        return rng.uniform(4, 5) if day < 86 else rng.uniform(7, 9)
+
+    _doses(patient, now, rng, grams)
     _checkin(patient, now, "craving", (7,), 3)
-    return [("escalation", False, "grams a day rising over the last 8 weeks")]
 
 
-def stopped(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> Alerts:
+def stopped(patient: Patient, clinician: Any, now: datetime, rng: random.Random) -> None:
     stop = now - timedelta(days=21)
     _doses(patient, now, rng, lambda day: rng.uniform(6, 10), days=80, until=stop)
     care_plans.set_for_patient(
@@ -158,9 +159,6 @@ def stopped(patient: Patient, clinician: Any, now: datetime, rng: random.Random)
             tuple(min(4, level + rng.randint(-1, 1)) for _ in range(11)),
             ago,
         )
-    return [
-        ("withdrawal_persisting", False, "withdrawal scores still raised 3 weeks after stopping")
-    ]
 
 
 # (email, team, time zone, story); the first is the demo patient.
@@ -180,13 +178,18 @@ PATIENTS: list[tuple[str, str, str, Story]] = [
 ]
 
 
-def ensure_alert(patient: Patient, kind: str, urgent: bool, detail: str, now: datetime) -> None:
-    """An open alert of `kind`, unless one is open already (the standing refresh may raise it)."""
-    if Alert.objects.filter(patient=patient, kind=kind).exclude(state=ALERT_RESOLVED).exists():
-        return
-    Alert.objects.create(
-        patient=patient, kind=kind, urgent=urgent, detail=detail, raised_at=now, updated_at=now
-    )
+@contextmanager
+def standing_judged_at_the_end() -> Iterator[None]:
+    """Months of history are written at once: judging the standing at every step would raise
+    alerts for moments that never were (a plan set before its doses, say). The refresh on each
+    journal change is paused while the demo writes, and each standing is judged once, after."""
+    from kratomlog.clinic import hooks
+
+    post_save.disconnect(sender=Change, dispatch_uid=STANDING_HOOK)
+    try:
+        yield
+    finally:
+        post_save.connect(hooks.journal_changed, sender=Change, dispatch_uid=STANDING_HOOK)
 
 
 def _staff(email: str, role: str, teams: list[str], name: str, now: datetime) -> Any:
@@ -219,8 +222,9 @@ def build(now: datetime, seed: int = 2026) -> DemoClinic:
             consent_version=CARE_CONSENT.version, share_with_care_team=True,
             now=now - timedelta(days=100),
         )  # fmt: skip
-        for kind, urgent, detail in story(patient, clinician, now, rng):
-            ensure_alert(patient, kind, urgent, detail, now)
+        with standing_judged_at_the_end():
+            story(patient, clinician, now, rng)
+        standing.refresh(patient, now)  # raises the alerts the clinic's rules find now
         for days_ago in (30, 9, 2):  # the clinician looked: the patient's Sharing page shows it
             audit.record(
                 action="read", actor=clinician, role="clinician",
