@@ -15,3 +15,7 @@ class ClinicConfig(AppConfig):
         from kratomlog.journal.models import Change
 
         post_save.connect(hooks.journal_changed, sender=Change, dispatch_uid="clinic-standing")
+
+        from kratomlog.clinic.accounts import audit_sign_ins
+
+        audit_sign_ins.connect()

@@ -89,7 +89,7 @@ def open_invitation(code: str, now: datetime) -> Invitation:
 
 
 @transaction.atomic
-def accept(
+def join(
     code: str,
     *,
     email: str,
@@ -99,8 +99,8 @@ def accept(
     share_with_care_team: bool,
     now: datetime,
     address: str | None = None,
-) -> tuple[Patient, str]:
-    """The new patient and an API token for them (for a local journal that will sync)."""
+) -> Patient:
+    """Spend the invitation: a new patient of its team, with their first consent decision."""
     invitation = open_invitation(code, now)
     # Lock the row: two accepts of the same code at once, and only one gets an account.
     invitation = Invitation.objects.select_for_update().get(id=invitation.id)
@@ -119,5 +119,33 @@ def accept(
     invitation.accepted_at = now
     invitation.patient = patient
     invitation.save(update_fields=["accepted_at", "patient"])
-    token = tokens.issue(patient.user, now, days=365, address=address)
-    return patient, token
+    return patient
+
+
+@transaction.atomic
+def accept(
+    code: str,
+    *,
+    email: str,
+    password: str,
+    timezone: str,
+    consent_version: str,
+    share_with_care_team: bool,
+    now: datetime,
+    address: str | None = None,
+) -> tuple[Patient, str]:
+    """The new patient and an API token for them (for a local journal that will sync).
+
+    The web page uses `join` instead: it signs the patient in with a session, no token.
+    """
+    patient = join(
+        code,
+        email=email,
+        password=password,
+        timezone=timezone,
+        consent_version=consent_version,
+        share_with_care_team=share_with_care_team,
+        now=now,
+        address=address,
+    )
+    return patient, tokens.issue(patient.user, now, days=365, address=address)

@@ -6,14 +6,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kratomlog.clinic import audit
 from kratomlog.clinic.consent import CARE_CONSENT
 from kratomlog.clinic.models import (
     PATIENT,
     ROLES,
+    STAFF_ROLES,
     Account,
+    AuditEntry,
     Consent,
     Patient,
     SetupLink,
@@ -24,6 +29,10 @@ from kratomlog.core.errors import InputError
 from kratomlog.journal.models import Person
 
 SETUP_LINK_LIFETIME = timedelta(hours=72)
+
+
+class SetupLinkGone(Exception):
+    """The set-up link was used already or has expired (the page answers 410)."""
 
 
 def digest(secret: str) -> str:
@@ -62,20 +71,53 @@ def add_staff(
         )
     email = _normal_email(email)
     users = get_user_model().objects
-    if users.filter(username=email).exists():
-        raise InputError("EMAIL", f"{email} already has an account")
+    user = users.filter(username=email).first()
+    if user is not None:
+        return user, _new_setup_link(user, role, teams, name, now)
     user = users.create_user(username=email, email=email, first_name=name[:150])
     user.set_unusable_password()
     user.is_staff = role == "admin"  # Django's admin serves user and team management to admins
     user.save()
     account = Account.objects.create(user=user, role=role, display_name=name)
     account.teams.set([team_named(team) for team in teams])
+    audit.record(action="add-user", what=f"{role} {email}", at=now)
+    return user, _setup_link(user, now)
+
+
+def _setup_link(user: Any, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     SetupLink.objects.create(
         user=user, token_hash=digest(token), created_at=now, expires_at=now + SETUP_LINK_LIFETIME
     )
-    audit.record(action="add-user", what=f"{role} {email}", at=now)
-    return user, token
+    return token
+
+
+def _new_setup_link(user: Any, role: str, teams: list[str], name: str, now: datetime) -> str:
+    """Set-up again for staff who never finished it or lost their authenticator (an admin
+    deletes the lost one first): a new password and authenticator; older links stop working."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    email = user.get_username()
+    account = getattr(user, "account", None)
+    if account is None or account.role != role:
+        held = account.role if account is not None else "no role"
+        raise InputError("EMAIL", f"{email} already has an account ({held}); --role must match it")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise InputError(
+            "EMAIL",
+            f"{email} has set up their account; to replace a lost authenticator, delete it in "
+            "the admin (TOTP devices) and run this again",
+        )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    SetupLink.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    account.teams.add(*(team_named(team) for team in teams))
+    if name:
+        account.display_name = name
+        account.save(update_fields=["display_name"])
+    audit.record(action="add-user", what=f"new set-up link for {role} {email}", at=now)
+    return _setup_link(user, now)
 
 
 @transaction.atomic
@@ -102,6 +144,7 @@ def add_patient(
     users = get_user_model().objects
     if users.filter(username=email).exists():
         raise InputError("email", f"{email} already has an account")
+    check_password(password, users.model(username=email, email=email))
     user = users.create_user(username=email, email=email, password=password)
     Account.objects.create(user=user, role=PATIENT)
     person = Person.objects.create(name=email, timezone=timezone)
@@ -130,3 +173,71 @@ def set_sharing(
         at=now,
     )
     return consent
+
+
+def check_password(password: str, user: Any, field: str = "password") -> None:
+    """Django's password validators (length, common passwords, likeness to the email)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InputError(field, " ".join(error.messages)) from None
+
+
+def setup_url(token: str) -> str:
+    from django.conf import settings
+
+    return f"{settings.CLINIC_BASE_URL.rstrip('/')}/setup/{token}"
+
+
+def open_setup_link(token: str, now: datetime) -> SetupLink:
+    """The set-up link behind `token` if it can still be used; SetupLinkGone otherwise."""
+    link = (
+        SetupLink.objects.select_related("user", "user__account")
+        .filter(token_hash=digest(token))
+        .first()
+    )
+    if link is None:
+        raise SetupLinkGone("this set-up link is unknown")
+    if link.used_at is not None:
+        raise SetupLinkGone("this set-up link has already been used")
+    if now >= link.expires_at:
+        raise SetupLinkGone("this set-up link has expired (a link lasts 72 hours)")
+    return link
+
+
+@transaction.atomic
+def set_staff_password(link: SetupLink, password: str, again: str) -> None:
+    """The first step of a set-up link: the password, checked by Django's validators."""
+    if password != again:
+        raise InputError("password", "the two passwords differ; type the same one twice")
+    check_password(password, link.user)
+    link.user.set_password(password)
+    link.user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def finish_setup(link: SetupLink, now: datetime, address: str | None = None) -> None:
+    """Spend the link once the authenticator is confirmed: it cannot be used again."""
+    spent = SetupLink.objects.filter(id=link.id, used_at__isnull=True).update(used_at=now)
+    if not spent:
+        raise SetupLinkGone("this set-up link has already been used")
+    link.used_at = now
+    account = link.user.account
+    audit.record(
+        action="setup", actor=link.user, role=account.role,
+        what="set a password and enrolled an authenticator", address=address, at=now,
+    )  # fmt: skip
+
+
+def access_log(patient: Patient) -> QuerySet[AuditEntry]:
+    """Every access by staff to `patient`'s data, newest first ("who has seen my data")."""
+    return (
+        AuditEntry.objects.filter(patient=patient, role__in=STAFF_ROLES)
+        .select_related("actor__account")
+        .order_by("-at", "-id")
+    )
+
+
+def consent_now(patient: Patient) -> Consent | None:
+    """The latest sharing decision (the one in force)."""
+    return patient.consents.order_by("-at", "-id").first()

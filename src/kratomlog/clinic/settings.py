@@ -2,8 +2,11 @@
 
 - KRATOMLOG_SECRET_KEY: required by `clinic serve` (it refuses a missing or placeholder key).
 - KRATOMLOG_ALLOWED_HOSTS: comma-separated host names the server answers to (loopback always).
-- KRATOMLOG_HTTPS=1: behind a TLS proxy: secure cookies, HSTS, the proxy's X-Forwarded-Proto.
+- KRATOMLOG_HTTPS=1: behind a TLS proxy: secure cookies, HSTS, the proxy's X-Forwarded-Proto,
+  and the client's address from X-Forwarded-For when the proxy runs on this machine.
 - KRATOMLOG_EMAIL: smtp://user:pass@host:port or file:///path/to/dir (default: the console).
+- KRATOMLOG_FROM_EMAIL: the sender of the clinic's mail; KRATOMLOG_BASE_URL: the address
+  patients and staff open (links in mail and on the command line).
 - DATABASE_URL: the clinic's PostgreSQL (SQLite in the data directory otherwise, for a demo).
 """
 
@@ -16,28 +19,37 @@ PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "placeholder", "in
 
 
 def email_settings(url: str) -> dict[str, Any]:
-    """Django's email settings for a KRATOMLOG_EMAIL url (an unknown scheme is a start-up error)."""
-    if not url:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    """Django's MAILERS for a KRATOMLOG_EMAIL url (an unknown scheme is a start-up error).
+
+    Django 6.1 replaces the EMAIL_* settings with MAILERS (a dict of named mailers, like
+    DATABASES); the clinic sends through the "default" one.
+    """
     parts = urlsplit(url)
-    if parts.scheme == "file":
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path),
+    if not url:
+        mailer: dict[str, Any] = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    elif parts.scheme == "file":
+        mailer = {
+            "BACKEND": "kratomlog.clinic.file_mail.EmailBackend",  # a file a message
+            "OPTIONS": {"file_path": unquote(parts.path)},
         }
-    if parts.scheme in ("smtp", "smtps"):
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 587),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": parts.scheme == "smtp" and parts.port != 25,
+    elif parts.scheme in ("smtp", "smtps"):
+        mailer = {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if parts.scheme == "smtps" else 587),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": parts.scheme == "smtp" and parts.port != 25,
+                "timeout": 30,
+            },
         }
-    raise ValueError(
-        f"KRATOMLOG_EMAIL: {url!r} is not smtp://user:pass@host:port or file:///path/to/dir"
-    )
+    else:
+        raise ValueError(
+            f"KRATOMLOG_EMAIL: {url!r} is not smtp://user:pass@host:port or file:///path/to/dir"
+        )
+    return {"MAILERS": {"default": mailer}}
 
 
 def configure_clinic(conf: dict[str, Any]) -> None:
@@ -91,10 +103,17 @@ def configure_clinic(conf: dict[str, Any]) -> None:
     conf["AXES_COOLOFF_TIME"] = 1
     conf["AXES_LOCKOUT_PARAMETERS"] = [["username", "ip_address"]]
     conf["AXES_RESET_ON_SUCCESS"] = True
+    conf["AXES_LOCKOUT_CALLABLE"] = "kratomlog.clinic.accounts.sign_in.locked_out"
     conf["OTP_TOTP_ISSUER"] = "kratomlog clinic"
     conf["TASKS"] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     conf["STAFF_IDLE_SECONDS"] = STAFF_IDLE_SECONDS
     conf["CLINIC_BASE_URL"] = os.environ.get("KRATOMLOG_BASE_URL", "http://127.0.0.1:8000")
+    # Set only by `kratomlog clinic demo` (a throwaway SQLite clinic on loopback): it mounts a
+    # sign-in link for the demo's staff that skips the authenticator step.
+    # Never with a real database, whatever the environment says.
+    conf["CLINIC_DEMO"] = os.environ.get("KRATOMLOG_CLINIC_DEMO") == "1" and not os.environ.get(
+        "DATABASE_URL"
+    )
     conf.update(email_settings(os.environ.get("KRATOMLOG_EMAIL", "")))
     conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "kratomlog@localhost")
 
@@ -107,6 +126,7 @@ def configure_clinic(conf: dict[str, Any]) -> None:
         conf["SECURE_SSL_REDIRECT"] = True
         conf["SECURE_HSTS_SECONDS"] = 60 * 60 * 24 * 365
         conf["SECURE_HSTS_INCLUDE_SUBDOMAINS"] = True
+        conf["MIDDLEWARE"].insert(0, "kratomlog.clinic.signin.ProxiedClientAddress")
     conf["SESSION_COOKIE_AGE"] = 60 * 60 * 12  # a patient's session; staff idle out sooner
     conf["LOGGING"] = {
         "version": 1,

@@ -1,8 +1,9 @@
 """A clinic's URLs: the patient's journal pages (the local app's own), staff pages, API, admin."""
 
-from django.contrib import admin
 from django.urls import include, path
 
+from kratomlog.clinic.accounts import invitations, setup, sharing
+from kratomlog.clinic.admin import site as admin_site
 from kratomlog.clinic.api import api
 from kratomlog.web.urls import urlpatterns as journal_pages
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kratomlog.clinic.accounts.urls")),
     path("clinic/", include("kratomlog.clinic.staff.urls")),
-    path("admin/", admin.site.urls),
+    path("admin/", admin_site.urls),
+    path("setup/<str:token>", setup.setup, name="setup"),
+    path("invite/<str:code>", invitations.accept, name="accept-invitation"),
+    path("sharing", sharing.sharing, name="sharing"),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]

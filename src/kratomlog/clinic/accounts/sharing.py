@@ -1,0 +1,63 @@
+"""/sharing: a patient's page about their care team: who can see the journal, who has seen it,
+and the switch that stops (or restarts) sharing, in force from the next request."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from kratomlog.clinic import audit, people
+from kratomlog.clinic.consent import CARE_CONSENT
+from kratomlog.clinic.policy import clinicians_of, own_patient
+
+ACCESSES_A_PAGE = 25
+# What staff did, in the patient's words; an action not listed is shown as it is recorded.
+DID = {
+    "read": "looked at your journal",
+    "export": "exported your data",
+    "report": "printed a report of your journal",
+    "plan": "set a plan",
+    "visit": "recorded a visit",
+    "note": "wrote a note",
+    "alert-ack": "acknowledged an alert",
+    "alert-resolve": "resolved an alert",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def sharing(request: HttpRequest) -> HttpResponse:
+    user = request.user  # type: ignore[attr-defined]
+    patient = own_patient(user)
+    if request.method == "POST":
+        share = request.POST.get("share") == "yes"
+        if share != patient.sharing:
+            people.set_sharing(
+                patient, share, timezone.now(), actor=user, address=audit.client_address(request)
+            )
+        request.session["message"] = (
+            "Your care team can see your journal again."
+            if share
+            else "Sharing stopped: your care team can no longer see your journal."
+        )
+        return HttpResponseRedirect(request.path)
+    accesses = Paginator(people.access_log(patient), ACCESSES_A_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for access in accesses:
+        access.did = DID.get(access.action, access.action.replace("-", " "))  # type: ignore[attr-defined]
+    return render(
+        request,
+        "clinic/accounts/sharing.html",
+        {
+            "patient": patient,
+            "zone": patient.person.timezone,
+            "team": patient.team,
+            "clinicians": clinicians_of(patient).select_related("account").order_by("email"),
+            "consent_now": people.consent_now(patient),
+            "consent": CARE_CONSENT,
+            "paragraphs": CARE_CONSENT.text.split("\n\n"),
+            "accesses": accesses,
+            "message": request.session.pop("message", None),
+        },
+    )
