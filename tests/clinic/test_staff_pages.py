@@ -5,26 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kratomlog.checkins.services import record_checkin
 from kratomlog.clinic.models import Alert, AuditEntry, Visit
 from kratomlog.journal.services import log_kratom
 from tests.clinic.conftest import NOW
+from tests.clinic.helpers_ca import verified_client as verified
 
 UNKNOWN = "00000000-0000-0000-0000-000000000000"
-
-
-def verified(user) -> Client:
-    """A browser session of `user` that has passed the authenticator step."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture
