@@ -101,12 +101,18 @@ def test_checkins_and_sleep_keep_items_and_derived_measures(cast, study, tmp_pat
 
 
 def test_pseudonyms_are_stable_in_a_study_and_unlinkable_across_studies(study, tmp_path):
-    first = {r["participant"] for r in table(export(study.study, tmp_path, name="a").directory,
-                                                "participants")}  # fmt: skip
-    again = {r["participant"] for r in table(export(study.study, tmp_path, name="b").directory,
-                                                "participants")}  # fmt: skip
-    other = {r["participant"] for r in table(export(study.other, tmp_path, name="c").directory,
-                                                "participants")}  # fmt: skip
+    first = {
+        r["participant"]
+        for r in table(export(study.study, tmp_path, name="a").directory, "participants")
+    }
+    again = {
+        r["participant"]
+        for r in table(export(study.study, tmp_path, name="b").directory, "participants")
+    }
+    other = {
+        r["participant"]
+        for r in table(export(study.other, tmp_path, name="c").directory, "participants")
+    }
     assert first == again and len(first) == 2
     assert len(other) == 2 and not first & other
 
@@ -125,9 +131,17 @@ def test_a_participant_who_left_is_in_no_later_export(cast, study, tmp_path):
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_no_exported_byte_names_a_person_or_holds_their_words(cast, study, tmp_path, fmt):
     written = export(study.study, tmp_path, fmt=fmt)
-    needles = [*SECRETS, "ana@example.org", "ben@example.org", "cy@example.org",
-               "Europe/Berlin", "America/New_York", str(cast.patient_a.public_id),
-               cast.patient_a.person.name, "2026-"]  # fmt: skip
+    needles = [
+        *SECRETS,
+        "ana@example.org",
+        "ben@example.org",
+        "cy@example.org",
+        "Europe/Berlin",
+        "America/New_York",
+        str(cast.patient_a.public_id),
+        cast.patient_a.person.name,
+        "2026-",
+    ]
     files = [path for path in written.directory.rglob("*") if path.is_file()]
     assert len(files) > 9
     for path in files:
@@ -191,11 +205,13 @@ def test_the_readme_queries_run_on_an_export_and_give_the_journals_numbers(cast,
     week0 = next(row for row in by_week if row["week"] == 0)
     expected = sum(
         grams
-        for email, enrolled, tz in (("ana@example.org", ENROLLED_A, "Europe/Berlin"),
-                                    ("ben@example.org", ENROLLED_B, "America/New_York"))
+        for email, enrolled, tz in (
+            ("ana@example.org", ENROLLED_A, "Europe/Berlin"),
+            ("ben@example.org", ENROLLED_B, "America/New_York"),
+        )
         for at, grams in study.doses[email]
         if 0 <= (local_day(at, ZoneInfo(tz)) - local_day(enrolled, ZoneInfo(tz))).days < 7
-    )  # fmt: skip
+    )
     assert week0["participants"] == 2
     assert week0["grams"] == pytest.approx(expected) and expected > 40
     assert {row["week"] for row in adherence} == {0, 1, 2, 3, 4}
@@ -211,8 +227,9 @@ def test_the_cli_exports_and_refuses_bad_input_in_one_line(study, tmp_path):
 
     runner = CliRunner()
     out = tmp_path / "cli"
-    result = runner.invoke(app, ["clinic", "export-research", "taper-2027", "--format", "csv",
-                                 "--output", str(out)])  # fmt: skip
+    result = runner.invoke(
+        app, ["clinic", "export-research", "taper-2027", "--format", "csv", "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Wrote 2 participants" in result.output
     assert (out / "doses.csv").is_file() and (out / "datapackage.json").is_file()
@@ -234,8 +251,9 @@ def test_the_worker_task_writes_a_zip_and_marks_the_export_done(cast, study):
     from kratomlog.research.models import StudyExport
     from kratomlog.research.tasks import export_study
 
-    job = StudyExport.objects.create(study=study.study, requested_by=cast.researcher,
-                                     format="parquet", requested_at=NOW)  # fmt: skip
+    job = StudyExport.objects.create(
+        study=study.study, requested_by=cast.researcher, format="parquet", requested_at=NOW
+    )
     export_study.call(job.id)
     job.refresh_from_db()
     assert job.state == "done" and job.participants == 2

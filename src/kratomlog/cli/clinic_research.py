@@ -29,9 +29,12 @@ def create(
     protocol: Annotated[str, typer.Option("--protocol", metavar="ID")] = "",
     consent_file: Annotated[
         Path | None,
-        typer.Option("--consent-file", metavar="FILE",
-                     help="The research consent text (default: kratomlog's own)."),
-    ] = None,  # fmt: skip
+        typer.Option(
+            "--consent-file",
+            metavar="FILE",
+            help="The research consent text (default: kratomlog's own).",
+        ),
+    ] = None,
     start: Annotated[str | None, typer.Option("--start", metavar="DAY")] = None,
     end: Annotated[str | None, typer.Option("--end", metavar="DAY")] = None,
 ) -> None:
@@ -95,9 +98,12 @@ def export_research(
     with Progress(console=errors, transient=True) as bar:
         task = bar.add_task("exporting", total=None)
         written = export.write_export(
-            study, output, fmt, context.now(),
+            study,
+            output,
+            fmt,
+            context.now(),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )  # fmt: skip
+        )
     rows = ", ".join(f"{count} {table}" for table, count in written.rows.items())
     console.print(f"Wrote {written.participants} participants to {output}: {rows}.")
     console.print("The codebook: datapackage.json and redcap_dictionary.csv.")

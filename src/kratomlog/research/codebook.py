@@ -56,9 +56,11 @@ def _resource(table: Table, paths: list[str], fmt: str) -> dict[str, Any]:
         schema["primaryKey"] = list(table.key)
     elif table.name != "participants":
         schema["foreignKeys"] = [
-            {"fields": ["participant"],
-             "reference": {"resource": "participants", "fields": ["participant"]}}
-        ]  # fmt: skip
+            {
+                "fields": ["participant"],
+                "reference": {"resource": "participants", "fields": ["participant"]},
+            }
+        ]
     resource: dict[str, Any] = {
         "name": table.name,
         "title": table.title,
@@ -92,17 +94,37 @@ def datapackage(study: Study, written: "Written", fmt: str, now: datetime) -> di
 
 
 # REDCap's variable names are unique across a project: each table's columns get a short prefix.
-PREFIX = {"participants": "", "doses": "dose_", "magnesium": "mg_", "other_substances": "oth_",
-          "checkins": "ci_", "sleep": "slp_", "daily": "day_", "plans": "plan_",
-          "breaches": "br_"}  # fmt: skip
+PREFIX = {
+    "participants": "",
+    "doses": "dose_",
+    "magnesium": "mg_",
+    "other_substances": "oth_",
+    "checkins": "ci_",
+    "sleep": "slp_",
+    "daily": "day_",
+    "plans": "plan_",
+    "breaches": "br_",
+}
 REDCAP_HEADER = (
-    "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-    "Choices, Calculations, OR Slider Labels", "Field Note",
-    "Text Validation Type OR Show Slider Number", "Text Validation Min", "Text Validation Max",
-    "Identifier?", "Branching Logic (Show field only if...)", "Required Field?",
-    "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name", "Matrix Ranking?",
+    "Variable / Field Name",
+    "Form Name",
+    "Section Header",
+    "Field Type",
+    "Field Label",
+    "Choices, Calculations, OR Slider Labels",
+    "Field Note",
+    "Text Validation Type OR Show Slider Number",
+    "Text Validation Min",
+    "Text Validation Max",
+    "Identifier?",
+    "Branching Logic (Show field only if...)",
+    "Required Field?",
+    "Custom Alignment",
+    "Question Number (surveys only)",
+    "Matrix Group Name",
+    "Matrix Ranking?",
     "Field Annotation",
-)  # fmt: skip
+)
 _VALIDATION = {"integer": "integer", "number": "number", "time": "time_hh_mm_ss"}
 
 
@@ -128,12 +150,31 @@ def redcap_rows() -> list[list[str]]:
                 kind, choices = "text", ""
             low = "" if column.minimum is None else f"{column.minimum:g}"
             high = "" if column.maximum is None else f"{column.maximum:g}"
-            rows.append([
-                name, table.name, table.title if column is table.columns[0] or (
-                    table.name != "participants" and column is table.columns[1]) else "",
-                kind, column.description, choices, note, _VALIDATION.get(column.kind, ""),
-                low, high, "", "", "y" if name == "participant" else "", "", "", "", "", "",
-            ])  # fmt: skip
+            rows.append(
+                [
+                    name,
+                    table.name,
+                    table.title
+                    if column is table.columns[0]
+                    or (table.name != "participants" and column is table.columns[1])
+                    else "",
+                    kind,
+                    column.description,
+                    choices,
+                    note,
+                    _VALIDATION.get(column.kind, ""),
+                    low,
+                    high,
+                    "",
+                    "",
+                    "y" if name == "participant" else "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return rows
 
 

@@ -63,8 +63,7 @@ class _Parquet:
         if writer is None:
             relative = f"{table.name}/bucket={bucket:02d}/part-0.parquet"
             (self.directory / relative).parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(self.directory / relative, table.schema,
-                                      compression="zstd")  # fmt: skip
+            writer = pq.ParquetWriter(self.directory / relative, table.schema, compression="zstd")
             self.writers[table.name] = writer
             self.files[table.name].append(relative)
         writer.write_table(rows)

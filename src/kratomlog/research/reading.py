@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from kratomlog.checkins.models import CheckIn, SleepDiary
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import daily_rows
+from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.journal import Dose, UseIndex
 from kratomlog.core.plan import Plan, PlanHistory
 from kratomlog.core.sleep import Night
@@ -26,7 +27,6 @@ from kratomlog.plans.services import stored_plan
 from kratomlog.research.models import ResearchConsent, Study
 from kratomlog.research.services import active_participants, pseudonym
 from kratomlog.research.tables import COMPOUNDS, TABLES
-from kratomlog.core.interactions import CATEGORIES
 
 BUCKETS = 16  # Parquet partitions of participants (hive style: bucket=00 .. bucket=15)
 BATCH = 50  # participants read and written at a time: bounds the memory an export needs
@@ -62,9 +62,16 @@ def enrolled(study: Study, now: datetime) -> list[Enrolled]:
         first = max(day0, study.start) if study.start else day0
         code = pseudonym(study, participant.patient)
         found.append(
-            Enrolled(code, int(code[1:9], 16) % BUCKETS, person.id, day0, first, last,
-                     versions.get(participant.id, study.consent_version))
-        )  # fmt: skip
+            Enrolled(
+                code,
+                int(code[1:9], 16) % BUCKETS,
+                person.id,
+                day0,
+                first,
+                last,
+                versions.get(participant.id, study.consent_version),
+            )
+        )
     return sorted(found, key=lambda e: (e.bucket, e.code))
 
 
@@ -110,8 +117,14 @@ def batch_rows(batch: list[Enrolled], now: datetime) -> Rows:
     ids = [one.person_id for one in batch]
     entries, checkins, nights, plans = _read(ids, now)
     for one in batch:
-        _participant_rows(rows, one, entries[one.person_id], checkins[one.person_id],
-                          nights[one.person_id], plans[one.person_id])  # fmt: skip
+        _participant_rows(
+            rows,
+            one,
+            entries[one.person_id],
+            checkins[one.person_id],
+            nights[one.person_id],
+            plans[one.person_id],
+        )
     return rows
 
 
@@ -120,8 +133,19 @@ def _read(ids: list[int], now: datetime) -> tuple[dict[int, list[Any]], ...]:
     for row in (
         Entry.objects.filter(person_id__in=ids, deleted=False, taken_at__lte=now)
         .order_by("person_id", "taken_at", "id")
-        .values_list("person_id", "id", "substance", "taken_at", "timezone", "local_day",
-                     "grams", "elemental_mg", "compound", "form", "category")  # fmt: skip
+        .values_list(
+            "person_id",
+            "id",
+            "substance",
+            "taken_at",
+            "timezone",
+            "local_day",
+            "grams",
+            "elemental_mg",
+            "compound",
+            "form",
+            "category",
+        )
         .iterator(chunk_size=5000)
     ):
         entries[row[0]].append(row)
@@ -129,8 +153,17 @@ def _read(ids: list[int], now: datetime) -> tuple[dict[int, list[Any]], ...]:
     for row in (
         CheckIn.objects.filter(person_id__in=ids, deleted=False, taken_at__lte=now)
         .order_by("person_id", "taken_at", "id")
-        .values_list("person_id", "instrument", "taken_at", "timezone", "local_day", "answers",
-                     "total", "band", "self_harm")  # fmt: skip
+        .values_list(
+            "person_id",
+            "instrument",
+            "taken_at",
+            "timezone",
+            "local_day",
+            "answers",
+            "total",
+            "band",
+            "self_harm",
+        )
         .iterator(chunk_size=5000)
     ):
         checkins[row[0]].append(row)
@@ -138,9 +171,19 @@ def _read(ids: list[int], now: datetime) -> tuple[dict[int, list[Any]], ...]:
     for row in (
         SleepDiary.objects.filter(person_id__in=ids, deleted=False, out_of_bed__lte=now)
         .order_by("person_id", "night", "id")
-        .values_list("person_id", "night", "timezone", "into_bed", "tried_to_sleep",
-                     "sol_minutes", "awakenings", "waso_minutes", "final_awakening",
-                     "out_of_bed", "quality")  # fmt: skip
+        .values_list(
+            "person_id",
+            "night",
+            "timezone",
+            "into_bed",
+            "tried_to_sleep",
+            "sol_minutes",
+            "awakenings",
+            "waso_minutes",
+            "final_awakening",
+            "out_of_bed",
+            "quality",
+        )
         .iterator(chunk_size=5000)
     ):
         nights[row[0]].append(row)
@@ -161,47 +204,85 @@ def _participant_rows(
     versions: list[PlanVersion],
 ) -> None:
     code, day0, first, last = one.code, one.enrolled, one.first, one.last
-    _add(rows, "participants", participant=code, days_observed=max(0, (last - first).days + 1),
-         consent_version=one.consent_version)  # fmt: skip
+    _add(
+        rows,
+        "participants",
+        participant=code,
+        days_observed=max(0, (last - first).days + 1),
+        consent_version=one.consent_version,
+    )
     doses, magnesium = [], defaultdict(float)
     for _, entry_id, substance, at, tz_name, day, grams, mg, compound, form, category in entries:
         if substance == KRATOM:
             doses.append(Dose(entry_id, at.astimezone(UTC), day, grams or 0.0))
         if not first <= day <= last:
             continue
-        where = {"participant": code, "day": (day - day0).days,
-                 "time": _seconds(at, _zone(tz_name))}  # fmt: skip
+        where = {
+            "participant": code,
+            "day": (day - day0).days,
+            "time": _seconds(at, _zone(tz_name)),
+        }
         if substance == KRATOM:
-            _add(rows, "doses", **where, grams=grams or 0.0,
-                 form=form if form in FORMS else "other")  # fmt: skip
+            _add(
+                rows, "doses", **where, grams=grams or 0.0, form=form if form in FORMS else "other"
+            )
         elif substance == MAGNESIUM:
             magnesium[day] += mg or 0.0
-            _add(rows, "magnesium", **where, elemental_mg=mg,
-                 compound=(compound or "elemental") if (compound or "elemental") in COMPOUNDS
-                 else "other")  # fmt: skip
+            _add(
+                rows,
+                "magnesium",
+                **where,
+                elemental_mg=mg,
+                compound=(compound or "elemental")
+                if (compound or "elemental") in COMPOUNDS
+                else "other",
+            )
         else:
-            _add(rows, "other_substances", **where,
-                 category=category if category in CATEGORIES else "other")  # fmt: skip
+            _add(
+                rows,
+                "other_substances",
+                **where,
+                category=category if category in CATEGORIES else "other",
+            )
     for _, instrument, at, tz_name, day, answers, total, band, self_harm in checkins:
         if not first <= day <= last:
             continue
         items = {f"item_{n}": answer for n, answer in enumerate(answers, start=1)}
-        _add(rows, "checkins", participant=code, day=(day - day0).days,
-             time=_seconds(at, _zone(tz_name)), instrument=instrument, total=total,
-             band=band or None, self_harm=self_harm, **items)  # fmt: skip
+        _add(
+            rows,
+            "checkins",
+            participant=code,
+            day=(day - day0).days,
+            time=_seconds(at, _zone(tz_name)),
+            instrument=instrument,
+            total=total,
+            band=band or None,
+            self_harm=self_harm,
+            **items,
+        )
     for _, night_day, tz_name, *moments_and_counts in nights:
         if not first <= night_day <= last:
             continue
         into_bed, tried, sol, wakes, waso, final, out, quality = moments_and_counts
         night = Night(night_day, into_bed, tried, sol, wakes, waso, final, out, quality)
         tz = _zone(tz_name)
-        _add(rows, "sleep", participant=code, night=(night_day - day0).days,
-             into_bed=_seconds(into_bed, tz), tried_to_sleep=_seconds(tried, tz),
-             sol_minutes=sol, awakenings=wakes, waso_minutes=waso,
-             final_awakening=_seconds(final, tz), out_of_bed=_seconds(out, tz),
-             quality=quality, tib_minutes=round(night.time_in_bed_minutes, 1),
-             tst_minutes=round(night.total_sleep_minutes, 1),
-             se_percent=round(night.sleep_efficiency, 1))  # fmt: skip
+        _add(
+            rows,
+            "sleep",
+            participant=code,
+            night=(night_day - day0).days,
+            into_bed=_seconds(into_bed, tz),
+            tried_to_sleep=_seconds(tried, tz),
+            sol_minutes=sol,
+            awakenings=wakes,
+            waso_minutes=waso,
+            final_awakening=_seconds(final, tz),
+            out_of_bed=_seconds(out, tz),
+            quality=quality,
+            tib_minutes=round(night.time_in_bed_minutes, 1),
+            tst_minutes=round(night.total_sleep_minutes, 1),
+            se_percent=round(night.sleep_efficiency, 1),
+        )
     if last < first:
         return
     plans = [(stored_plan(version), version) for version in versions]
@@ -212,20 +293,43 @@ def _participant_rows(
     for row in daily_rows(first, last, journal, history, magnesium):
         day = (row.day - day0).days
         limits = sum(1 for breach in row.breaches if breach.severity == "limit")
-        _add(rows, "daily", participant=code, day=day, use=row.use, grams=round(row.grams, 3),
-             doses=row.doses, allowance=None if row.allowance is None else round(row.allowance, 3),
-             limit_breaches=limits, target_breaches=len(row.breaches) - limits,
-             magnesium_mg=round(row.magnesium_mg, 1))  # fmt: skip
+        _add(
+            rows,
+            "daily",
+            participant=code,
+            day=day,
+            use=row.use,
+            grams=round(row.grams, 3),
+            doses=row.doses,
+            allowance=None if row.allowance is None else round(row.allowance, 3),
+            limit_breaches=limits,
+            target_breaches=len(row.breaches) - limits,
+            magnesium_mg=round(row.magnesium_mg, 1),
+        )
         for breach in row.breaches:
-            _add(rows, "breaches", participant=code, day=day, rule_kind=breach.kind,
-                 severity=breach.severity, doses=len(breach.entries))  # fmt: skip
+            _add(
+                rows,
+                "breaches",
+                participant=code,
+                day=day,
+                rule_kind=breach.kind,
+                severity=breach.severity,
+                doses=len(breach.entries),
+            )
 
 
 def _plan_rows(rows: Rows, one: Enrolled, history: PlanHistory, set_by: dict[int, str]) -> None:
     for plan, lo, hi in history.periods(one.first, one.last):
-        _add(rows, "plans", participant=one.code, first_day=(lo - one.enrolled).days,
-             last_day=(hi - one.enrolled).days, set_by=set_by.get(id(plan), "self"),
-             taper=plan.taper is not None, rules=_rules_json(plan))  # fmt: skip
+        _add(
+            rows,
+            "plans",
+            participant=one.code,
+            first_day=(lo - one.enrolled).days,
+            last_day=(hi - one.enrolled).days,
+            set_by=set_by.get(id(plan), "self"),
+            taper=plan.taper is not None,
+            rules=_rules_json(plan),
+        )
 
 
 def _rules_json(plan: Plan) -> str:

@@ -82,8 +82,9 @@ def create_study(
         end=end,
         created_at=now,
     )
-    audit.record(action="study", actor=actor, role=role_of(actor) or "", what=f"created {name}",
-                 at=now)  # fmt: skip
+    audit.record(
+        action="study", actor=actor, role=role_of(actor) or "", what=f"created {name}", at=now
+    )
     return study
 
 
@@ -97,8 +98,13 @@ def add_researcher(study: Study, user: Any, now: datetime, actor: Any = None) ->
     if role_of(user) != RESEARCHER:
         raise InputError("EMAIL", f"{user.get_username()} is not a researcher")
     StudyResearcher.objects.get_or_create(study=study, user=user)
-    audit.record(action="study", actor=actor, role=role_of(actor) or "",
-                 what=f"researcher {user.get_username()} added to {study.name}", at=now)  # fmt: skip
+    audit.record(
+        action="study",
+        actor=actor,
+        role=role_of(actor) or "",
+        what=f"researcher {user.get_username()} added to {study.name}",
+        at=now,
+    )
 
 
 def open_studies(today: date) -> QuerySet[Study]:
@@ -148,11 +154,21 @@ def join(
         participant.active = True
         participant.save(update_fields=["active"])
     ResearchConsent.objects.create(
-        participant=participant, version=study.consent_version, granted=True, at=now,
+        participant=participant,
+        version=study.consent_version,
+        granted=True,
+        at=now,
         address=address,
-    )  # fmt: skip
-    audit.record(action="consent", actor=user, role="patient", what=f"joined study {study.name}",
-                 patient=patient, address=address, at=now)  # fmt: skip
+    )
+    audit.record(
+        action="consent",
+        actor=user,
+        role="patient",
+        what=f"joined study {study.name}",
+        patient=patient,
+        address=address,
+        at=now,
+    )
     return participant
 
 
@@ -170,12 +186,21 @@ def leave(*, user: Any, name: str, now: datetime, address: str | None = None) ->
     participant.active = False
     participant.save(update_fields=["active"])
     ResearchConsent.objects.create(
-        participant=participant, version=participant.study.consent_version, granted=False,
-        at=now, address=address,
-    )  # fmt: skip
-    audit.record(action="consent", actor=user, role="patient",
-                 what=f"left study {participant.study.name}", patient=patient, address=address,
-                 at=now)  # fmt: skip
+        participant=participant,
+        version=participant.study.consent_version,
+        granted=False,
+        at=now,
+        address=address,
+    )
+    audit.record(
+        action="consent",
+        actor=user,
+        role="patient",
+        what=f"left study {participant.study.name}",
+        patient=patient,
+        address=address,
+        at=now,
+    )
 
 
 def study_for_researcher(user: Any, name: str) -> Study:

@@ -42,7 +42,9 @@ def export_study(export_id: int) -> str:
         )
         raise
     StudyExport.objects.filter(id=job.id).update(
-        state=StudyExport.DONE, finished_at=now, participants=written.participants,
+        state=StudyExport.DONE,
+        finished_at=now,
+        participants=written.participants,
         archive=str(final),
-    )  # fmt: skip
+    )
     return final.name
