@@ -182,3 +182,23 @@ def make_study(cast, days_a: int = 28, days_b: int = 14) -> Study:
     fill_journal(cast.patient_c.person, NOW - timedelta(days=20), 5, 2)
     services.leave(user=cast.patient_c.user, name=study.name, now=NOW - timedelta(days=2))
     return made
+
+
+def signed_in(client, user):
+    """`client` signed in as `user`, with a TOTP device verified as staff must be."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def bearer(user) -> dict[str, str]:
+    """The header of a fresh API token for `user`."""
+    from kratomlog.clinic import tokens
+
+    return {"Authorization": f"Bearer {tokens.issue(user, NOW)}"}

@@ -18,7 +18,7 @@ from kratomlog.clinic.policy import is_staff_role, role_of
 
 OPEN_PATHS = ("/accounts/", "/invite/", "/setup/", "/static/", "/api/", "/manifest.webmanifest",
               "/sw.js", "/favicon.ico")  # fmt: skip
-STAFF_PATHS = ("/clinic/", "/admin/")
+STAFF_PATHS = ("/clinic/", "/admin/", "/research/")
 LAST_SEEN = "last_seen"
 
 

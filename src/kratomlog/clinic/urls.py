@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kratomlog.clinic.accounts.urls")),
     path("clinic/", include("kratomlog.clinic.staff.urls")),
+    path("research/", include("kratomlog.research.urls")),
     path("admin/", admin.site.urls),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]

@@ -1,0 +1,137 @@
+"""The study endpoints of the clinic's API (django-ninja): a patient lists, joins and leaves
+studies; a clinician downloads a patient's journal as FHIR R4. Registered on the clinic's
+NinjaAPI in kratomlog.clinic.api; access is decided by kratomlog.clinic.policy."""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from kratomlog.clinic import audit, tokens
+from kratomlog.clinic.models import CLINICIAN
+from kratomlog.clinic.policy import patient_for_clinician
+from kratomlog.core.errors import InputError
+from kratomlog.research import services
+
+
+class Bearer(HttpBearer):
+    """An API token (`Authorization: Bearer klc_...`); every use is audited by tokens.user_for."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.user_for(token, datetime.now(UTC), audit.client_address(request))
+        if user is not None:
+            request.user = user
+        return user
+
+
+router = Router(auth=Bearer(), tags=["studies"])
+
+
+class StudyOut(Schema):
+    name: str
+    protocol: str
+    start: date | None
+    end: date | None
+    version: str
+    text: str
+    joined: bool
+
+
+class JoinIn(Schema):
+    consent_version: str
+
+
+class JoinedOut(Schema):
+    study: str
+    version: str
+    joined_at: datetime
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("/studies", response=list[StudyOut])
+def list_studies(request: HttpRequest) -> list[StudyOut]:
+    """A patient: the studies they may join, each with its research consent text and version."""
+    found = services.studies_for_patient(_user(request), datetime.now(UTC))
+    return [
+        StudyOut(
+            name=s.name,
+            protocol=s.protocol_id,
+            start=s.start,
+            end=s.end,
+            version=s.consent_version,
+            text=s.consent_text,
+            joined=joined,
+        )
+        for s, joined in found
+    ]
+
+
+@router.post("/me/studies/{name}/join", response={201: JoinedOut})
+def join_study(request: HttpRequest, name: str, body: JoinIn) -> tuple[int, JoinedOut]:
+    """A patient joins a study under the research consent version they read."""
+    now = datetime.now(UTC)
+    try:
+        services.join(
+            user=_user(request),
+            name=name,
+            consent_version=body.consent_version,
+            now=now,
+            address=audit.client_address(request),
+        )
+    except InputError as error:
+        raise HttpError(422, str(error)) from None
+    return 201, JoinedOut(study=name, version=body.consent_version, joined_at=now)
+
+
+@router.delete("/me/studies/{name}", response={204: None})
+def leave_study(request: HttpRequest, name: str) -> tuple[int, None]:
+    """A patient leaves a study: research consent revoked, left out of every later export."""
+    services.leave(
+        user=_user(request), name=name, now=datetime.now(UTC), address=audit.client_address(request)
+    )
+    return 204, None
+
+
+fhir_router = Router(auth=Bearer(), tags=["fhir"])
+
+
+@fhir_router.get("/patients/{patient_id}/fhir")
+def patient_fhir(request: HttpRequest, patient_id: str) -> JsonResponse:
+    """A clinician: the patient's journal as a FHIR R4 Bundle (collection); audited."""
+    from kratomlog.clinic.models import Visit
+    from kratomlog.interop.fhir import CowsRating, bundle
+
+    user = _user(request)
+    patient = patient_for_clinician(user, patient_id)
+    now = datetime.now(UTC)
+    visits = [
+        CowsRating(
+            str(uuid.uuid5(patient.public_id, f"visit-{v.id}")),
+            v.at,
+            tuple(v.cows_answers or ()),
+            v.cows_total,
+        )
+        for v in Visit.objects.filter(
+            patient=patient, cows_total__isnull=False, at__lte=now
+        ).order_by("at", "id")
+    ]
+    data = bundle(
+        patient.person, now, patient_id=patient.public_id, email=patient.user.email, visits=visits
+    )
+    audit.record(
+        action="export",
+        actor=user,
+        role=CLINICIAN,
+        what=request.path[:300],
+        patient=patient,
+        address=audit.client_address(request),
+        at=now,
+    )
+    return JsonResponse(data, content_type="application/fhir+json")
