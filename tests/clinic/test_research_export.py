@@ -117,6 +117,19 @@ def test_pseudonyms_are_stable_in_a_study_and_unlinkable_across_studies(study, t
     assert len(other) == 2 and not first & other
 
 
+def test_records_after_the_studys_end_are_left_out(cast, study, tmp_path):
+    from datetime import date
+
+    study.study.end = date(2026, 11, 15)  # A: day 20 is the last; B: day 6
+    study.study.save()
+    written = export(study.study, tmp_path)
+    last = {}
+    for row in table(written.directory, "daily"):
+        last[row["participant"]] = max(last.get(row["participant"], 0), row["day"])
+    assert sorted(last.values()) == [6, 20]
+    assert max(row["day"] for row in table(written.directory, "doses")) == 20
+
+
 def test_a_participant_who_left_is_in_no_later_export(cast, study, tmp_path):
     from kratomlog.research.services import pseudonym
 
@@ -260,3 +273,8 @@ def test_the_worker_task_writes_a_zip_and_marks_the_export_done(cast, study):
     names = zipfile.ZipFile(job.archive).namelist()
     assert "datapackage.json" in names and "redcap_dictionary.csv" in names
     assert any(name.startswith("doses/bucket=") for name in names)
+    from kratomlog.clinic.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="export").latest("id")
+    assert entry.actor == cast.researcher
+    assert entry.what == "research export of taper-2027 (parquet, 2 participants)"

@@ -4,7 +4,6 @@ same as a REDCap data dictionary (`redcap_dictionary.csv`), both made from resea
 import csv
 import io
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kratomlog.research.models import Study
@@ -81,7 +80,7 @@ def _resource(table: Table, paths: list[str], fmt: str) -> dict[str, Any]:
     return resource
 
 
-def datapackage(study: Study, written: "Written", fmt: str, now: datetime) -> dict[str, Any]:
+def datapackage(study: Study, written: "Written", fmt: str) -> dict[str, Any]:
     return {
         "profile": "tabular-data-package",
         "name": f"kratomlog-{study.name}",
@@ -186,8 +185,8 @@ def redcap_dictionary() -> str:
     return out.getvalue()
 
 
-def write(study: Study, written: "Written", fmt: str, now: datetime) -> None:
-    package = datapackage(study, written, fmt, now)
+def write(study: Study, written: "Written", fmt: str) -> None:
+    package = datapackage(study, written, fmt)
     (written.directory / "datapackage.json").write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from kratomlog.clinic import audit
+from kratomlog.clinic.policy import role_of
 from kratomlog.core.errors import InputError
 from kratomlog.research import codebook, reading
 from kratomlog.research.models import Study
@@ -111,8 +113,10 @@ def write_export(
     fmt: str,
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
+    actor: Any = None,
 ) -> Written:
-    """Write the export of `study` as of `now` into `directory` (new or empty)."""
+    """Write the export of `study` as of `now` into `directory` (new or empty); audited, with
+    `actor` the researcher who asked for it (None: the clinic's operator at the command line)."""
     if fmt not in FORMATS:
         raise InputError("--format", f"{fmt!r}; use parquet or csv")
     check_output(directory)
@@ -136,5 +140,12 @@ def write_export(
         shutil.rmtree(directory, ignore_errors=True)  # no half an export left to be mistaken
         raise
     written = Written(directory, len(people), counts, sink.files)
-    codebook.write(study, written, fmt, now)
+    codebook.write(study, written, fmt)
+    audit.record(
+        action="export",
+        actor=actor,
+        role=role_of(actor) or "",
+        what=f"research export of {study.name} ({fmt}, {len(people)} participants)",
+        at=now,
+    )
     return written

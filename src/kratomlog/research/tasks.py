@@ -32,7 +32,9 @@ def export_study(export_id: int) -> str:
     name = f"{job.study.name}-{job.id}-{job.format}"
     try:
         with tempfile.TemporaryDirectory(dir=archive_dir()) as scratch:
-            written = write_export(job.study, Path(scratch) / name, job.format, now)
+            written = write_export(
+                job.study, Path(scratch) / name, job.format, now, actor=job.requested_by
+            )
             made = shutil.make_archive(str(Path(scratch) / name), "zip", written.directory)
             final = archive_dir() / f"{name}.zip"
             Path(made).replace(final)  # whole or not at all
