@@ -28,7 +28,7 @@ def test_the_study_page_draws_each_chart_with_its_words_and_numbers(cast, study,
     ):
         assert f"<strong>{title}.</strong>" in html, title
     assert html.count("<svg") == 6 and html.count('role="img"') == 6
-    assert "2 participants whose research consent holds now" in html
+    assert "2 participants whose research consent held when these numbers were drawn" in html
     # PHQ-9: A (6) and B (6) in week 0, both participants: a mean of 6 with no spread.
     assert "Mean PHQ-9 total (0-27) by week since enrollment" in html
     assert "6.0 (6.0 to 6.0, 2 participants) in week 0" in html
@@ -94,3 +94,20 @@ def test_an_export_asked_for_on_the_page_is_written_by_the_task_and_downloaded(c
     assert b"".join(download.streaming_content)[:2] == b"PK"
     signed_in(client, cast.clinician_a)
     assert client.get(link).status_code == 404
+
+
+def test_a_large_studys_numbers_are_drawn_by_the_worker_and_kept(cast, study, client, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from kratomlog.research import views
+    from kratomlog.research.tasks import summarise_study
+
+    monkeypatch.setattr(views, "DRAW_HERE", 1)  # two participants count as a large study here
+    signed_in(client, cast.researcher)
+    html = client.get("/research/taper-2027/").content.decode()
+    assert "The clinic's worker is drawing this study's numbers" in html and "<svg" not in html
+    client.get("/research/taper-2027/")  # asked once, not again on every reload
+    assert DBTaskResult.objects.filter(task_path__endswith="summarise_study").count() == 1
+    assert summarise_study.call(study.study.id) == 2
+    html = client.get("/research/taper-2027/").content.decode()
+    assert html.count("<svg") == 6 and "6.0 (6.0 to 6.0, 2 participants) in week 0" in html

@@ -28,6 +28,10 @@ class Study(models.Model):
     # exports join across time, and unlinkable across studies. Never exported or shown.
     pseudonym_secret = models.CharField(max_length=64, default=new_secret, editable=False)
     created_at = models.DateTimeField()
+    # The study page's numbers, kept once drawn: a large study takes the worker minutes.
+    summary = models.JSONField(null=True, blank=True)
+    summary_at = models.DateTimeField(null=True, blank=True)
+    summary_asked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -2,8 +2,9 @@
 participants at a time (memory stays bounded; time grows with the study)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from kratomlog.core.cohort import MeanInterval, histogram, mean_interval, share
 from kratomlog.research import reading
@@ -93,3 +94,21 @@ def _enrollment(people: list[reading.Enrolled], origin: date) -> list[tuple[int,
         cumulative += weeks.count(week)
         result.append((week, cumulative))
     return result
+
+
+def as_json(summary: StudySummary) -> dict[str, Any]:
+    return asdict(summary)
+
+
+def from_json(data: dict[str, Any]) -> StudySummary:
+    found = StudySummary(**data)
+    found.phq9 = [(week, MeanInterval(**m)) for week, m in data["phq9"]]
+    found.withdrawal = [(week, MeanInterval(**m)) for week, m in data["withdrawal"]]
+    return found
+
+
+def store(study: Study, now: datetime) -> StudySummary:
+    """Draw the numbers now and keep them on the study."""
+    summary = summarise(study, now)
+    Study.objects.filter(id=study.id).update(summary=as_json(summary), summary_at=now)
+    return summary

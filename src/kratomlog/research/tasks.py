@@ -50,3 +50,13 @@ def export_study(export_id: int) -> str:
         archive=str(final),
     )
     return final.name
+
+
+@task()
+def summarise_study(study_id: int) -> int:
+    """Draw a study page's numbers (a large study takes minutes); returns the participants."""
+    from kratomlog.research.models import Study
+    from kratomlog.research.summary import store
+
+    study = Study.objects.get(id=study_id)
+    return store(study, datetime.now(UTC)).participants

@@ -4,7 +4,7 @@ Only the study's own researchers reach a study; anyone else (another study's res
 clinician, an admin, a patient) gets 404, as for a study that does not exist.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -17,9 +17,27 @@ from kratomlog.clinic.models import RESEARCHER
 from kratomlog.research import services
 from kratomlog.research.charts import study_charts
 from kratomlog.research.export import FORMATS
-from kratomlog.research.models import StudyExport
-from kratomlog.research.summary import summarise
-from kratomlog.research.tasks import export_study
+from kratomlog.research.models import Study, StudyExport
+from kratomlog.research.summary import StudySummary, from_json, store
+from kratomlog.research.tasks import export_study, summarise_study
+
+FRESH = timedelta(hours=1)  # numbers drawn within the hour are shown as they are
+DRAW_HERE = 200  # up to this many participants the page draws its numbers itself (seconds)
+
+
+def current_summary(study: Study, now: datetime) -> tuple[StudySummary | None, datetime | None]:
+    """The study's numbers: kept ones if fresh; else drawn now for a small study, or asked of
+    the worker for a large one (the page then shows the last ones kept, if any)."""
+    if study.summary is not None and study.summary_at and now - study.summary_at < FRESH:
+        return from_json(study.summary), study.summary_at
+    if services.active_participants(study).count() <= DRAW_HERE:
+        return store(study, now), now
+    asked = study.summary_asked_at
+    if asked is None or now - asked > FRESH:
+        Study.objects.filter(id=study.id).update(summary_asked_at=now)
+        summarise_study.enqueue(study.id)
+    kept = from_json(study.summary) if study.summary is not None else None
+    return kept, study.summary_at
 
 
 def studies(request: HttpRequest) -> HttpResponse:
@@ -30,7 +48,7 @@ def studies(request: HttpRequest) -> HttpResponse:
 def study_page(request: HttpRequest, name: str) -> HttpResponse:
     study = services.study_for_researcher(request.user, name)
     now = datetime.now(UTC)
-    summary = summarise(study, now)
+    summary, drawn_at = current_summary(study, now)
     audit.record(
         action="read",
         actor=request.user,
@@ -46,7 +64,8 @@ def study_page(request: HttpRequest, name: str) -> HttpResponse:
         {
             "study": study,
             "summary": summary,
-            "charts": study_charts(summary),
+            "drawn_at": drawn_at,
+            "charts": study_charts(summary) if summary else [],
             "exports": exports,
             "formats": FORMATS,
         },
