@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -337,6 +337,3 @@ def _rules_json(plan: Plan) -> str:
     rules = [{k: v for k, v in rule.as_dict().items() if k != "id"} for rule in plan.rules]
     return json.dumps(rules, separators=(",", ":"), sort_keys=True)
 
-
-def time_of_day(seconds: int) -> time:
-    return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
