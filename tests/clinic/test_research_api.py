@@ -62,7 +62,8 @@ def test_joining_under_another_consent_version_is_refused_and_writes_nothing(cas
         headers=bearer(cast.patient_a.user),
     )
     assert answer.status_code == 422
-    assert "consent_version" in answer.json()["detail"]
+    detail = answer.json()["detail"][0]
+    assert detail["loc"] == ["body", "consent_version"] and "read version" in detail["msg"]
     assert not StudyParticipant.objects.exists()
     missing = api.post(
         "/api/v1/me/studies/no-such/join",

@@ -336,4 +336,3 @@ def _rules_json(plan: Plan) -> str:
     """Kinds, severities and numbers; a rule's id (which a person may have named) is left out."""
     rules = [{k: v for k, v in rule.as_dict().items() if k != "id"} for rule in plan.rules]
     return json.dumps(rules, separators=(",", ":"), sort_keys=True)
-
