@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from pydantic import BaseModel
 
 from kratomlog.clinic import audit
+from kratomlog.clinic.api_errors import STRICT, answers
 from kratomlog.clinic.models import CLINICIAN
 from kratomlog.clinic.policy import patient_for_clinician
 from kratomlog.research import services
@@ -28,7 +30,8 @@ class StudyOut(Schema):
     joined: bool
 
 
-class JoinIn(Schema):
+class JoinIn(BaseModel):
+    model_config = STRICT
     consent_version: str
 
 
@@ -42,7 +45,7 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-@router.get("/studies", response=list[StudyOut])
+@router.get("/studies", response=answers(list[StudyOut]))
 def list_studies(request: HttpRequest) -> list[StudyOut]:
     """A patient: the studies they may join, each with its research consent text and version."""
     found = services.studies_for_patient(_user(request), datetime.now(UTC))
@@ -60,8 +63,8 @@ def list_studies(request: HttpRequest) -> list[StudyOut]:
     ]
 
 
-@router.post("/me/studies/{name}/join", response={201: JoinedOut})
-def join_study(request: HttpRequest, name: str, body: JoinIn) -> tuple[int, JoinedOut]:
+@router.post("/me/studies/{name}/join", response=answers(JoinedOut, 201))
+def join_study(request: HttpRequest, name: str, body: JoinIn) -> Status[JoinedOut]:
     """A patient joins a study under the research consent version they read."""
     now = datetime.now(UTC)
     services.join(  # another consent version: InputError, a 422 naming consent_version
@@ -71,22 +74,22 @@ def join_study(request: HttpRequest, name: str, body: JoinIn) -> tuple[int, Join
         now=now,
         address=audit.client_address(request),
     )
-    return 201, JoinedOut(study=name, version=body.consent_version, joined_at=now)
+    return Status(201, JoinedOut(study=name, version=body.consent_version, joined_at=now))
 
 
-@router.delete("/me/studies/{name}", response={204: None})
-def leave_study(request: HttpRequest, name: str) -> tuple[int, None]:
+@router.delete("/me/studies/{name}", response=answers(None, 204))
+def leave_study(request: HttpRequest, name: str) -> Status[None]:
     """A patient leaves a study: research consent revoked, left out of every later export."""
     services.leave(
         user=_user(request), name=name, now=datetime.now(UTC), address=audit.client_address(request)
     )
-    return 204, None
+    return Status(204, None)
 
 
 fhir_router = Router(tags=["fhir"])
 
 
-@fhir_router.get("/patients/{patient_id}/fhir")
+@fhir_router.get("/patients/{patient_id}/fhir", response=answers(dict[str, Any]))
 def patient_fhir(request: HttpRequest, patient_id: str) -> JsonResponse:
     """A clinician: the patient's journal as a FHIR R4 Bundle (collection); audited."""
     from kratomlog.clinic.models import Visit
