@@ -14,7 +14,16 @@ if sys.argv[1:2] == ["clinic"]:
     os.environ["KRATOMLOG_CLINIC"] = "1"
 setup_django()  # the command modules import models
 
-from kratomlog.cli import checkins, clinic, journal, plans, serve, standing, transfer  # noqa: E402
+from kratomlog.cli import (  # noqa: E402
+    checkins,
+    clinic,
+    fhir,
+    journal,
+    plans,
+    serve,
+    standing,
+    transfer,
+)
 
 app = typer.Typer(
     name="kratomlog",
@@ -28,6 +37,7 @@ journal.register(app)
 plans.register(app)
 standing.register(app)
 transfer.register(app)
+fhir.register(app)
 checkins.register(app)
 serve.register(app)
 clinic.register(app)

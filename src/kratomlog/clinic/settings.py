@@ -65,6 +65,7 @@ def configure_clinic(conf: dict[str, Any]) -> None:
         "axes",
         "django_tasks_db",
         "kratomlog.clinic",
+        "kratomlog.research",
     ]
     middleware = list(conf["MIDDLEWARE"])
     middleware[middleware.index("kratomlog.web.login.SignedInMiddleware")] = (

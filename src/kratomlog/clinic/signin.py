@@ -20,7 +20,7 @@ from kratomlog.clinic.policy import is_staff_role, role_of
 
 OPEN_PATHS = ("/accounts/", "/invite/", "/setup/", "/static/", "/api/", "/manifest.webmanifest",
               "/sw.js", "/favicon.ico")  # fmt: skip
-STAFF_PATHS = ("/clinic/", "/admin/")
+STAFF_PATHS = ("/clinic/", "/admin/", "/research/")
 # Staff pages that live among the open /accounts/ pages: they need a verified session too.
 STAFF_ACCOUNT_PAGES = ("/accounts/", "/accounts/invite-patient")
 ADMIN_PATHS = ("/admin/",)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kratomlog.clinic.accounts.urls")),
     path("clinic/", include("kratomlog.clinic.staff.urls")),
+    path("research/", include("kratomlog.research.urls")),
     path("admin/", admin_site.urls),
     path("setup/<str:token>", setup.setup, name="setup"),
     path("invite/<str:code>", invitations.accept, name="accept-invitation"),

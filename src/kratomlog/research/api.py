@@ -1,0 +1,124 @@
+"""The study endpoints of the clinic's API (django-ninja): a patient lists, joins and leaves
+studies; a clinician downloads a patient's journal as FHIR R4. Registered on the clinic's
+NinjaAPI in kratomlog.clinic.api; access is decided by kratomlog.clinic.policy."""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router, Schema, Status
+from pydantic import BaseModel
+
+from kratomlog.clinic import audit
+from kratomlog.clinic.api_errors import STRICT, answers
+from kratomlog.clinic.models import CLINICIAN
+from kratomlog.clinic.policy import patient_for_clinician
+from kratomlog.research import services
+
+# Authentication (a Bearer token, audited) and the 422 naming a field come from the clinic API.
+router = Router(tags=["studies"])
+
+
+class StudyOut(Schema):
+    name: str
+    protocol: str
+    start: date | None
+    end: date | None
+    version: str
+    text: str
+    joined: bool
+
+
+class JoinIn(BaseModel):
+    model_config = STRICT
+    consent_version: str
+
+
+class JoinedOut(Schema):
+    study: str
+    version: str
+    joined_at: datetime
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("/studies", response=answers(list[StudyOut]))
+def list_studies(request: HttpRequest) -> list[StudyOut]:
+    """A patient: the studies they may join, each with its research consent text and version."""
+    found = services.studies_for_patient(_user(request), datetime.now(UTC))
+    return [
+        StudyOut(
+            name=s.name,
+            protocol=s.protocol_id,
+            start=s.start,
+            end=s.end,
+            version=s.consent_version,
+            text=s.consent_text,
+            joined=joined,
+        )
+        for s, joined in found
+    ]
+
+
+@router.post("/me/studies/{name}/join", response=answers(JoinedOut, 201))
+def join_study(request: HttpRequest, name: str, body: JoinIn) -> Status[JoinedOut]:
+    """A patient joins a study under the research consent version they read."""
+    now = datetime.now(UTC)
+    services.join(  # another consent version: InputError, a 422 naming consent_version
+        user=_user(request),
+        name=name,
+        consent_version=body.consent_version,
+        now=now,
+        address=audit.client_address(request),
+    )
+    return Status(201, JoinedOut(study=name, version=body.consent_version, joined_at=now))
+
+
+@router.delete("/me/studies/{name}", response=answers(None, 204))
+def leave_study(request: HttpRequest, name: str) -> Status[None]:
+    """A patient leaves a study: research consent revoked, left out of every later export."""
+    services.leave(
+        user=_user(request), name=name, now=datetime.now(UTC), address=audit.client_address(request)
+    )
+    return Status(204, None)
+
+
+fhir_router = Router(tags=["fhir"])
+
+
+@fhir_router.get("/patients/{patient_id}/fhir", response=answers(dict[str, Any]))
+def patient_fhir(request: HttpRequest, patient_id: str) -> JsonResponse:
+    """A clinician: the patient's journal as a FHIR R4 Bundle (collection); audited."""
+    from kratomlog.clinic.models import Visit
+    from kratomlog.interop.fhir import CowsRating, bundle
+
+    user = _user(request)
+    patient = patient_for_clinician(user, patient_id)
+    now = datetime.now(UTC)
+    visits = [
+        CowsRating(
+            str(uuid.uuid5(patient.public_id, f"visit-{v.id}")),
+            v.at,
+            tuple(v.cows_answers or ()),
+            v.cows_total,
+        )
+        for v in Visit.objects.filter(
+            patient=patient, cows_total__isnull=False, at__lte=now
+        ).order_by("at", "id")
+    ]
+    data = bundle(
+        patient.person, now, patient_id=patient.public_id, email=patient.user.email, visits=visits
+    )
+    audit.record(
+        action="export",
+        actor=user,
+        role=CLINICIAN,
+        what=request.path[:300],
+        patient=patient,
+        address=audit.client_address(request),
+        at=now,
+    )
+    return JsonResponse(data, content_type="application/fhir+json")
