@@ -154,7 +154,10 @@ def test_the_inbox_lists_acknowledges_and_resolves_with_a_note(cast, lee):
 
 
 def test_the_patient_sees_on_today_and_plan_who_set_their_plan(cast, lee):
-    lee.post(f"/clinic/patients/{cast.patient_a.public_id}/plan", {"kind": "preset", "preset": "break-90"})
+    lee.post(
+        f"/clinic/patients/{cast.patient_a.public_id}/plan",
+        {"kind": "preset", "preset": "break-90"},
+    )
     client = Client()
     client.force_login(cast.patient_a.user, backend="django.contrib.auth.backends.ModelBackend")
     assert "Set by Dr Lee on 23 Nov." in client.get("/").content.decode()

@@ -4,26 +4,11 @@
 unknown answer alike (404). Bad input answers 422 naming the field, and writes nothing.
 """
 
-from datetime import UTC, datetime
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import HttpBearer
 
-from kratomlog.clinic import audit, tokens
+from kratomlog.clinic.api_auth import Bearer
 from kratomlog.core.errors import InputError
-
-
-class Bearer(HttpBearer):
-    """An API token (`Authorization: Bearer klc_...`); tokens.user_for audits each use."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = tokens.user_for(token, datetime.now(UTC), audit.client_address(request))
-        if user is not None:
-            request.user = user
-        return user
-
 
 api = NinjaAPI(
     title="kratomlog clinic API",

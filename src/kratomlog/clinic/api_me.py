@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from kratomlog import standing
 from kratomlog.checkins.services import record_checkin
 from kratomlog.clinic import audit, people
+from kratomlog.clinic.api_auth import Bearer
 from kratomlog.clinic.api_errors import STRICT, answers
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
 from kratomlog.clinic.policy import own_patient
@@ -19,7 +20,7 @@ from kratomlog.journal import services
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Entry
 from kratomlog.journal.snapshots import snapshot
 
-router = Router(tags=["a patient's own journal"])
+router = Router(tags=["a patient's own journal"], auth=Bearer(PATIENT))
 PAGE_MOST = 500
 
 

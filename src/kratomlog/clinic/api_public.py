@@ -8,8 +8,10 @@ from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from kratomlog.clinic import audit, invitations
+from kratomlog.clinic.api_auth import Bearer
 from kratomlog.clinic.api_errors import STRICT, Problem, answers
 from kratomlog.clinic.consent import CARE_CONSENT
+from kratomlog.clinic.models import CLINICIAN
 
 router = Router(tags=["consent and invitations"])
 
@@ -49,7 +51,7 @@ def consent(request: HttpRequest) -> ConsentOut:
     return ConsentOut(version=CARE_CONSENT.version, text=CARE_CONSENT.text)
 
 
-@router.post("/invitations", response=answers(InvitationOut, 201))
+@router.post("/invitations", auth=Bearer(CLINICIAN), response=answers(InvitationOut, 201))
 def invite(request: HttpRequest, body: InvitationIn) -> Status:
     new = invitations.invite(
         request.user, datetime.now(UTC), body.team, audit.client_address(request)

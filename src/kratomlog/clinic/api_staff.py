@@ -11,8 +11,9 @@ from pydantic import BaseModel
 
 from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
+from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import STRICT, answers
-from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
+from kratomlog.clinic.models import ADMIN, CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import (
     may_read_audit_log,
     patient_for_clinician,
@@ -23,7 +24,7 @@ from kratomlog.core.days import local_day, zone
 from kratomlog.core.plan import plan_from_document
 from kratomlog.core.when import parse_when
 
-router = Router(tags=["clinicians and admins"])
+router = Router(tags=["clinicians and admins"], auth=Bearer(CLINICIAN))
 PAGE_MOST = 500
 
 
@@ -86,7 +87,7 @@ def _read(request: HttpRequest, patient_id: UUID, what: str) -> Patient:
     return patient
 
 
-@router.get("/patients/{patient_id}/status", response=answers(dict[str, Any]))
+@router.get("/patients/{patient_id}/status", auth=OF_PATIENT, response=answers(dict[str, Any]))
 def patient_status(request: HttpRequest, patient_id: UUID, on: str | None = None) -> dict[str, Any]:
     patient = _read(request, patient_id, "status")
     person = patient.person
@@ -101,7 +102,7 @@ class PlanIn(BaseModel):
     rule: list[dict[str, Any]]
 
 
-@router.put("/patients/{patient_id}/plan", response=answers(dict[str, Any]))
+@router.put("/patients/{patient_id}/plan", auth=OF_PATIENT, response=answers(dict[str, Any]))
 def set_plan(request: HttpRequest, patient_id: UUID, body: PlanIn) -> dict[str, Any]:
     """A plan in the TOML plan format's keys (name, start, rule), from its start day on."""
     patient = patient_for_clinician(request.user, patient_id)
@@ -141,7 +142,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> dict[str, Any]:
     return {"id": alert.id, "state": alert.state, "acknowledged_at": alert.acknowledged_at}
 
 
-@router.get("/audit", response=answers(dict[str, Any]))
+@router.get("/audit", auth=Bearer(ADMIN), response=answers(dict[str, Any]))
 def audit_log(
     request: HttpRequest,
     patient: UUID | None = None,

@@ -11,13 +11,14 @@ from ninja import Router, Schema, Status
 from pydantic import BaseModel
 
 from kratomlog.clinic import audit
+from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import STRICT, answers
-from kratomlog.clinic.models import CLINICIAN
+from kratomlog.clinic.models import CLINICIAN, PATIENT
 from kratomlog.clinic.policy import patient_for_clinician
 from kratomlog.research import services
 
-# Authentication (a Bearer token, audited) and the 422 naming a field come from the clinic API.
-router = Router(tags=["studies"])
+# A bearer token of the right role (clinic.api_auth); the 422 naming a field: the clinic API.
+router = Router(tags=["studies"], auth=Bearer(PATIENT))
 
 
 class StudyOut(Schema):
@@ -86,10 +87,10 @@ def leave_study(request: HttpRequest, name: str) -> Status[None]:
     return Status(204, None)
 
 
-fhir_router = Router(tags=["fhir"])
+fhir_router = Router(tags=["fhir"], auth=Bearer(CLINICIAN))
 
 
-@fhir_router.get("/patients/{patient_id}/fhir", response=answers(dict[str, Any]))
+@fhir_router.get("/patients/{patient_id}/fhir", auth=OF_PATIENT, response=answers(dict[str, Any]))
 def patient_fhir(request: HttpRequest, patient_id: str) -> JsonResponse:
     """A clinician: the patient's journal as a FHIR R4 Bundle (collection); audited."""
     from kratomlog.clinic.models import Visit
