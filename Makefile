@@ -51,6 +51,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/research_export.py
+	$(BIN)/python bench/clinic.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

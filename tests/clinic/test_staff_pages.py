@@ -47,7 +47,8 @@ def test_triage_puts_self_harm_first_and_shows_each_patients_numbers(cast, lee):
     assert "ana@example.org" in filtered and "cy@example.org" not in filtered
 
 
-def test_triage_costs_the_same_number_of_queries_for_3_and_30_patients(cast, lee):
+def test_triage_costs_the_same_number_of_queries_for_3_and_30_patients(cast, lee, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -161,3 +162,24 @@ def test_the_patient_sees_on_today_and_plan_who_set_their_plan(cast, lee):
     client = Client()
     client.force_login(cast.patient_a.user, backend="django.contrib.auth.backends.ModelBackend")
     assert "Set by Dr Lee on 23 Nov." in client.get("/").content.decode()
+
+
+def test_triage_pages_a_long_list_most_urgent_first(cast, lee, settings):
+    from kratomlog.clinic import people
+
+    # A hundred patients' passwords: a fast hasher here (Argon2 is tested where sign-in is).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from kratomlog.clinic.consent import CARE_CONSENT
+    from kratomlog.clinic.staff.triage import PAGE_SIZE
+
+    for n in range(PAGE_SIZE):
+        people.add_patient(email=f"p{n:03d}@example.org", password="a long password 12",
+                           timezone="UTC", team=cast.north, consent_version=CARE_CONSENT.version,
+                           share_with_care_team=True, now=NOW)  # fmt: skip
+    record_checkin(person=cast.patient_a.person, key="phq9", now=NOW, answers="1,1,1,1,1,1,1,1,1")
+    first = lee.get("/clinic/").content.decode()
+    assert "ana@example.org" in first and f"Patients 1 to {PAGE_SIZE} of {PAGE_SIZE + 1}." in first
+    second = lee.get("/clinic/", {"page": 2}).content.decode()
+    assert (
+        f"Patients {PAGE_SIZE + 1} to {PAGE_SIZE + 1}" in second and "ana@example.org" not in second
+    )
