@@ -198,3 +198,10 @@ def test_entries_are_paged_newest_first(call, cast):
     page = call("get", "/me/entries", "patient_a", per_page=2).json()
     assert page["total"] == 3 and [e["taken_at"][11:13] for e in page["items"]] == ["11", "10"]
     assert Standing.objects.get(patient=cast.patient_a).use_days_28 == 1
+
+
+def test_text_the_database_cannot_store_is_422_not_a_server_error(call):
+    answer = call("post", "/me/entries", "patient_a",
+                  {"substance": "kratom", "amount": 1, "unit": "g", "note": "a\x00b"})  # fmt: skip
+    assert answer.status_code == 422 and "NUL" in json.dumps(answer.json())
+    assert Entry.objects.count() == 0

@@ -5,13 +5,12 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
-from pydantic import BaseModel
 
 from kratomlog import standing
 from kratomlog.checkins.services import record_checkin
 from kratomlog.clinic import audit, people
 from kratomlog.clinic.api_auth import Bearer
-from kratomlog.clinic.api_errors import STRICT, answers
+from kratomlog.clinic.api_errors import ApiInput, answers
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
 from kratomlog.clinic.policy import own_patient
 from kratomlog.core.days import parse_day, zone
@@ -32,8 +31,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class EntryIn(BaseModel):
-    model_config = STRICT
+class EntryIn(ApiInput):
     substance: str = Field(
         description="kratom, magnesium, or the name of another substance (alcohol...)",
         min_length=1,
@@ -51,15 +49,13 @@ class EntryIn(BaseModel):
     category: str | None = Field(None, description="another substance: its category")
 
 
-class CheckinIn(BaseModel):
-    model_config = STRICT
+class CheckinIn(ApiInput):
     kind: Literal["phq9", "gad7", "withdrawal", "craving"]
     answers: list[int]
     taken_at: str | None = None
 
 
-class ConsentIn(BaseModel):
-    model_config = STRICT
+class ConsentIn(ApiInput):
     share_with_care_team: bool
 
 

@@ -5,11 +5,10 @@ from datetime import UTC, datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import BaseModel
 
 from kratomlog.clinic import audit, invitations
 from kratomlog.clinic.api_auth import Bearer
-from kratomlog.clinic.api_errors import STRICT, Problem, answers
+from kratomlog.clinic.api_errors import ApiInput, Problem, answers
 from kratomlog.clinic.consent import CARE_CONSENT
 from kratomlog.clinic.models import CLINICIAN
 
@@ -21,8 +20,7 @@ class ConsentOut(Schema):
     text: str
 
 
-class InvitationIn(BaseModel):
-    model_config = STRICT
+class InvitationIn(ApiInput):
     team: str | None = None
 
 
@@ -32,8 +30,7 @@ class InvitationOut(Schema):
     expires_at: datetime
 
 
-class AcceptIn(BaseModel):
-    model_config = STRICT
+class AcceptIn(ApiInput):
     email: str
     password: str
     timezone: str

@@ -7,12 +7,11 @@ from uuid import UUID
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
-from pydantic import BaseModel
 
 from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
-from kratomlog.clinic.api_errors import STRICT, answers
+from kratomlog.clinic.api_errors import ApiInput, answers
 from kratomlog.clinic.models import ADMIN, CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import (
     may_read_audit_log,
@@ -95,8 +94,7 @@ def patient_status(request: HttpRequest, patient_id: UUID, on: str | None = None
     return journal_standing.status(person, as_of).as_dict()
 
 
-class PlanIn(BaseModel):
-    model_config = STRICT
+class PlanIn(ApiInput):
     name: str
     start: str | None = None  # YYYY-MM-DD; default today in the patient's zone
     rule: list[dict[str, Any]]

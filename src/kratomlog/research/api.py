@@ -8,11 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
-from pydantic import BaseModel
 
 from kratomlog.clinic import audit
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
-from kratomlog.clinic.api_errors import STRICT, answers
+from kratomlog.clinic.api_errors import ApiInput, answers
 from kratomlog.clinic.models import CLINICIAN, PATIENT
 from kratomlog.clinic.policy import patient_for_clinician
 from kratomlog.research import services
@@ -31,8 +30,7 @@ class StudyOut(Schema):
     joined: bool
 
 
-class JoinIn(BaseModel):
-    model_config = STRICT
+class JoinIn(ApiInput):
     consent_version: str
 
 
