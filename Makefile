@@ -34,9 +34,13 @@ cli-demo: install
 	KRATOMLOG_HOME=$(DEMO_HOME) $(BIN)/kratomlog status
 	KRATOMLOG_HOME=$(DEMO_HOME) $(BIN)/kratomlog history --from $$(date -d '13 days ago' +%F 2>/dev/null || date -v-13d +%F)
 
-chromium:
+chromium: install
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@# The clinic's PDF report (WeasyPrint) draws text with Pango.
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 \
+		libpangoft2-1.0-0 >/dev/null; }
 
 test: install chromium
 	$(BIN)/pytest
