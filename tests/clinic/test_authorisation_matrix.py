@@ -167,9 +167,8 @@ def world(cast):
             client = verified_client(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     bearer = {role: tokens.issue(user, NOW) for role, user in users.items()}
-    samples["object_id"] = str(
-        TOTPDevice.objects.order_by("id").values_list("id", flat=True).first()
-    )
+    device = str(TOTPDevice.objects.order_by("id").values_list("id", flat=True).first())
+    samples["object_id"] = samples["pk"] = device
     return samples, sessions, bearer
 
 
