@@ -3,12 +3,13 @@
 from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from kratomlog.core import rules as r
 from kratomlog.core.breaches import find_breaches
 from kratomlog.core.days import local_day
+from kratomlog.core.errors import InputError
 from kratomlog.core.journal import Dose, UseIndex
 from kratomlog.core.next_use import next_use_allowed
 from kratomlog.core.plan import Plan, PlanHistory
@@ -96,15 +97,24 @@ tapers = st.builds(
 
 
 @given(tapers)
-def test_a_tapers_allowance_never_rises_and_ends_at_zero(rule):
-    steps = allowances(rule)
+def test_a_tapers_allowance_never_rises_and_ends_at_zero_within_ten_years(rule):
+    try:
+        steps = allowances(rule)
+    except InputError as error:  # a taper longer than ten years is refused when it is set
+        assert "ten years" in error.problem
+        reject()
     assert all(later <= earlier for earlier, later in pairwise(steps))
     assert steps[-1] == 0 and all(step > 0 for step in steps[:-1])
     assert steps[0] == rule.start_grams_per_day
+    assert (len(steps) - 1) * rule.every_days <= 3653
 
 
 @given(tapers, st.integers(0, 400))
 def test_a_tapers_daily_allowance_never_rises_from_one_day_to_the_next(rule, n):
+    try:
+        allowances(rule)
+    except InputError:
+        reject()
     assert allowance_on(rule, DAY0, day(n + 1)) <= allowance_on(rule, DAY0, day(n))
 
 

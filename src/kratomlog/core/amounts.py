@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from kratomlog.core.bounds import MAX_AMOUNT, MAX_GRAMS, check_amount
 from kratomlog.core.errors import InputError
 
 ACCEPTED_UNITS = "g, mg, capsules (caps) or teaspoons (tsp)"
@@ -15,6 +16,9 @@ _UNITS = {
 }  # fmt: skip
 
 _AMOUNT = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*([a-zA-Z]*)\s*$")
+# "1,000" is a thousand to some and one to others: refused rather than guessed.
+_THOUSANDS = re.compile(r"^[0-9]{1,3},[0-9]{3}$")
+ACCEPTED_NUMBERS = "digits with a decimal point or comma, e.g. 3, 2.5 or 0,5"
 
 # Fraction of the compound's mass that is magnesium (FACTS.md section 3). Forms not listed
 # have no figure in our sources, so their elemental amount must be given directly.
@@ -50,7 +54,7 @@ def parse_amount(text: str, field: str = "AMOUNT", default_unit: str | None = No
             f"{text!r} is not an amount; write a number and a unit, "
             f"e.g. 3g, 500mg, 2caps or 1.5tsp ({ACCEPTED_UNITS})",
         )
-    value = float(match.group(1).replace(",", "."))
+    value = number_from(match.group(1), field, text)
     word = match.group(2).lower()
     if not word:
         if default_unit is None:
@@ -61,7 +65,32 @@ def parse_amount(text: str, field: str = "AMOUNT", default_unit: str | None = No
         raise InputError(field, f"unknown unit {word!r}; accepted units: {ACCEPTED_UNITS}")
     if value <= 0:
         raise InputError(field, f"{text!r} is not above zero; an amount must be positive")
-    return Amount(value, unit)
+    return Amount(check_amount(value, field), unit)
+
+
+def number_from(digits: str, field: str, text: str | None = None) -> float:
+    """The number of an amount as people write it: "3", "2.5", "0,5"; never "1,000", which some
+    read as a thousand and others as one."""
+    if _THOUSANDS.match(digits):
+        raise InputError(
+            field,
+            f"{text or digits!r} is ambiguous (a comma between thousands, or a decimal "
+            f"comma?); write {digits.replace(',', '')} or {float(digits.replace(',', '.')):g}",
+        )
+    return float(digits.replace(",", "."))
+
+
+def parse_number(text: str, field: str, most: float = MAX_AMOUNT) -> float:
+    """A bare number in the forms an amount takes (ACCEPTED_NUMBERS), at most `most` (never
+    "nan", "inf" or "1e308", which float() would take); zero is allowed (the caller decides
+    whether it means anything)."""
+    digits = text.strip()
+    if not re.fullmatch(r"[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+", digits):
+        raise InputError(field, f"{text!r} is not a number; use {ACCEPTED_NUMBERS}")
+    value = number_from(digits, field)
+    if not value <= most:
+        raise InputError(field, f"{text[:20]!r} is out of range; at most {most:.0f}")
+    return value
 
 
 def parse_unit(word: str, field: str = "unit") -> str:
@@ -77,7 +106,25 @@ def kratom_grams(
     grams_per_teaspoon: float | None = None,
     product: str | None = None,
 ) -> float:
-    """The grams of kratom (leaf, extract or product mass) that `amount` stands for."""
+    """The grams of kratom (leaf, extract or product mass) that `amount` stands for, at most
+    MAX_GRAMS."""
+    grams = _grams_of(amount, grams_per_capsule, grams_per_teaspoon, product)
+    if not grams <= MAX_GRAMS:  # NaN included
+        raise InputError(
+            "AMOUNT",
+            f"{amount}{'' if amount.unit == 'g' else f' = {grams:g} g'} is over "
+            f"{MAX_GRAMS:g} g, more than any dose can be; "
+            f"check the amount and its unit",
+        )
+    return grams
+
+
+def _grams_of(
+    amount: Amount,
+    grams_per_capsule: float | None,
+    grams_per_teaspoon: float | None,
+    product: str | None,
+) -> float:
     if amount.unit == "g":
         return amount.value
     if amount.unit == "mg":
@@ -105,6 +152,7 @@ def magnesium_elemental_mg(amount: Amount, form: str) -> float:
     if amount.unit not in ("g", "mg"):
         raise InputError("AMOUNT", "magnesium is weighed: give mg or g, e.g. 400mg")
     milligrams = amount.value * 1000 if amount.unit == "g" else amount.value
+    check_amount(milligrams, "AMOUNT")
     form = form.lower()
     if form == "elemental":
         return milligrams

@@ -5,7 +5,7 @@ every later reading of the journal fail (a dose in year 1, a window of a billion
 """
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from kratomlog.core.errors import InputError
 
@@ -35,5 +35,43 @@ def check_days(value: int, field: str) -> int:
 def check_amount(value: float, field: str, most: float = MAX_AMOUNT) -> float:
     """A finite number above zero and at most `most`."""
     if not math.isfinite(value) or value <= 0 or value > most:
-        raise InputError(field, f"{value!r} is out of range; a number above 0 and at most {most:g}")
+        raise InputError(
+            field, f"{value:g} is out of range; a number above 0 and at most {most:.0f}"
+        )
     return value
+
+
+EARLIEST_DAY = EARLIEST.date()
+# What the reading side still reads: rows written before these checks existed may lie anywhere
+# in the calendar, and a day's arithmetic on a time near its ends overflows.
+READABLE_UNTIL = datetime(9000, 1, 1, tzinfo=UTC)
+MAX_MINUTES = 24 * 60  # one record of minutes (an activity, a night's waking) within a day
+
+
+def check_day(day: date, field: str, latest: date) -> date:
+    """`day` if it lies between 1970-01-01 and `latest`; else an InputError naming `field`."""
+    if not EARLIEST_DAY <= day <= latest:
+        raise InputError(field, f"{day} is out of range; a day between 1970-01-01 and {latest}")
+    return day
+
+
+def check_span(first: date, last: date, field: str) -> None:
+    """From `first` to `last` (both included) is at most ten years."""
+    if (last - first).days + 1 > MAX_SPAN_DAYS:
+        raise InputError(
+            field, f"{first} to {last} is over ten years; ask for at most 3653 days at a time"
+        )
+
+
+def check_whole(value: int, field: str, least: int, most: int) -> int:
+    """A whole number from `least` to `most`, both included."""
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+        raise InputError(
+            field, f"{value!r} is out of range; a whole number from {least} to {most}"
+        )
+    return value
+
+
+def is_readable(moment: datetime) -> bool:
+    """Whether a stored time lies where the reading side can work with it."""
+    return EARLIEST <= moment < READABLE_UNTIL

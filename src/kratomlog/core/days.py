@@ -2,20 +2,36 @@
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kratomlog.core.errors import InputError
 
+ZONE_MOST = 64  # the longest IANA name is 32 characters; the journal's column holds 64
+
 
 def zone(name: str) -> ZoneInfo:
     try:
+        if len(name) > ZONE_MOST or "\0" in name:
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+        shown = name if len(name) <= ZONE_MOST else name[:ZONE_MOST] + "..."
         raise InputError(
             "timezone",
-            f"{name!r} is not an IANA time zone; use a name such as "
+            f"{shown!r} is not an IANA time zone; use a name such as "
             f"Europe/Berlin or America/New_York",
         ) from None
+
+
+@cache
+def stored_zone(name: str) -> ZoneInfo:
+    """The zone a stored row names; UTC for a name this computer cannot read (a row written
+    before zones were checked), so that reading the journal never fails on one row."""
+    try:
+        return zone(name)
+    except InputError:
+        return ZoneInfo("UTC")
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:

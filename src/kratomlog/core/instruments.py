@@ -133,7 +133,8 @@ def parse_answers(text: str, chosen: Instrument) -> tuple[int, ...]:
     parts = [part.strip() for part in text.replace(" ", ",").split(",") if part.strip()]
     answers = []
     for position, part in enumerate(parts, start=1):
-        if not part.isdigit():
+        # "²" is a digit to str.isdigit; a thousand digits would be slow to read as a number
+        if not (part.isascii() and part.isdigit()) or len(part) > 3:
             raise InputError(
                 "--answers",
                 f"answer {position} is {part!r}, not a whole number from 0 to {chosen.highest}",

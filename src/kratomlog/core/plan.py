@@ -4,10 +4,11 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from kratomlog.core import sources
+from kratomlog.core.bounds import READABLE_UNTIL, check_day
 from kratomlog.core.errors import InputError
 from kratomlog.core.rules import (
     MaxGramsPerDose,
@@ -20,6 +21,10 @@ from kratomlog.core.rules import (
 )
 from kratomlog.core.sources import Source
 from kratomlog.core.taper import allowances
+
+NAME_MOST = 200  # what the journal's column holds
+# The latest start a stored plan may have; a new one is held to ten years ahead by its service.
+LATEST_START = READABLE_UNTIL.date()
 
 
 @dataclass(frozen=True)
@@ -166,14 +171,17 @@ def plan_from_document(document: dict[str, Any], default_start: date) -> Plan:
     name = document.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError("name", 'missing; a plan file starts with name = "..."')
+    if len(name.strip()) > NAME_MOST:
+        raise InputError("name", f"too long; at most {NAME_MOST} characters")
     start = document.get("start", default_start)
     if isinstance(start, str):
         try:
             start = date.fromisoformat(start)
         except ValueError:
             raise InputError("start", f"{start!r} is not a day; use YYYY-MM-DD") from None
-    if not isinstance(start, date):
+    if not isinstance(start, date) or isinstance(start, datetime):
         raise InputError("start", "use a day such as 2026-12-01")
+    check_day(start, "start", LATEST_START)
     tables = document.get("rule")
     if not isinstance(tables, list) or not tables:
         raise InputError("rule", "a plan needs at least one [[rule]] table")
@@ -213,10 +221,12 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
     rules = []
     for position, table in enumerate(data["rules"], start=1):
         table = dict(table)
-        rules.append(rule_from_table(table, position, str(table.get("id"))))
+        rule = rule_from_table(table, position, str(table.get("id")))
+        _check_ends(rule, f"rule {position}.step")
+        rules.append(rule)
     return Plan(
         data["name"],
-        date.fromisoformat(data["start"]),
+        check_day(date.fromisoformat(data["start"]), "start", LATEST_START),
         tuple(rules),
         data.get("source"),
         data.get("evidence"),

@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+from kratomlog.core.bounds import MAX_GRAMS, MAX_SPAN_DAYS
 from kratomlog.core.errors import InputError
 
 SEVERITIES = ("limit", "target")
+ID_MOST = 100
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,8 @@ def parse_step(value: Any, field: str) -> str:
             field, f"{value!r} is not a step; write a percentage such as '10%' or grams such as 0.5"
         )
     number = float(match.group(1))
+    if number > MAX_GRAMS:
+        raise InputError(field, f"{value!r} is out of range; a step of at most {MAX_GRAMS:g} g")
     if match.group(2) == "%":
         if number >= 100:
             raise InputError(field, f"{value!r}: a percentage step must be below 100%")
@@ -190,7 +194,20 @@ def rule_from_table(table: dict[str, Any], position: int, default_id: str) -> Ru
     if kind is Taper:
         _check_taper_ends(values, where)
     rule_id = str(table.get("id") or default_id)
+    if len(rule_id) > ID_MOST:
+        raise InputError(f"{where}.id", f"too long; at most {ID_MOST} characters")
     return kind(id=rule_id, severity=severity, **values)
+
+
+# The most each parameter may be: spans within ten years, grams within what a dose can weigh.
+_MOST = {
+    "max": MAX_SPAN_DAYS,
+    "window_days": MAX_SPAN_DAYS,
+    "every_days": MAX_SPAN_DAYS,
+    "days": MAX_SPAN_DAYS,
+    "hours": MAX_SPAN_DAYS * 24,
+}
+_UNIT = {"window_days": " days", "every_days": " days", "days": " days", "hours": " hours"}
 
 
 def _checked(name: str, value: Any, field: str) -> Any:
@@ -200,10 +217,16 @@ def _checked(name: str, value: Any, field: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a whole number" if whole else "a number"
         raise InputError(field, f"{value!r} is not {kind}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(field, f"{value!r} is not a number")
+    most = _MOST.get(name, MAX_GRAMS)
+    if value > most:
+        unit = _UNIT.get(name, "" if whole else " g")
+        shown = f"{value:g}" if isinstance(value, float) else str(value)[:20]
+        span = " (ten years)" if name in _UNIT else ""
+        raise InputError(field, f"{shown} is out of range; at most {most:g}{unit}{span}")
     if whole and value != int(value):
         raise InputError(field, f"{value!r} is not a whole number")
-    if not math.isfinite(value):
-        raise InputError(field, f"{value!r} is not a number")
     allowed_zero = name in ("max", "floor_grams")
     if value < 0 or (value == 0 and not allowed_zero):
         bound = "0 or more" if allowed_zero else "above 0"

@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kratomlog.core.bounds import MAX_MINUTES, check_whole
 from kratomlog.core.errors import InputError
 
 LONGEST_NIGHT = timedelta(hours=20)
+MOST_AWAKENINGS = 100  # kratomlog's own bound: more is a typo
 QUALITY = ("very poor", "poor", "fair", "good", "very good")  # 1 to 5
 SOURCE = "Consensus Sleep Diary, Carney 2012, Sleep 35:287"
 
@@ -89,17 +91,22 @@ def night_from_diary(
 ) -> Night:
     """Place each clock time at its first occurrence after the one before, from the evening of
     `night` (a bedtime before noon is after midnight); refuse what cannot be true."""
+    for field, value, most in (
+        ("--sol", sol, MAX_MINUTES),
+        ("--wakes", wakes, MOST_AWAKENINGS),
+        ("--waso", waso, MAX_MINUTES),
+    ):
+        if value < 0:
+            raise InputError(field, f"{value} is below 0; give minutes (or a count) of 0 or more")
+        check_whole(value, field, 0, most)
+    if not 1 <= quality <= len(QUALITY):
+        raise InputError("--quality", f"{quality}: use 1 (very poor) to 5 (very good)")
     into_bed_clock = clock(bed, "--bed")
     bed_day = night if into_bed_clock >= time(12) else night + timedelta(days=1)
     into_bed = datetime.combine(bed_day, into_bed_clock, tzinfo=tz).astimezone(UTC)
     tried_at = _after(into_bed, clock(tried, "--tried"), tz)
     final_at = _after(tried_at, clock(final, "--final"), tz)
     up_at = _after(final_at, clock(up, "--up"), tz)
-    for field, value in (("--sol", sol), ("--wakes", wakes), ("--waso", waso)):
-        if value < 0:
-            raise InputError(field, f"{value} is below 0; give minutes (or a count) of 0 or more")
-    if not 1 <= quality <= len(QUALITY):
-        raise InputError("--quality", f"{quality}: use 1 (very poor) to 5 (very good)")
     if up_at - into_bed > LONGEST_NIGHT:
         hours = (up_at - into_bed).total_seconds() / 3600
         raise InputError(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from kratomlog.core.bounds import MAX_SPAN_DAYS
 from kratomlog.core.errors import InputError
 from kratomlog.core.rules import Taper
 
@@ -36,6 +37,13 @@ def allowances(rule: Taper) -> tuple[float, ...]:
                 f"this taper takes more than {MAX_STEPS} steps to reach 0; "
                 f"use a larger step or a floor",
             )
+    days = (len(steps) - 1) * rule.every_days
+    if days > MAX_SPAN_DAYS:
+        raise InputError(
+            "step",
+            f"this taper takes {days / 365.25:.0f} years to reach 0; a taper reaches 0 "
+            f"within ten years: use a larger step, fewer days a step or a floor",
+        )
     return tuple(steps)
 
 
