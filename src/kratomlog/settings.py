@@ -12,11 +12,15 @@ import dj_database_url
 import tzlocal
 from platformdirs import user_data_dir
 
+from kratomlog.storage import LOG_FILE, make_private, say_made_private
+
 
 def _data_dir() -> Path:
+    """The journal's directory, private to its owner: the journal is health data, and other
+    accounts on the same computer must not read it (a journal made before is tightened)."""
     home = os.environ.get("KRATOMLOG_HOME") or user_data_dir("kratomlog", appauthor=False)
     path = Path(home).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    say_made_private(path, make_private(path))
     return path
 
 
@@ -24,8 +28,17 @@ def _local_secret(directory: Path) -> str:
     """A key made once per data directory, so a local journal needs no setup."""
     key_file = directory / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Whole or not at all: several processes may start on a new journal at once, and each
+        # must read the one key that won, never a file half written.
+        draft = directory / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -59,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kratomlog.web.headers.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,21 +128,48 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite, whose writer waits for another (a long import) instead of failing.
+            "ENGINE": "kratomlog.waiting_sqlite",
             "NAME": DATA_DIR / "journal.sqlite3",
             "OPTIONS": {
                 # WAL lets a reader (the web app) and a writer (the CLI) work at once; IMMEDIATE
                 # takes the write lock at the start of a transaction so two writers queue
-                # instead of failing half-way.
+                # instead of failing half-way. A writer that finds the lock taken says so after
+                # `timeout` seconds, then keeps waiting (kratomlog.waiting_sqlite).
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": 2,
             },
             # A file, not memory: the browser tests' live server answers from several threads,
             # and each needs its own connection.
             "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
         }
     }
+
+# What went wrong unexpectedly (a web page's 500, a command's failure) is reported here, in the
+# data directory, never on screen; the file is the owner's alone like the rest of it.
+LOG_PATH = DATA_DIR / LOG_FILE
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"report": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "report": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(LOG_PATH),
+            "maxBytes": 1_000_000,
+            "backupCount": 1,
+            "encoding": "utf-8",
+            "delay": True,
+            "formatter": "report",
+        }
+    },
+    "loggers": {
+        "django.request": {"handlers": ["report"], "level": "ERROR"},
+        "django.server": {"handlers": ["report"], "level": "ERROR"},
+        "kratomlog": {"handlers": ["report"], "level": "WARNING"},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

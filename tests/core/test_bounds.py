@@ -172,3 +172,12 @@ def test_a_sleep_diary_bounds_its_counts_and_minutes():
     with pytest.raises(InputError) as refused:
         night_from_diary(TODAY, BERLIN, sol=10**20, wakes=1, waso=5, **times)
     assert refused.value.field == "--sol"
+
+
+def test_a_night_with_no_time_in_bed_is_refused():
+    with pytest.raises(InputError) as refused:
+        night_from_diary(
+            TODAY, BERLIN, bed="23:00", tried="23:00", sol=0, wakes=0, waso=0,
+            final="23:00", up="23:00", quality=3,
+        )  # fmt: skip
+    assert refused.value.field == "--up"

@@ -99,7 +99,7 @@ def test_a_damaged_json_export_is_refused_whole(kl, person, tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"format": "kratomlog-journal", "person": {}}')
     assert (
-        "error: nothing imported: file: incomplete or damaged export"
+        "error: nothing imported: person.name: missing"
         in kl("import", "json", path, code=2).stderr
     )
     assert person.entries.count() == 0
@@ -211,15 +211,33 @@ def comparable(export):
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ZONES, ACTIONS)
-def test_export_json_then_import_into_an_empty_journal_gives_the_same_journal(db, zone, actions):
+@given(ZONES, st.sampled_from(["g", "mg", "capsule", "teaspoon"]), st.booleans(), ACTIONS)
+def test_export_json_then_import_into_an_empty_journal_gives_the_same_journal(
+    db, zone, unit, own_resources, actions
+):
     original = make_journal(zone, actions)
-    exported = transfer.export_json(original, NOW)
+    original.dose_unit = unit
+    original.crisis_resources = "Local line | 0800 111 0 111" if own_resources else ""
+    original.save()
+    exported = json.loads(json.dumps(transfer.export_json(original, NOW), allow_nan=False))
+    assert exported["person"]["dose_unit"] == unit  # every setting is in the export
     # the copy must not collide with the original's uids, as it would in another database
     Person.objects.filter(id=original.id).delete()
     copy = Person.objects.create(timezone="UTC")
-    transfer.import_json(person=copy, text=json.dumps(exported))
-    assert comparable(transfer.export_json(copy, NOW)) == comparable(exported)
+    transfer.import_json(person=copy, text=json.dumps(exported), now=NOW, name="journal.json")
+    copied = comparable(transfer.export_json(copy, NOW))
+    # the copy's own history adds one change: the import, which undo would reverse
+    theirs = {change["uid"] for change in exported["changes"]}
+    own = [change for change in copied["changes"] if change["uid"] not in theirs]
+    assert len(own) == (1 if exported["changes"] else len(own)) <= 1
+    assert all(c["action"] == "import" and c["summary"].endswith("journal.json") for c in own)
+    history = [change for change in copied["changes"] if change["uid"] in theirs]
+    assert {**copied, "changes": history} == comparable(exported)
+    assert (copy.timezone, copy.dose_unit, copy.crisis_resources) == (
+        zone,
+        unit,
+        original.crisis_resources,
+    )
     copy.delete()
 
 

@@ -4,7 +4,7 @@ import uuid
 
 from django.db import models
 
-from kratomlog.journal.models import Person
+from kratomlog.journal.models import Change, Person
 
 
 class CheckIn(models.Model):
@@ -22,6 +22,9 @@ class CheckIn(models.Model):
     self_harm = models.BooleanField(default=False)  # PHQ-9 item 9 above 0: for a care team's alert
     note = models.TextField(blank=True)
     deleted = models.BooleanField(default=False)
+    restored_by = models.ForeignKey(
+        Change, null=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the JSON import that brought it (undoing the import removes it)
 
     class Meta:
         indexes = [models.Index(fields=["person", "instrument", "taken_at"])]
@@ -44,6 +47,9 @@ class SleepDiary(models.Model):
     quality = models.IntegerField()
     note = models.TextField(blank=True)
     deleted = models.BooleanField(default=False)
+    restored_by = models.ForeignKey(
+        Change, null=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the JSON import that brought it (undoing the import removes it)
 
     class Meta:
         indexes = [models.Index(fields=["person", "night"])]
@@ -61,3 +67,6 @@ class Activity(models.Model):
     minutes = models.IntegerField(null=True)
     note = models.TextField(blank=True)
     deleted = models.BooleanField(default=False)
+    restored_by = models.ForeignKey(
+        Change, null=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the JSON import that brought it (undoing the import removes it)

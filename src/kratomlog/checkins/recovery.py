@@ -8,12 +8,13 @@ from typing import Any
 
 from kratomlog.checkins.services import live_checkins, live_nights, night_of
 from kratomlog.core import analysis, course, due
-from kratomlog.core.days import local_day, zone
+from kratomlog.core.days import local_day, stored_zone, zone
 from kratomlog.core.journal import UseIndex
 from kratomlog.core.plan import PlanHistory
 from kratomlog.core.rules import NoUse
 from kratomlog.core.signals import Signal
 from kratomlog.core.sleep import Night
+from kratomlog.journal import queries
 from kratomlog.journal.models import KRATOM, Person
 
 EVENING = time(17)
@@ -87,10 +88,12 @@ class RecordShows:
 
 def evening_dose_days(person: Person, until: datetime) -> set[date]:
     """Days with a kratom dose at or after 17:00 local time."""
-    rows = person.entries.filter(substance=KRATOM, deleted=False, taken_at__lte=until).values_list(
-        "taken_at", "timezone", "local_day"
+    rows = (
+        queries.live_entries(person)
+        .filter(substance=KRATOM, taken_at__lte=until)
+        .values_list("taken_at", "timezone", "local_day")
     )
-    return {day for at, tz, day in rows if at.astimezone(zone(tz)).time() >= EVENING}
+    return {day for at, tz, day in rows if at.astimezone(stored_zone(tz)).time() >= EVENING}
 
 
 def record_shows(

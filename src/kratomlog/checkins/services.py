@@ -9,6 +9,14 @@ from django.db import transaction
 
 from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
 from kratomlog.core import crisis
+from kratomlog.core.bounds import (
+    EARLIEST,
+    EARLIEST_DAY,
+    MAX_MINUTES,
+    READABLE_UNTIL,
+    check_day,
+    check_whole,
+)
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import Score, instrument, parse_answers, score
@@ -39,17 +47,22 @@ def set_resources(person: Person, text: str) -> None:
     if text.strip():
         crisis.parse_resources(text)
     person.crisis_resources = text.strip()
-    person.save(update_fields=["crisis_resources"])
+    with transaction.atomic():
+        person.save(update_fields=["crisis_resources"])
 
 
-def _log_change(person: Person, now: datetime, kind: str, uid: Any, summary: str) -> None:
-    Change.objects.create(
-        person=person,
-        at=now,
-        action="checkin",
-        summary=summary,
-        after={"model": kind, "uid": str(uid)},
-    )
+def _log_change(
+    person: Person,
+    now: datetime,
+    kind: str,
+    uid: Any,
+    summary: str,
+    replaced: Sequence[str] = (),
+) -> None:
+    after: dict[str, Any] = {"model": kind, "uid": str(uid)}
+    if replaced:  # a night recorded again: undo brings the earlier diary back
+        after["replaced"] = list(replaced)
+    Change.objects.create(person=person, at=now, action="checkin", summary=summary, after=after)
 
 
 @transaction.atomic
@@ -102,7 +115,12 @@ def record_sleep(
 ) -> tuple[SleepDiary, Night]:
     """Last night's diary by default; a night already recorded is replaced only when asked."""
     tz = zone(person.timezone)
-    night_day = parse_day(night, "--night") if night else local_day(now, tz) - timedelta(days=1)
+    today = local_day(now, tz)
+    night_day = (
+        check_day(parse_day(night, "--night"), "--night", today)
+        if night
+        else today - timedelta(days=1)
+    )
     computed = night_from_diary(
         night_day,
         tz,
@@ -122,7 +140,8 @@ def record_sleep(
             f"future; a diary records a night that is over",
         )
     earlier = person.sleep_diaries.filter(night=night_day, deleted=False)
-    if earlier.exists():
+    replaced = [str(uid) for uid in earlier.values_list("uid", flat=True)]
+    if replaced:
         if not replace:
             raise InputError(
                 "--night",
@@ -143,7 +162,9 @@ def record_sleep(
         quality=quality,
         note=note,
     )
-    _log_change(person, now, "sleep", diary.uid, f"recorded the sleep diary of {night_day}")
+    _log_change(
+        person, now, "sleep", diary.uid, f"recorded the sleep diary of {night_day}", replaced
+    )
     return diary, computed
 
 
@@ -175,6 +196,8 @@ def record_activity(
         raise InputError("KIND", f"{kind!r}; use one of {', '.join(ACTIVITIES)}")
     if minutes is not None and minutes <= 0:
         raise InputError("--minutes", f"{minutes} must be above 0")
+    if minutes is not None:
+        check_whole(minutes, "--minutes", 1, MAX_MINUTES)
     tz = zone(person.timezone)
     moment = parse_when(at, now, tz)
     activity = Activity.objects.create(
@@ -190,17 +213,29 @@ def record_activity(
     return activity
 
 
-def undo_record(model: str, uid: str) -> None:
-    """Called by journal.services.undo for a check-in, a sleep diary or an activity."""
+def undo_record(model: str, uid: str, replaced: Sequence[str] = ()) -> None:
+    """Called by undo for a check-in, a sleep diary or an activity: the record goes, and a
+    night it replaced comes back."""
     kinds = {"checkin": CheckIn, "sleep": SleepDiary, "activity": Activity}
     kinds[model].objects.filter(uid=uid).update(deleted=True)
+    if replaced:
+        SleepDiary.objects.filter(uid__in=replaced).update(deleted=False)
 
 
 def live_checkins(person: Person, until: datetime | None = None):  # type: ignore[no-untyped-def]
-    found = person.checkins.filter(deleted=False)
+    """Check-ins not deleted, whose time the reading side can work with (see live_entries)."""
+    found = person.checkins.filter(
+        deleted=False, taken_at__gte=EARLIEST, taken_at__lt=READABLE_UNTIL
+    )
     return found.filter(taken_at__lte=until) if until else found
 
 
 def live_nights(person: Person, until_night: date | None = None):  # type: ignore[no-untyped-def]
-    found = person.sleep_diaries.filter(deleted=False)
+    found = person.sleep_diaries.filter(
+        deleted=False,
+        into_bed__gte=EARLIEST,
+        out_of_bed__lt=READABLE_UNTIL,
+        night__gte=EARLIEST_DAY,
+        night__lt=READABLE_UNTIL.date(),
+    )
     return found.filter(night__lte=until_night) if until_night else found

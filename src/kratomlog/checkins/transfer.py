@@ -2,13 +2,15 @@
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
-from kratomlog.checkins.services import night_of
-from kratomlog.core.days import zone
+from kratomlog.checkins.services import live_nights, night_of
+from kratomlog.core.bounds import MAX_MINUTES
+from kratomlog.core.days import stored_local
+from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import INSTRUMENTS, instrument, score
+from kratomlog.journal import document as doc
 from kratomlog.journal.models import Person
 
 CHECKIN_FIELDS = (
@@ -67,30 +69,71 @@ def export_checkins(person: Person) -> dict[str, Any]:
     }
 
 
-def restore_checkins(person: Person, document: dict[str, Any]) -> None:
-    """Add the check-ins of an export that the journal lacks (by uid)."""
-    if document.get("crisis_resources") and not person.crisis_resources:
-        person.crisis_resources = document["crisis_resources"]
-        person.save(update_fields=["crisis_resources"])
-    for data in document.get("checkins", []):
-        score(instrument(data["instrument"]), data["answers"])  # damaged answers reject the file
-    for model, key, fields, times, days in (
-        (CheckIn, "checkins", CHECKIN_FIELDS, ("taken_at",), ("local_day",)),
-        (SleepDiary, "sleep", SLEEP_FIELDS, SLEEP_TIMES, ("night",)),
-        (Activity, "activities", ACTIVITY_FIELDS, ("taken_at",), ("local_day",)),
-    ):
-        known = {
-            str(uid) for uid in model.objects.filter(person=person).values_list("uid", flat=True)
-        }
-        for data in document.get(key, []):
-            if data["uid"] not in known:
-                model.objects.create(
-                    person=person,
-                    uid=data["uid"],
-                    **{name: datetime.fromisoformat(data[name]) for name in times},
-                    **{name: date.fromisoformat(data[name]) for name in days},
-                    **{name: data[name] for name in fields},
-                )
+def read_checkins(document: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The check-ins, sleep diaries and activities of an export, every value checked."""
+    from kratomlog.checkins.services import ACTIVITIES
+    from kratomlog.core.sleep import MOST_AWAKENINGS
+
+    latest = doc.latest_day(now)
+    checkins = []
+    for index, data in enumerate(doc.records(document, "checkins", required=False)):
+        where = f"checkins[{index}]"
+        chosen = instrument(doc.choice(data, "instrument", where, tuple(INSTRUMENTS)))
+        answers = data.get("answers")
+        try:  # damaged answers reject the file
+            scored = score(chosen, answers if isinstance(answers, list) else [])
+        except InputError as error:
+            raise InputError(f"{where}.answers", error.problem) from None
+        checkins.append(
+            {
+                "uid": doc.uid(data, "uid", where),
+                "taken_at": doc.moment(data, "taken_at", where, now),
+                "local_day": doc.day(data, "local_day", where, latest),
+                "instrument": chosen.key,
+                "timezone": doc.zone_name(data, "timezone", where),
+                "answers": list(scored.answers),
+                "total": scored.total,
+                "band": scored.band or "",
+                "self_harm": scored.self_harm,
+                "note": doc.text(data, "note", where),
+                "deleted": doc.flag(data, "deleted", where),
+            }
+        )
+    sleep = []
+    for index, data in enumerate(doc.records(document, "sleep", required=False)):
+        where = f"sleep[{index}]"
+        sleep.append(
+            {
+                "uid": doc.uid(data, "uid", where),
+                "night": doc.day(data, "night", where, latest),
+                **{name: doc.moment(data, name, where, now) for name in SLEEP_TIMES},
+                "timezone": doc.zone_name(data, "timezone", where),
+                "sol_minutes": doc.whole(data, "sol_minutes", where, 0, MAX_MINUTES),
+                "awakenings": doc.whole(data, "awakenings", where, 0, MOST_AWAKENINGS),
+                "waso_minutes": doc.whole(data, "waso_minutes", where, 0, MAX_MINUTES),
+                "quality": doc.whole(data, "quality", where, 1, 5),
+                "note": doc.text(data, "note", where),
+                "deleted": doc.flag(data, "deleted", where),
+            }
+        )
+    activities = []
+    for index, data in enumerate(doc.records(document, "activities", required=False)):
+        where = f"activities[{index}]"
+        activities.append(
+            {
+                "uid": doc.uid(data, "uid", where),
+                "taken_at": doc.moment(data, "taken_at", where, now),
+                "local_day": doc.day(data, "local_day", where, latest),
+                "kind": doc.choice(data, "kind", where, ACTIVITIES),
+                "timezone": doc.zone_name(data, "timezone", where),
+                "minutes": doc.whole(data, "minutes", where, 1, MAX_MINUTES, null=True),
+                "note": doc.text(data, "note", where),
+                "deleted": doc.flag(data, "deleted", where),
+            }
+        )
+    for key, items in (("checkins", checkins), ("sleep", sleep), ("activities", activities)):
+        doc.unique(items, key)
+    return {"checkins": checkins, "sleep": sleep, "activities": activities}
 
 
 def export_checkins_csv(person: Person) -> dict[str, str]:
@@ -99,7 +142,7 @@ def export_checkins_csv(person: Person) -> dict[str, str]:
     for key, chosen in INSTRUMENTS.items():
         rows = []
         for c in person.checkins.filter(instrument=key, deleted=False).order_by("taken_at"):
-            local = c.taken_at.astimezone(zone(c.timezone)).isoformat()
+            local = stored_local(c.taken_at, c.timezone).isoformat()
             rows += [
                 [local, key, str(n), chosen.items[n - 1], str(a)]
                 for n, a in enumerate(c.answers, 1)
@@ -107,7 +150,7 @@ def export_checkins_csv(person: Person) -> dict[str, str]:
             rows.append([local, key, "total", c.band, str(c.total)])
         files[key] = _csv(["time", "instrument", "item", "question", "answer"], rows)
     rows = []
-    for diary in person.sleep_diaries.filter(deleted=False).order_by("night"):
+    for diary in live_nights(person).order_by("night"):
         for measure, value in night_of(diary).metrics().items():
             rows.append([diary.night.isoformat(), measure, str(value)])
     files["sleep"] = _csv(["night", "measure", "value"], rows)
@@ -115,7 +158,7 @@ def export_checkins_csv(person: Person) -> dict[str, str]:
         ["time", "activity", "minutes", "note"],
         [
             [
-                a.taken_at.astimezone(zone(a.timezone)).isoformat(),
+                stored_local(a.taken_at, a.timezone).isoformat(),
                 a.kind,
                 "" if a.minutes is None else str(a.minutes),
                 a.note,

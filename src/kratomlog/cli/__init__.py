@@ -12,9 +12,15 @@ from kratomlog.storage import setup_django
 os.environ["KRATOMLOG_WEB"] = "1" if sys.argv[1:2] == ["serve"] else "0"
 if sys.argv[1:2] == ["clinic"]:
     os.environ["KRATOMLOG_CLINIC"] = "1"
-setup_django()  # the command modules import models
+try:
+    setup_django()  # the command modules import models
+except Exception as error:  # the settings cannot be read: still no traceback on screen
+    from kratomlog.cli.output import UNEXPECTED, failed
 
-from kratomlog.cli import (  # noqa: E402
+    failed(error)
+    sys.exit(UNEXPECTED)
+
+from kratomlog.cli import (
     checkins,
     clinic,
     fhir,
@@ -44,4 +50,12 @@ clinic.register(app)
 
 
 def main() -> None:
-    app()
+    """The command line's one error boundary: bad input exits 2 with one line (in each
+    command); anything unexpected exits 1 with one line and the report in the log file."""
+    from kratomlog.cli.output import UNEXPECTED, failed
+
+    try:
+        app()
+    except Exception as error:
+        failed(error)
+        sys.exit(UNEXPECTED)

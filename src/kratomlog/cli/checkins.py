@@ -204,10 +204,12 @@ def due(
     person, now = context.person(), context.now()
     found = recovery.due_now(person, now, plan_history(person))
     if ics:
-        from kratomlog.checkins.schedule import schedule_ics
+        from pathlib import Path
 
-        with open(ics, "wb") as out:
-            out.write(schedule_ics(person, now))
+        from kratomlog.checkins.schedule import schedule_ics
+        from kratomlog.storage import write_private
+
+        write_private(Path(ics), schedule_ics(person, now), "--ics")
     if as_json:
         print_json([{"checkin": d.checkin, "reason": d.reason} for d in found])
         return
@@ -284,9 +286,11 @@ def set_crisis_resources(path: str) -> None:
     from pathlib import Path
 
     file = Path(path)
-    if not file.is_file():
-        raise InputError(
-            "VALUE",
-            f"{path!r} is not a file; give a text file with one 'name | how to reach it' a line",
-        )
-    services.set_resources(context.person(), file.read_text(encoding="utf-8"))
+    accepted = "give a UTF-8 text file with one 'name | how to reach it' a line"
+    try:
+        if not file.is_file():
+            raise InputError("VALUE", f"{path!r} is not a file; {accepted}")
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError("VALUE", f"cannot read {path!r} ({error}); {accepted}") from None
+    services.set_resources(context.person(), text)

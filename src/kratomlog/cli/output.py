@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import click
 import typer
 from rich import box
 from rich.console import Console
@@ -22,20 +23,44 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 errors = Console(stderr=True, highlight=False)
 
 USAGE_ERROR = 2
+UNEXPECTED = 1
 
 
 def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
-    """Bad input ends the command with one line naming the field; exit status 2."""
+    """Bad input ends the command with one line naming the field; exit status 2. Anything else
+    that goes wrong is a fault of kratomlog's: a short line on screen, the full report in the
+    log file (see failed)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except (InputError, ImportRejected) as error:
-            sys.stderr.write(f"error: {error}\n")  # one line, never wrapped
+            sys.stderr.write(f"error: {_one_line(str(error))}\n")  # one line, never wrapped
             raise typer.Exit(USAGE_ERROR) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as error:
+            failed(error)
+            raise typer.Exit(UNEXPECTED) from None
 
     return wrapper
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def failed(error: BaseException) -> None:
+    """Report an unexpected failure: the traceback to the log file, one line to the screen."""
+    from kratomlog.storage import report_failure
+
+    where = report_failure(error, " ".join(sys.argv[1:3]))
+    summary = _one_line(f"{type(error).__name__}: {error}")[:200]
+    sys.stderr.write(
+        f"error: kratomlog failed unexpectedly ({summary}); "
+        f"the full report is in {where}\n"
+    )
 
 
 def table(*columns: str) -> Table:
@@ -54,9 +79,9 @@ def print_json(data: Any) -> None:
 
 
 def when(moment: datetime, tz_name: str) -> str:
-    from zoneinfo import ZoneInfo
+    from kratomlog.core.days import stored_local
 
-    return moment.astimezone(ZoneInfo(tz_name)).strftime("%a %d %b %Y %H:%M")
+    return stored_local(moment, tz_name).strftime("%a %d %b %Y %H:%M")
 
 
 def say_breaches(breaches: list[Breach]) -> None:

@@ -52,13 +52,16 @@ def serve(
 ) -> None:
     """Serve your journal as a web app on this computer; prints a one-time sign-in link."""
     check_loopback(host)
+    if not 1 <= port <= 65535:
+        raise InputError("--port", f"{port} is not a port; use a number from 1 to 65535")
     if demo and not os.environ.get(DEMO_FLAG):
         # Settings are read once per process: start again with a throwaway data directory.
         home = tempfile.mkdtemp(prefix="kratomlog-demo-")
         env = {**os.environ, "KRATOMLOG_HOME": home, DEMO_FLAG: "1"}
         env.pop("DATABASE_URL", None)
         os.execve(sys.executable, [sys.executable, "-m", "kratomlog", *sys.argv[1:]], env)
-    from waitress import serve as waitress_serve
+    from django.conf import settings
+    from waitress import create_server
 
     from kratomlog.web.login import new_link
     from kratomlog.web.wsgi import application
@@ -68,7 +71,21 @@ def serve(
         from kratomlog.journal.demo import load_demo
 
         load_demo(person=person, now=now)
+    from kratomlog.web.views.transfer import sweep_uploads
+
+    sweep_uploads()  # previews abandoned when the server last stopped
     shown_host = f"[{host}]" if ":" in host else host
+    # Any loopback name or address the person chose (127.0.0.2, their host's own name) must
+    # also pass the Host check, or the printed link would answer 400.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, shown_host.lower()]
+    try:  # bind before printing the link: a port in use is said plainly, with no link
+        server = create_server(application, host=host, port=port, threads=4, ident="kratomlog")
+    except OSError as error:
+        raise InputError(
+            "--port",
+            f"cannot listen on {shown_host}:{port} ({error.strerror or error}); "
+            f"another program (or kratomlog serve) may be using it: choose another --port",
+        ) from None
     link = f"http://{shown_host}:{port}/login/{new_link(person, now)}"
     console.print(
         f"kratomlog is serving {'a demo journal' if demo else 'your journal'} on this computer."
@@ -78,4 +95,4 @@ def serve(
     sys.stdout.flush()  # the link must show at once, even when the output goes through a pipe
     if open_browser:
         webbrowser.open(link)
-    waitress_serve(application, host=host, port=port, threads=4, ident="kratomlog", _quiet=True)
+    server.run()

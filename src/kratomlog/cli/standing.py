@@ -8,6 +8,7 @@ import typer
 from kratomlog import standing
 from kratomlog.cli import context
 from kratomlog.cli.output import console, friendly, print_json, table, when
+from kratomlog.core.bounds import MAX_SPAN_DAYS, check_day, check_span
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.rules import grams
@@ -128,10 +129,13 @@ def history(
 ) -> None:
     """One row a day: use, grams, doses, the taper's allowance, breaches, magnesium."""
     person, now = context.person(), context.now()
-    hi = parse_day(last, "--to") if last else local_day(now, zone(person.timezone))
-    lo = parse_day(first, "--from") if first else hi - timedelta(days=29)
+    today = local_day(now, zone(person.timezone))
+    latest = today + timedelta(days=MAX_SPAN_DAYS)  # a taper's allowances can be looked ahead
+    hi = check_day(parse_day(last, "--to"), "--to", latest) if last else today
+    lo = check_day(parse_day(first, "--from"), "--from", latest) if first else hi - timedelta(29)
     if lo > hi:
         raise InputError("--from", f"{lo} is after --to {hi}; give the earlier day first")
+    check_span(lo, hi, "--from")
     rows = standing.history(person, lo, hi, now)
     if as_json:
         print_json([row.as_dict() for row in rows])

@@ -9,6 +9,7 @@ import typer
 from kratomlog.cli import context
 from kratomlog.cli.output import console, errors, friendly
 from kratomlog.core.errors import InputError
+from kratomlog.storage import write_private
 
 PROGRESS_FROM_ROWS = 5000
 
@@ -34,20 +35,27 @@ def import_(
     from rich.progress import Progress  # only imports need it; keep it off every start-up
 
     person, now = context.person(), context.now()
-    with Progress(console=errors, transient=True) as bar:
-        task = None
+    # The bar starts only on a long import: started at once, it would put a blank line before
+    # an error on a bad file.
+    bar = Progress(console=errors, transient=True)
+    task = None
 
-        def advance(done: int, total: int) -> None:
-            nonlocal task
-            if total < PROGRESS_FROM_ROWS:
-                return
-            if task is None:
-                task = bar.add_task("importing", total=total)
-            bar.update(task, completed=done)
+    def advance(done: int, total: int) -> None:
+        nonlocal task
+        if total < PROGRESS_FROM_ROWS:
+            return
+        if task is None:
+            bar.start()
+            task = bar.add_task("importing", total=total)
+        bar.update(task, completed=done)
 
+    try:
         result = transfer.import_file(
             person=person, kind=kind, path=file, now=now, progress=advance
         )
+    finally:
+        if task is not None:
+            bar.stop()
     console.print(
         f"Imported {result.added} entries from {file.name}"
         + (
@@ -84,12 +92,12 @@ def export(
     if output is None:
         typer.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    write_private(output, text, "--output")  # the whole journal: readable by its owner alone
     errors.print(f"Wrote {output}")
     if kind == "csv":  # check-ins go beside it, one long-format file a kind
         for name, content in export_checkins_csv(person).items():
             beside = output.with_name(f"{output.stem}-{name}{output.suffix or '.csv'}")
-            beside.write_text(content, encoding="utf-8")
+            write_private(beside, content, "--output")
             errors.print(f"Wrote {beside}")
 
 

@@ -34,6 +34,15 @@ def stored_zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def stored_local(moment: datetime, zone_name: str) -> datetime:
+    """A stored time in the zone its row names; in UTC when that would pass the calendar's end
+    (a time kept from before times were checked)."""
+    try:
+        return moment.astimezone(stored_zone(zone_name))
+    except OverflowError:
+        return moment.astimezone(UTC)
+
+
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 

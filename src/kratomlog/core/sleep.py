@@ -43,7 +43,10 @@ class Night:
 
     @property
     def sleep_efficiency(self) -> float:
-        """Total sleep time over time in bed, in percent."""
+        """Total sleep time over time in bed, in percent (0 for a night of no time in bed, which
+        a diary stored before such nights were refused may hold)."""
+        if self.time_in_bed_minutes <= 0:
+            return 0.0
         return 100 * self.total_sleep_minutes / self.time_in_bed_minutes
 
     def metrics(self) -> dict[str, Any]:
@@ -107,6 +110,8 @@ def night_from_diary(
     tried_at = _after(into_bed, clock(tried, "--tried"), tz)
     final_at = _after(tried_at, clock(final, "--final"), tz)
     up_at = _after(final_at, clock(up, "--up"), tz)
+    if up_at == into_bed:
+        raise InputError("--up", f"out of bed at {up} is the moment of into bed; check the times")
     if up_at - into_bed > LONGEST_NIGHT:
         hours = (up_at - into_bed).total_seconds() / 3600
         raise InputError(

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 
 from kratomlog.core.amounts import MAGNESIUM_FRACTION
+from kratomlog.core.bounds import check_days
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRow
@@ -23,14 +24,15 @@ TAPER_FROM_GRAMS, TAPER_STEP, TAPER_EVERY, TAPER_FLOOR = 12.0, "15%", 7, 3.0
 
 @transaction.atomic
 def load_demo(*, person: Person, now: datetime, days: int = 90, seed: int = 7) -> int:
+    if days < 30:
+        raise InputError("--days", f"{days} is too short; a demo needs 30 days or more")
+    check_days(days, "--days")
     if person.entries.exists():
         raise InputError(
             "demo",
             "this journal already has entries; the demo only fills an empty "
             "journal (point KRATOMLOG_HOME at a new directory to try it)",
         )
-    if days < 30:
-        raise InputError("--days", f"{days} is too short; a demo needs 30 days or more")
     tz = zone(person.timezone)
     today = local_day(now, tz)
     first = today - timedelta(days=days - 1)

@@ -27,6 +27,9 @@ class Product(models.Model):
     batch = models.CharField(max_length=200, blank=True)
     grams_per_capsule = models.FloatField(null=True, blank=True)
     grams_per_teaspoon = models.FloatField(null=True, blank=True)
+    restored_by = models.ForeignKey(
+        "Change", null=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the JSON import that brought it (undoing the import removes it)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "name"], name="product_name")]
@@ -44,6 +47,10 @@ class Change(models.Model):
     before = models.JSONField(null=True)
     after = models.JSONField(null=True)
     undone = models.BooleanField(default=False)
+    # A change of another journal that a JSON import brought: history, never undone here.
+    restored_by = models.ForeignKey(
+        "self", null=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["person", "at"])]
@@ -73,6 +80,9 @@ class Entry(models.Model):
     source_key = models.CharField(max_length=128, null=True)  # re-importing a file adds nothing
     imported_by = models.ForeignKey(Change, null=True, on_delete=models.SET_NULL, related_name="+")
     deleted = models.BooleanField(default=False)
+    restored_by = models.ForeignKey(
+        Change, null=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the JSON import that brought it (undoing the import removes it)
 
     class Meta:
         indexes = [models.Index(fields=["person", "substance", "deleted", "local_day"])]

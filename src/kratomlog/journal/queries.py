@@ -7,13 +7,24 @@ from django.db import connection
 from django.db.models import F, Sum, TextField
 from django.db.models.functions import Cast
 
+from kratomlog.core.bounds import EARLIEST, MAX_AMOUNT, MAX_GRAMS, READABLE_UNTIL
 from kratomlog.core.interactions import Intake
 from kratomlog.core.journal import Dose, UseIndex
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Entry, Person
 
 
 def live_entries(person: Person):  # type: ignore[no-untyped-def]
-    return Entry.objects.filter(person=person, deleted=False)
+    """The entries not deleted, whose time the reading side can work with: a row written before
+    times were checked (a dose in year 1) is left out rather than fail every status."""
+    return Entry.objects.filter(
+        person=person, deleted=False, taken_at__gte=EARLIEST, taken_at__lt=READABLE_UNTIL
+    )
+
+
+def _grams(value: float | None) -> float:
+    """A dose's grams as the rules read them; an impossible amount kept from before amounts
+    were checked (inf, NaN, a ton) counts as a use day of unknown grams."""
+    return value if value is not None and 0 < value <= MAX_GRAMS else 0.0
 
 
 def use_index(person: Person, until: datetime | None = None) -> UseIndex:
@@ -40,7 +51,7 @@ def use_index(person: Person, until: datetime | None = None) -> UseIndex:
     parse_time, parse_day = datetime.fromisoformat, date.fromisoformat
     return UseIndex(
         (
-            Dose(id, parse_time(at + offset), parse_day(day), grams or 0.0)
+            Dose(id, parse_time(at + offset), parse_day(day), _grams(grams))
             for id, at, day, grams in rows
         ),
         ordered_in_utc=True,  # ordered by (taken_at, id) in SQL; fromisoformat gives UTC
@@ -50,7 +61,12 @@ def use_index(person: Person, until: datetime | None = None) -> UseIndex:
 def magnesium_by_day(person: Person, first: date, last: date, until: datetime) -> dict[date, float]:
     rows = (
         live_entries(person)
-        .filter(substance=MAGNESIUM, local_day__range=(first, last), taken_at__lte=until)
+        .filter(
+            substance=MAGNESIUM,
+            local_day__range=(first, last),
+            taken_at__lte=until,
+            elemental_mg__lte=MAX_AMOUNT,  # leaves out an impossible amount (inf) kept from before
+        )
         .values("local_day")
         .annotate(total=Sum("elemental_mg"))
     )

@@ -11,19 +11,26 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import transaction
 
-from kratomlog.core.amounts import Amount, kratom_grams, magnesium_elemental_mg, parse_amount
+from kratomlog.core.amounts import (
+    Amount,
+    kratom_grams,
+    magnesium_elemental_mg,
+    number_from,
+    parse_amount,
+)
+from kratomlog.core.bounds import MAX_GRAMS, check_amount
 from kratomlog.core.breaches import Breach
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, Notice
 from kratomlog.core.when import parse_when
 from kratomlog.journal.models import FORMS, KRATOM, MAGNESIUM, OTHER, Change, Entry, Person, Product
-from kratomlog.journal.snapshots import restore, snapshot
+from kratomlog.journal.snapshots import snapshot
 
 HIGH_DOSE_GRAMS = 15.0  # above this, a warning: check it is the dose meant
 TYPO_GUARD_GRAMS = 50.0  # above this, almost surely a typo: recorded only with confirm_high
 
-NAME_MOST, UNIT_MOST = 200, 40  # what the journal's columns hold
+NAME_MOST, UNIT_MOST, VEIN_MOST = 200, 40, 100  # what the journal's columns hold
 _FREE_AMOUNT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*(.*)$")
 
 
@@ -49,25 +56,53 @@ def system_timezone() -> str:
 
 
 def local_person() -> Person:
-    """The one person of a local journal, created with the system's time zone on first use."""
+    """The one person of a local journal, created with the system's time zone on first use.
+
+    Several processes may start on a new journal at once: the person is made under the
+    first-use lock, so that all of them find the same one."""
     person = Person.objects.order_by("id").first()
-    return person or Person.objects.create(timezone=system_timezone())
+    if person is not None:
+        return person
+    from kratomlog.storage import first_use_lock
+
+    with first_use_lock():
+        return Person.objects.order_by("id").first() or Person.objects.create(
+            timezone=system_timezone()
+        )
 
 
 def set_timezone(person: Person, name: str) -> None:
-    zone(name)
-    person.timezone = name
-    person.save(update_fields=["timezone"])
+    save_settings(person, timezone=name)
 
 
 DOSE_UNITS = ("g", "mg", "capsule", "teaspoon")
 
 
 def set_dose_unit(person: Person, unit: str) -> None:
-    if unit not in DOSE_UNITS:
-        raise InputError("unit", f"{unit!r}: use one of {', '.join(DOSE_UNITS)}")
-    person.dose_unit = unit
-    person.save(update_fields=["dose_unit"])
+    save_settings(person, dose_unit=unit)
+
+
+def save_settings(
+    person: Person, *, timezone: str | None = None, dose_unit: str | None = None
+) -> None:
+    """Check every setting given, then save them all, or none when one is bad."""
+    if timezone is not None:
+        zone(timezone)
+    if dose_unit is not None and dose_unit not in DOSE_UNITS:
+        raise InputError("unit", f"{dose_unit!r}: use one of {', '.join(DOSE_UNITS)}")
+    changed = {"timezone": timezone, "dose_unit": dose_unit}
+    fields = [name for name, value in changed.items() if value is not None]
+    for name in fields:
+        setattr(person, name, changed[name])
+    with transaction.atomic():
+        person.save(update_fields=fields)
+
+
+def check_text(text: str, field: str, most: int) -> str:
+    """Free text that must fit the journal's column (PostgreSQL refuses longer)."""
+    if len(text) > most:
+        raise InputError(field, f"too long ({len(text)} characters); at most {most}")
+    return text
 
 
 def check_form(form: str | None) -> str | None:
@@ -131,9 +166,10 @@ def free_amount(amount: str | None, field_name: str = "AMOUNT") -> tuple[float |
         raise InputError(
             field_name, f"{amount!r} is not an amount; write a number and a unit, e.g. '2 drinks'"
         )
-    value = float(match.group(1).replace(",", "."))
+    value = number_from(match.group(1), field_name, amount)
     if value <= 0:
         raise InputError(field_name, f"{amount!r} is not above zero; an amount must be positive")
+    check_amount(value, field_name)
     unit = match.group(2).strip()
     if len(unit) > UNIT_MOST:
         raise InputError(field_name, f"the unit is too long; at most {UNIT_MOST} characters")
@@ -173,6 +209,7 @@ def log_kratom(
     confirm_high: bool = False,
 ) -> Logged:
     parsed = parse_amount(amount, default_unit=person.dose_unit)
+    check_text(purpose, "--purpose", NAME_MOST)
     found = find_product(person, product)
     grams = dose_grams(parsed, found)
     warnings = high_dose_warnings(grams, confirm_high)
@@ -293,13 +330,17 @@ def edit_entry(
     if product is not None:
         entry.product = find_product(person, product)
     if purpose is not None:
-        entry.purpose = purpose
+        entry.purpose = check_text(purpose, "--purpose", NAME_MOST)
     if note is not None:
         entry.note = note
     if entry.substance == KRATOM:
         entry.form = check_form(form) or entry.form
         if amount is not None or product is not None:
-            parsed = parse_amount(amount) if amount else Amount(entry.amount or 0, entry.unit)
+            parsed = (
+                parse_amount(amount, default_unit=person.dose_unit)
+                if amount
+                else Amount(entry.amount or 0, entry.unit)
+            )
             entry.amount, entry.unit = parsed.value, parsed.unit
             entry.grams = dose_grams(parsed, entry.product)
             warnings = high_dose_warnings(entry.grams, confirm_high)
@@ -357,40 +398,10 @@ def delete_entry(*, person: Person, entry_id: int, now: datetime) -> Entry:
     return entry
 
 
-@transaction.atomic
 def undo(*, person: Person, now: datetime) -> str:
-    """Reverse the latest change not yet undone; the undo itself is kept in the history."""
-    change = (
-        person.changes.select_for_update()
-        .filter(undone=False)
-        .exclude(action="undo")
-        .order_by("-at", "-id")
-        .first()
-    )
-    if change is None:
-        raise InputError("undo", "there is nothing to undo")
-    if change.action == "log":
-        change.entry.deleted = True
-        change.entry.save(update_fields=["deleted"])
-    elif change.action in ("edit", "delete"):
-        restore(change.entry, change.before)
-        change.entry.save()
-    elif change.action == "import":
-        # An import is reversed whole; its rows go, so the same file can be imported again.
-        Entry.objects.filter(imported_by=change).delete()
-    elif change.action == "checkin":
-        from kratomlog.checkins.services import undo_record
+    from kratomlog.journal.undo import undo_latest
 
-        undo_record(change.after["model"], change.after["uid"])
-    elif change.action == "plan":
-        from kratomlog.plans.models import PlanVersion
-
-        PlanVersion.objects.filter(uid=change.after["plan_version"]).update(withdrawn=True)
-    change.undone = True
-    change.save(update_fields=["undone"])
-    summary = f"undid: {change.summary}"
-    Change.objects.create(person=person, at=now, action="undo", summary=summary)
-    return summary
+    return undo_latest(person=person, now=now)
 
 
 def revisions(person: Person, entry_id: int) -> list[Change]:
@@ -414,12 +425,19 @@ def set_product(
     """Add a product, or change the details given of an existing one."""
     if not name.strip():
         raise InputError("NAME", "give the product's name")
+    check_text(name.strip(), "NAME", NAME_MOST)
+    for option, text, most in (
+        ("--vein", vein, VEIN_MOST),
+        ("--vendor", vendor, NAME_MOST),
+        ("--batch", batch, NAME_MOST),
+    ):
+        check_text(text or "", option, most)
     for option, value in (
         ("--grams-per-capsule", grams_per_capsule),
         ("--grams-per-teaspoon", grams_per_teaspoon),
     ):
-        if value is not None and value <= 0:
-            raise InputError(option, f"{value:g} must be above 0 (grams)")
+        if value is not None:
+            check_amount(value, option, MAX_GRAMS)
     product = person.products.filter(name__iexact=name.strip()).first() or Product(
         person=person, name=name.strip()
     )
@@ -433,5 +451,6 @@ def set_product(
     ):
         if value is not None:
             setattr(product, attribute, value)
-    product.save()
+    with transaction.atomic():
+        product.save()
     return product

@@ -1,5 +1,6 @@
 """An entry as a plain dict: what revisions keep, what undo restores, what export writes."""
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -10,11 +11,17 @@ FIELDS = ("substance", "name", "category", "amount", "unit", "grams", "elemental
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
-    data = {name: getattr(entry, name) for name in FIELDS}
+    """JSON-safe: an impossible amount kept from before the checks (inf) becomes None, so that
+    such an entry can still be edited, deleted and exported."""
+    data = {name: _finite(getattr(entry, name)) for name in FIELDS}
     data["taken_at"] = entry.taken_at.isoformat()
     data["local_day"] = entry.local_day.isoformat()
     data["product"] = entry.product.name if entry.product_id else None
     return data
+
+
+def _finite(value: Any) -> Any:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def restore(entry: Entry, data: dict[str, Any]) -> None:

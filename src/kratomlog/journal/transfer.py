@@ -1,28 +1,23 @@
 """Import and export: all-or-nothing imports that add nothing twice, and a lossless JSON export."""
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 
-from kratomlog.checkins import transfer as checkin_transfer
-from kratomlog.core.days import zone
+from kratomlog.core.days import stored_local, zone
 from kratomlog.core.formats import ImportRejected, ImportRow, RowError
 from kratomlog.core.formats.journal_csv import read_csv, write_csv
 from kratomlog.core.formats.kratomtracker import read_kratomtracker
 from kratomlog.core.formats.pwjournal import read_pwjournal
-from kratomlog.core.plan import plan_from_dict
+from kratomlog.journal import lossless
 from kratomlog.journal.models import Change, Entry, Person, Product
-from kratomlog.journal.snapshots import FIELDS, snapshot
-from kratomlog.plans.models import PlanVersion
 
 FORMATS = ("csv", "pwjournal", "kratomtracker", "json")
-JSON_FORMAT = "kratomlog-journal"
 BATCH = 2000
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
@@ -41,6 +36,8 @@ def read_text(path: Path) -> str:
         raise ImportRejected([RowError(0, "FILE", f"{path} does not exist")]) from None
     except UnicodeDecodeError:
         raise ImportRejected([RowError(0, "FILE", f"{path} is not UTF-8 text")]) from None
+    except (OSError, ValueError) as error:  # a directory, no permission, a NUL in the name
+        raise ImportRejected([RowError(0, "FILE", f"cannot read {path} ({error})")]) from None
 
 
 def parse_rows(person: Person, kind: str, text: str, now: datetime) -> list[ImportRow]:
@@ -72,13 +69,10 @@ class Preview:
 def preview(*, person: Person, kind: str, text: str, now: datetime) -> Preview:
     if kind == "json":
         try:
-            document = json.loads(text)
-            uids = {str(u) for u in person.entries.values_list("uid", flat=True)}
-            entries = document["entries"]
-            fresh = sum(1 for entry in entries if entry["uid"] not in uids)
-        except (ValueError, KeyError, TypeError) as error:
-            return Preview([], 0, 0, [RowError(0, "file", f"not a kratomlog export ({error})")])
-        return Preview([], fresh, len(entries) - fresh, [])
+            fresh, already = lossless.preview_json(person, text, now)
+        except ImportRejected as rejected:
+            return Preview([], 0, 0, rejected.errors)
+        return Preview([], fresh, already, [])
     try:
         rows = parse_rows(person, kind, text, now)
     except ImportRejected as rejected:
@@ -100,7 +94,7 @@ def import_text(
     progress: Progress | None = None,
 ) -> Imported:
     if kind == "json":
-        return import_json(person=person, text=text)
+        return import_json(person=person, text=text, now=now, name=name)
     return store_rows(person, parse_rows(person, kind, text, now), name, kind, now, progress)
 
 
@@ -253,7 +247,7 @@ def export_csv(person: Person) -> str:
     )
     rows = []
     for entry in entries:
-        local = entry.taken_at.astimezone(zone(entry.timezone)).isoformat()
+        local = stored_local(entry.taken_at, entry.timezone).isoformat()
         kratom = entry.substance == "kratom"
         rows.append(
             {
@@ -276,144 +270,9 @@ def _plain(value: float | None) -> str:
 
 
 def export_json(person: Person, now: datetime) -> dict[str, Any]:
-    """Everything in the journal, history included; import_json of it gives the journal back."""
-    return {
-        "format": JSON_FORMAT,
-        "version": 1,
-        "exported_at": now.isoformat(),
-        "person": {"name": person.name, "timezone": person.timezone},
-        "products": [
-            {field: getattr(product, field) for field in PRODUCT_FIELDS}
-            for product in person.products.order_by("name")
-        ],
-        "entries": [
-            {
-                "uid": str(entry.uid),
-                **snapshot(entry),
-                "imported_by": str(entry.imported_by.uid) if entry.imported_by_id else None,
-            }
-            for entry in person.entries.select_related("product", "imported_by").order_by(
-                "taken_at", "uid"
-            )
-        ],
-        "plans": [
-            {
-                "uid": str(version.uid),
-                "name": version.name,
-                "start": version.start.isoformat(),
-                "rules": version.rules,
-                "source": version.source,
-                "evidence": version.evidence,
-                "set_at": version.set_at.isoformat(),
-                "withdrawn": version.withdrawn,
-            }
-            for version in person.plan_versions.order_by("set_at", "id")
-        ],
-        **checkin_transfer.export_checkins(person),
-        "changes": [
-            {
-                "uid": str(change.uid),
-                "at": change.at.isoformat(),
-                "action": change.action,
-                "summary": change.summary,
-                "entry": str(change.entry.uid) if change.entry_id else None,
-                "before": change.before,
-                "after": change.after,
-                "undone": change.undone,
-            }
-            for change in person.changes.select_related("entry").order_by("at", "id")
-        ],
-    }
+    return lossless.export_json(person, now)
 
 
-PRODUCT_FIELDS = (
-    "name",
-    "form",
-    "vein",
-    "vendor",
-    "batch",
-    "grams_per_capsule",
-    "grams_per_teaspoon",
-)
-
-
-def import_json(*, person: Person, text: str) -> Imported:
+def import_json(*, person: Person, text: str, now: datetime, name: str = "an export") -> Imported:
     """A kratomlog JSON export; what the journal already holds (by uid) is left as it is."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
-    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
-        raise ImportRejected(
-            [RowError(0, "format", f'not a kratomlog export (expected "format": "{JSON_FORMAT}")')]
-        )
-    try:
-        with transaction.atomic():
-            return _restore(person, document)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ImportRejected(
-            [RowError(0, "file", f"incomplete or damaged export ({error!r})")]
-        ) from None
-
-
-def _restore(person: Person, document: dict[str, Any]) -> Imported:
-    if not person.entries.exists() and not person.plan_versions.exists():
-        person.name = document["person"]["name"]
-        person.timezone = document["person"]["timezone"]
-        zone(person.timezone)
-        person.save()
-    for data in document["products"]:
-        if not person.products.filter(name__iexact=data["name"]).exists():
-            Product.objects.create(person=person, **{f: data[f] for f in PRODUCT_FIELDS})
-    products = {p.name: p for p in person.products.all()}
-    changes = {str(c.uid): c for c in person.changes.all()}
-    for data in document["changes"]:
-        if data["uid"] not in changes:
-            changes[data["uid"]] = Change.objects.create(
-                person=person,
-                uid=data["uid"],
-                at=datetime.fromisoformat(data["at"]),
-                action=data["action"],
-                summary=data["summary"],
-                before=data["before"],
-                after=data["after"],
-                undone=data["undone"],
-            )
-    known = {str(uid) for uid in person.entries.values_list("uid", flat=True)}
-    added = 0
-    for data in document["entries"]:
-        if data["uid"] in known:
-            continue
-        entry = Entry(
-            person=person,
-            uid=data["uid"],
-            product=products.get(data["product"] or ""),
-            taken_at=datetime.fromisoformat(data["taken_at"]),
-            local_day=date.fromisoformat(data["local_day"]),
-            imported_by=changes.get(data["imported_by"] or ""),
-            **{name: data[name] for name in FIELDS},
-        )
-        entry.save()
-        added += 1
-    for data in document["changes"]:
-        if data["entry"]:
-            Change.objects.filter(uid=data["uid"], entry__isnull=True).update(
-                entry=person.entries.filter(uid=data["entry"]).first()
-            )
-    plans = {str(uid) for uid in person.plan_versions.values_list("uid", flat=True)}
-    checkin_transfer.restore_checkins(person, document)
-    for data in document["plans"]:
-        plan_from_dict(data)  # a damaged rule rejects the file here, not at the next status
-        if data["uid"] not in plans:
-            PlanVersion.objects.create(
-                person=person,
-                uid=data["uid"],
-                name=data["name"],
-                start=date.fromisoformat(data["start"]),
-                rules=data["rules"],
-                source=data["source"],
-                evidence=data["evidence"],
-                set_at=datetime.fromisoformat(data["set_at"]),
-                withdrawn=data["withdrawn"],
-            )
-    return Imported(added, len(document["entries"]) - added)
+    return Imported(*lossless.import_json(person=person, text=text, now=now, name=name))

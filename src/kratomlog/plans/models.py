@@ -4,7 +4,7 @@ import uuid
 
 from django.db import models
 
-from kratomlog.journal.models import Person
+from kratomlog.journal.models import Change, Person
 
 
 class PlanVersion(models.Model):
@@ -21,6 +21,9 @@ class PlanVersion(models.Model):
     # (a plain number: the local app has no user accounts to point at).
     set_by = models.CharField(max_length=200, blank=True)
     set_by_user_id = models.IntegerField(null=True)
+    restored_by = models.ForeignKey(
+        Change, null=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the JSON import that brought it (undoing the import removes it)
 
     class Meta:
         indexes = [models.Index(fields=["person", "start"])]

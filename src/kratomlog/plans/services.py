@@ -1,10 +1,11 @@
 """Setting plans: a new version from a start day, the old ones kept; undo withdraws the newest."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
 
+from kratomlog.core.bounds import MAX_SPAN_DAYS, check_day
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.plan import (
@@ -21,8 +22,16 @@ from kratomlog.plans.models import PlanVersion
 
 
 def plan_history(person: Person) -> PlanHistory:
+    """Every plan version in force; one stored before plans were checked that no longer reads
+    as a plan (a window of a billion days) is left out rather than fail every status."""
     versions = person.plan_versions.filter(withdrawn=False).order_by("set_at", "id")
-    return PlanHistory([stored_plan(version) for version in versions])
+    plans = []
+    for version in versions:
+        try:
+            plans.append(stored_plan(version))
+        except (InputError, KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return PlanHistory(plans)
 
 
 def stored_plan(version: PlanVersion) -> Plan:
@@ -38,9 +47,15 @@ def stored_plan(version: PlanVersion) -> Plan:
 
 
 def start_day(person: Person, start: str | None, now: datetime) -> date:
+    today = local_day(now, zone(person.timezone))
     if start is None:
-        return local_day(now, zone(person.timezone))
-    return parse_day(start, "--start")
+        return today
+    return check_start(parse_day(start, "--start"), today, "--start")
+
+
+def check_start(day: date, today: date, field: str) -> date:
+    """A plan starts between 1970 and ten years from today."""
+    return check_day(day, field, today + timedelta(days=MAX_SPAN_DAYS))
 
 
 def read_plan(person: Person, preset_or_file: str, start: str | None, now: datetime) -> Plan:
@@ -49,14 +64,27 @@ def read_plan(person: Person, preset_or_file: str, start: str | None, now: datet
     if preset_or_file in PRESETS:
         return preset_plan(preset_or_file, default_start)
     path = Path(preset_or_file)
-    if not path.is_file():
-        raise InputError(
-            "PRESET|FILE",
-            f"{preset_or_file!r} is neither a preset ({', '.join(PRESETS)}) nor a plan file",
-        )
-    plan = plan_from_toml(path.read_text(encoding="utf-8"), default_start)
+    try:
+        if not path.is_file():
+            raise InputError(
+                "PRESET|FILE",
+                f"{preset_or_file!r} is neither a preset ({', '.join(PRESETS)}) nor a plan file",
+            )
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError("PRESET|FILE", f"{path} is not a plan file (TOML is UTF-8 text)") from None
+    except OSError as error:
+        raise InputError("PRESET|FILE", f"cannot read {path} ({error.strerror})") from None
+    return plan_from_text(person, text, start, now)
+
+
+def plan_from_text(person: Person, text: str, start: str | None, now: datetime) -> Plan:
+    """A plan file's text (TOML); --start wins over the file's own start."""
+    default_start = start_day(person, start, now)
+    plan = plan_from_toml(text, default_start)
     if start is not None:
         plan = Plan(plan.name, default_start, plan.rules, plan.source, plan.evidence)
+    check_start(plan.start, local_day(now, zone(person.timezone)), "start")
     return plan
 
 
@@ -95,6 +123,15 @@ def set_plan(
     *, person: Person, preset_or_file: str, now: datetime, start: str | None = None
 ) -> Plan:
     plan = read_plan(person, preset_or_file, start, now)
+    save_plan(person, plan, now)
+    return plan
+
+
+def set_preset(*, person: Person, name: str, now: datetime, start: str | None = None) -> Plan:
+    """A preset by name only (the web): never a file on this computer."""
+    if name not in PRESETS:
+        raise InputError("preset", f"{name!r} is not a preset; choose {', '.join(PRESETS)}")
+    plan = preset_plan(name, start_day(person, start, now))
     save_plan(person, plan, now)
     return plan
 

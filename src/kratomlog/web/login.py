@@ -24,6 +24,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transaction.atomic  # a write waits in a transaction while another process writes
 def new_link(person: Person, now: datetime) -> str:
     """A fresh token for `person`; only its hash is kept."""
     token = secrets.token_urlsafe(32)

@@ -1,8 +1,8 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import template
 
+from kratomlog.core.days import stored_local
 from kratomlog.core.rules import grams as grams_text
 
 register = template.Library()
@@ -13,7 +13,7 @@ def when(moment: datetime | None, tz_name: str) -> str:
     """A moment in the person's zone, as people read it: Mon 30 Nov 2026 00:00."""
     if moment is None:
         return ""
-    return moment.astimezone(ZoneInfo(tz_name)).strftime("%a %d %b %Y %H:%M")
+    return stored_local(moment, tz_name).strftime("%a %d %b %Y %H:%M")
 
 
 @register.filter

@@ -1,0 +1,350 @@
+"""The lossless JSON export and its import: every entry with its history, products, plans,
+check-ins and settings; importing an export into an empty journal gives the same journal back.
+
+An import checks the whole file before it writes anything, adds only what the journal lacks
+(by uid), and is one change that undo reverses exactly. The changes it brings are the other
+journal's history: kept, shown in revisions, never undone here.
+"""
+
+import json
+import math
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from kratomlog.checkins import transfer as checkin_transfer
+from kratomlog.core.bounds import MAX_GRAMS, MAX_SPAN_DAYS
+from kratomlog.core.errors import InputError
+from kratomlog.core.formats import ImportRejected, RowError
+from kratomlog.core.plan import plan_from_dict
+from kratomlog.journal import document as doc
+from kratomlog.journal.models import FORMS, Change, Entry, Person, Product
+from kratomlog.journal.snapshots import snapshot
+
+JSON_FORMAT = "kratomlog-journal"
+SETTINGS = ("name", "timezone", "dose_unit")  # the person's own; crisis resources beside them
+PRODUCT_FIELDS = (
+    "name",
+    "form",
+    "vein",
+    "vendor",
+    "batch",
+    "grams_per_capsule",
+    "grams_per_teaspoon",
+)
+SUBSTANCES = ("kratom", "magnesium", "other")
+
+
+def finite(value: Any) -> Any:
+    """A number JSON can hold: an impossible value kept from before the checks becomes null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def export_json(person: Person, now: datetime) -> dict[str, Any]:
+    """Everything in the journal, history and settings included."""
+    return {
+        "format": JSON_FORMAT,
+        "version": 1,
+        "exported_at": now.isoformat(),
+        "person": {name: getattr(person, name) for name in SETTINGS},
+        "products": [
+            {field: finite(getattr(product, field)) for field in PRODUCT_FIELDS}
+            for product in person.products.order_by("name")
+        ],
+        "entries": [
+            {
+                "uid": str(entry.uid),
+                **snapshot(entry),
+                "imported_by": str(entry.imported_by.uid) if entry.imported_by_id else None,
+            }
+            for entry in person.entries.select_related("product", "imported_by").order_by(
+                "taken_at", "uid"
+            )
+        ],
+        "plans": [
+            {
+                "uid": str(version.uid),
+                "name": version.name,
+                "start": version.start.isoformat(),
+                "rules": version.rules,
+                "source": version.source,
+                "evidence": version.evidence,
+                "set_at": version.set_at.isoformat(),
+                "withdrawn": version.withdrawn,
+            }
+            for version in person.plan_versions.order_by("set_at", "id")
+        ],
+        **checkin_transfer.export_checkins(person),
+        "changes": [
+            {
+                "uid": str(change.uid),
+                "at": change.at.isoformat(),
+                "action": change.action,
+                "summary": change.summary,
+                "entry": str(change.entry.uid) if change.entry_id else None,
+                "before": change.before,
+                "after": change.after,
+                "undone": change.undone,
+            }
+            for change in person.changes.select_related("entry").order_by("at", "id")
+        ],
+    }
+
+
+def read_export(text: str, now: datetime) -> dict[str, Any]:
+    """The export's content, every value checked; ImportRejected names the first bad one."""
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
+    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
+        raise ImportRejected(
+            [RowError(0, "format", f'not a kratomlog export (expected "format": "{JSON_FORMAT}")')]
+        )
+    try:
+        return _checked(document, now)
+    except InputError as error:
+        raise ImportRejected([RowError(0, error.field, error.problem)]) from None
+
+
+def _checked(document: dict[str, Any], now: datetime) -> dict[str, Any]:
+    from kratomlog.journal.services import DOSE_UNITS
+
+    person = doc.record(document.get("person"), "person")
+    latest = doc.latest_day(now)
+    settings = {
+        "name": doc.text(person, "name", "person", 200),
+        "timezone": doc.zone_name(person, "timezone", "person"),
+        # exports made before the unit was exported leave the journal's own unit as it is
+        "dose_unit": doc.choice(person, "dose_unit", "person", DOSE_UNITS)
+        if "dose_unit" in person
+        else None,
+        "crisis_resources": _crisis_resources(document),
+    }
+    products = [
+        _product(data, f"products[{i}]") for i, data in enumerate(doc.records(document, "products"))
+    ]
+    entries = [
+        _entry(data, f"entries[{i}]", now, latest)
+        for i, data in enumerate(doc.records(document, "entries"))
+    ]
+    doc.unique(entries, "entries")
+    changes = [
+        _change(data, f"changes[{i}]", now)
+        for i, data in enumerate(doc.records(document, "changes"))
+    ]
+    doc.unique(changes, "changes")
+    plans = [
+        _plan(data, f"plans[{i}]", now, latest + timedelta(days=MAX_SPAN_DAYS))
+        for i, data in enumerate(doc.records(document, "plans"))
+    ]
+    doc.unique(plans, "plans")
+    return {
+        "settings": settings,
+        "products": products,
+        "entries": entries,
+        "changes": changes,
+        "plans": plans,
+        **checkin_transfer.read_checkins(document, now),
+    }
+
+
+def _crisis_resources(document: dict[str, Any]) -> str | None:
+    from kratomlog.core.crisis import parse_resources
+
+    text = doc.text(document, "crisis_resources", "file") if "crisis_resources" in document else ""
+    if text.strip():
+        try:
+            parse_resources(text)
+        except InputError as error:
+            raise InputError("crisis_resources", error.problem) from None
+    return text or None
+
+
+def _product(data: dict[str, Any], where: str) -> dict[str, Any]:
+    return {
+        "name": doc.text(data, "name", where, 200),
+        "form": doc.text(data, "form", where, 20),
+        "vein": doc.text(data, "vein", where, 100),
+        "vendor": doc.text(data, "vendor", where, 200),
+        "batch": doc.text(data, "batch", where, 200),
+        "grams_per_capsule": doc.amount(data, "grams_per_capsule", where, MAX_GRAMS),
+        "grams_per_teaspoon": doc.amount(data, "grams_per_teaspoon", where, MAX_GRAMS),
+    }
+
+
+def _entry(data: dict[str, Any], where: str, now: datetime, latest: date) -> dict[str, Any]:
+    substance = doc.choice(data, "substance", where, SUBSTANCES)
+    form = doc.text(data, "form", where, 20)
+    if substance == "kratom" and form not in FORMS:
+        raise InputError(f"{where}.form", f"{form!r}; use one of {', '.join(FORMS)}")
+    return {
+        "uid": doc.uid(data, "uid", where),
+        "substance": substance,
+        "name": doc.text(data, "name", where, 200),
+        "category": doc.text(data, "category", where, 40),
+        "amount": doc.amount(data, "amount", where),
+        "unit": doc.text(data, "unit", where, 40),
+        "grams": doc.amount(data, "grams", where, MAX_GRAMS),
+        "elemental_mg": doc.amount(data, "elemental_mg", where),
+        "compound": doc.text(data, "compound", where, 40),
+        "form": form,
+        "purpose": doc.text(data, "purpose", where, 200),
+        "note": doc.text(data, "note", where),
+        "timezone": doc.zone_name(data, "timezone", where),
+        "source": doc.text(data, "source", where, 20),
+        "source_key": doc.text(data, "source_key", where, 128, null=True),
+        "deleted": doc.flag(data, "deleted", where),
+        "taken_at": doc.moment(data, "taken_at", where, now),
+        "local_day": doc.day(data, "local_day", where, latest),
+        "product": doc.text(data, "product", where, 200, null=True),
+        "imported_by": doc.uid(data, "imported_by", where, null=True),
+    }
+
+
+def _change(data: dict[str, Any], where: str, now: datetime) -> dict[str, Any]:
+    return {
+        "uid": doc.uid(data, "uid", where),
+        "at": doc.moment(data, "at", where, now),
+        "action": doc.text(data, "action", where, 20),
+        "summary": doc.text(data, "summary", where, 500),
+        "entry": doc.uid(data, "entry", where, null=True),
+        "before": doc.json_object(data, "before", where),
+        "after": doc.json_object(data, "after", where),
+        "undone": doc.flag(data, "undone", where),
+    }
+
+
+def _plan(data: dict[str, Any], where: str, now: datetime, latest: date) -> dict[str, Any]:
+    plan = {
+        "uid": doc.uid(data, "uid", where),
+        "name": doc.text(data, "name", where, 200),
+        "start": doc.day(data, "start", where, latest),
+        "rules": data.get("rules"),
+        "source": doc.text(data, "source", where),
+        "evidence": doc.text(data, "evidence", where),
+        "set_at": doc.moment(data, "set_at", where, now),
+        "withdrawn": doc.flag(data, "withdrawn", where),
+    }
+    if not isinstance(plan["rules"], list):
+        raise InputError(f"{where}.rules", "missing or not a list")
+    try:  # a damaged rule rejects the file here, not at the next status
+        plan_from_dict({**plan, "start": plan["start"].isoformat()})
+    except InputError as error:
+        raise InputError(f"{where}.{error.field}", error.problem) from None
+    except (AttributeError, TypeError, ValueError):
+        raise InputError(f"{where}.rules", "each rule is an object with a kind") from None
+    return plan
+
+
+def preview_json(person: Person, text: str, now: datetime) -> tuple[int, int]:
+    """(entries the import would add, entries already here); ImportRejected if it is damaged."""
+    content = read_export(text, now)
+    known = {str(u) for u in person.entries.values_list("uid", flat=True)}
+    fresh = sum(1 for entry in content["entries"] if entry["uid"] not in known)
+    return fresh, len(content["entries"]) - fresh
+
+
+def import_json(*, person: Person, text: str, now: datetime, name: str) -> tuple[int, int]:
+    """Add what the journal lacks of a kratomlog JSON export, as one change undo reverses:
+    (entries added, entries already here)."""
+    content = read_export(text, now)
+    try:
+        with transaction.atomic():
+            added = _restore(person, content, now, name)
+    except IntegrityError:  # a uid of the file belongs to another journal in this database
+        raise ImportRejected(
+            [RowError(0, "uid", "the file's records belong to another journal in this database")]
+        ) from None
+    return added, len(content["entries"]) - added
+
+
+def _missing(person: Person, model: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    known = {str(uid) for uid in model.objects.filter(person=person).values_list("uid", flat=True)}
+    return [item for item in items if item["uid"] not in known]
+
+
+def _restore(person: Person, content: dict[str, Any], now: datetime, name: str) -> int:
+    from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
+    from kratomlog.plans.models import PlanVersion
+
+    missing = {
+        key: _missing(person, model, content[key])
+        for key, model in (
+            ("entries", Entry),
+            ("changes", Change),
+            ("plans", PlanVersion),
+            ("checkins", CheckIn),
+            ("sleep", SleepDiary),
+            ("activities", Activity),
+        )
+    }
+    names = {name.lower() for name in person.products.values_list("name", flat=True)}
+    new_products = [data for data in content["products"] if data["name"].lower() not in names]
+    empty = not person.entries.exists() and not person.plan_versions.exists()
+    before = {key: getattr(person, key) for key in (*SETTINGS, "crisis_resources")}
+    settings = {key: value for key, value in content["settings"].items() if value is not None}
+    adopt = empty and any(before[key] != value for key, value in settings.items())
+    if not adopt and not new_products and not any(missing.values()):
+        return 0  # the same file again adds nothing, and is no change to undo
+    fresh = missing["entries"]
+    change = Change.objects.create(
+        person=person,
+        at=now,
+        action="import",
+        summary=f"imported {len(fresh)} entries from {name}"[:500],
+        before={"settings": before} if adopt else None,
+    )
+    if adopt:  # a new journal takes the settings of the one it copies
+        for key, value in settings.items():
+            setattr(person, key, value)
+        person.save()
+    for data in new_products:
+        Product.objects.create(person=person, restored_by=change, **data)
+    products = {p.name: p for p in person.products.all()}
+    changes = {str(c.uid): c for c in person.changes.all()}
+    for data in missing["changes"]:
+        changes[data["uid"]] = Change.objects.create(
+            person=person,
+            restored_by=change,
+            **{key: value for key, value in data.items() if key != "entry"},
+        )
+    for data in fresh:
+        fields = {key: data[key] for key in data if key not in ("product", "imported_by")}
+        Entry.objects.create(
+            person=person,
+            product=products.get(data["product"] or ""),
+            imported_by=changes.get(data["imported_by"] or ""),
+            restored_by=change,
+            **fields,
+        )
+    for data in missing["changes"]:
+        if data["entry"]:
+            Change.objects.filter(uid=data["uid"]).update(
+                entry=person.entries.filter(uid=data["entry"]).first()
+            )
+    for key, model in (
+        ("plans", PlanVersion),
+        ("checkins", CheckIn),
+        ("sleep", SleepDiary),
+        ("activities", Activity),
+    ):
+        for data in missing[key]:
+            model.objects.create(person=person, restored_by=change, **data)
+    return len(fresh)
+
+
+def unrestore(change: Change) -> None:
+    """Undo a JSON import: what it added goes, and a journal it filled gets its settings back."""
+    from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
+    from kratomlog.plans.models import PlanVersion
+
+    for model in (Entry, PlanVersion, CheckIn, SleepDiary, Activity, Product):
+        model.objects.filter(restored_by=change).delete()  # type: ignore[attr-defined]
+    Change.objects.filter(restored_by=change).delete()
+    if change.before and "settings" in change.before:
+        person = change.person
+        for key, value in change.before["settings"].items():
+            setattr(person, key, value)
+        person.save()
