@@ -99,8 +99,12 @@ def test_four_writers_at_once_on_an_existing_journal_lose_nothing(tmp_path):
     commands = [
         (kind, *args, "--at", f"2026-01-05T1{n}:00")
         for n, (kind, *args) in enumerate(
-            [("dose", "2g"), ("magnesium", "200mg"), ("substance", "beer", "1 bottle"),
-             ("dose", "3g")]  # fmt: skip
+            [
+                ("dose", "2g"),
+                ("magnesium", "200mg"),
+                ("substance", "beer", "1 bottle"),
+                ("dose", "3g"),
+            ]  # fmt: skip
         )
     ]
     results = run_at_once(env, commands)
@@ -138,7 +142,9 @@ def test_an_import_killed_at_any_moment_leaves_the_journal_whole_and_nothing_hal
     big = tmp_path / "big.csv"
     big.write_text(
         "time,substance,amount,unit\n"
-        + "".join(f"2025-01-01T00:{n % 60:02d},kratom,{1 + n / 10_000:.4f},g\n" for n in range(rows))
+        + "".join(
+            f"2025-01-01T00:{n % 60:02d},kratom,{1 + n / 10_000:.4f},g\n" for n in range(rows)
+        )
     )
     assert start(env, "dose", "1g", "--at", "2026-01-04T09:00").wait(timeout=60) == 0
     for delay in (0.3, 1.0, 2.0, 3.0):

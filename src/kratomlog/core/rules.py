@@ -222,7 +222,8 @@ def _checked(name: str, value: Any, field: str) -> Any:
     most = _MOST.get(name, MAX_GRAMS)
     if value > most:
         unit = _UNIT.get(name, "" if whole else " g")
-        shown = f"{value:g}" if isinstance(value, float) else str(value)[:20]
+        whole_float = isinstance(value, float) and value.is_integer() and value < 1e18
+        shown = str(int(value))[:20] if whole_float or isinstance(value, int) else f"{value:g}"
         span = " (ten years)" if name in _UNIT else ""
         raise InputError(field, f"{shown} is out of range; at most {most:g}{unit}{span}")
     if whole and value != int(value):

@@ -27,10 +27,12 @@ def parse_when(text: str | None, now: datetime, tz: ZoneInfo, field: str = "--at
             field,
             f"{shown} is in the future; a journal records what happened (use {ACCEPTED_TIMES})",
         )
-    try:
+    try:  # OverflowError: past the calendar's start once in UTC, long before 1970 anyway
         return check_moment(moment, now, field).astimezone(UTC)
-    except OverflowError:  # past the calendar's start once in UTC: long before 1970 anyway
-        raise InputError(field, f"{text!r} is out of range; a time from 1970 to today") from None
+    except (InputError, OverflowError):
+        raise InputError(
+            field, f"{text.strip()!r} is out of range; a time between 1970 and today"
+        ) from None
 
 
 def _shown(moment: datetime, tz: ZoneInfo) -> str:

@@ -14,7 +14,7 @@ from kratomlog.core.sleep import QUALITY
 from kratomlog.journal import queries
 from kratomlog.plans.services import plan_history
 from kratomlog.web import charts
-from kratomlog.web.views.common import field, now, person_of
+from kratomlog.web.views.common import field, now, person_of, whole
 
 
 def checkin_form(request: HttpRequest, key: str) -> HttpResponse:
@@ -34,7 +34,7 @@ def checkin_form(request: HttpRequest, key: str) -> HttpResponse:
         try:
             for index in range(len(chosen.items)):
                 value = request.POST.get(f"item-{index}", "")
-                if not value.isdigit():
+                if not (value.isascii() and value.isdigit()) or len(value) > 3:
                     raise InputError(
                         f"item {index + 1}", f"choose an answer for “{chosen.items[index]}”"
                     )
@@ -66,10 +66,7 @@ def sleep_form(request: HttpRequest) -> HttpResponse:
         try:
 
             def number(name: str, label: str) -> int:
-                text = request.POST.get(name, "").strip() or "0"
-                if not text.isdigit():
-                    raise InputError(label, f"{text!r} is not a whole number")
-                return int(text)
+                return whole(request.POST.get(name, "").strip() or "0", label)
 
             diary, night = services.record_sleep(
                 person=person,
@@ -99,12 +96,10 @@ def record_activity(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     minutes = field(request, "minutes")
     try:
-        if minutes is not None and not minutes.isdigit():
-            raise InputError("minutes", f"{minutes!r} is not a whole number")
         done = services.record_activity(
             person=person,
             kind=request.POST.get("kind", ""),
-            minutes=int(minutes) if minutes else None,
+            minutes=whole(minutes, "minutes") if minutes else None,
             now=now(),
             at=field(request, "at"),
             note=field(request, "note") or "",

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kratomlog import standing
-from kratomlog.core.days import local_day, zone
+from kratomlog.core.bounds import MAX_SPAN_DAYS
+from kratomlog.core.days import local_day, stored_local, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.journal import Dose
-from kratomlog.journal import services
+from kratomlog.journal import queries, services
 from kratomlog.journal.models import FORMS, KRATOM, Person
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of
@@ -29,8 +30,9 @@ def history(request: HttpRequest) -> HttpResponse:
     last = local_day(moment, zone(person.timezone))
     days = RANGES[chosen]
     if days is None:
-        oldest = person.entries.filter(deleted=False).order_by("local_day").first()
+        oldest = queries.live_entries(person).order_by("local_day").first()
         first = oldest.local_day if oldest and oldest.local_day < last else last
+        first = max(first, last - timedelta(days=MAX_SPAN_DAYS - 1))  # "all" is ten years at most
     else:
         first = last - timedelta(days=days - 1)
     rows = standing.history(person, first, last, moment)
@@ -133,13 +135,13 @@ def edit_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
                 f" It breaks a limit: {broken}." if broken else ""
             )
             return HttpResponseRedirect(reverse("history"))
-    local = entry.taken_at.astimezone(zone(entry.timezone))
+    at_value = stored_local(entry.taken_at, entry.timezone).strftime("%Y-%m-%dT%H:%M")
     return render(
         request,
         "web/edit_entry.html",
         {
             "entry": entry,
-            "at_value": local.strftime("%Y-%m-%dT%H:%M"),
+            "at_value": at_value,
             "products": person.products.order_by("name"),
             "forms": FORMS,
             "categories": CATEGORIES,

@@ -16,7 +16,7 @@ from kratomlog.core.rules import grams, rule_from_table
 from kratomlog.core.taper import schedule
 from kratomlog.plans import services
 from kratomlog.web import charts
-from kratomlog.web.views.common import field, now, number, person_of
+from kratomlog.web.views.common import field, now, number, person_of, whole
 
 # The custom-rule form: each kind with its parameters, in the user's words.
 CUSTOM_RULES = [
@@ -86,16 +86,32 @@ def plan(request: HttpRequest) -> HttpResponse:
     return plan_page(request)
 
 
+PLAN_FILE_MOST = 100 * 1024  # a plan file is a few lines of TOML
+
+
 @require_POST
 def set_preset(request: HttpRequest) -> HttpResponse:
+    """A preset by its name, or a plan file the browser uploads; never a path on this computer
+    (the server would open any file it names, and tell which exist)."""
     person = person_of(request)
+    sent = request.FILES.get("plan_file")
     try:
-        chosen = services.set_plan(
-            person=person,
-            preset_or_file=request.POST.get("preset", ""),
-            start=field(request, "start"),
-            now=now(),
-        )
+        if sent is not None:
+            if sent.size > PLAN_FILE_MOST:
+                raise InputError("plan file", "too large for a plan; a plan file is TOML text")
+            try:
+                text = sent.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise InputError("plan file", "not a plan file (TOML is UTF-8 text)") from None
+            chosen = services.plan_from_text(person, text, field(request, "start"), now())
+            services.save_plan(person, chosen, now())
+        else:
+            chosen = services.set_preset(
+                person=person,
+                name=request.POST.get("preset", ""),
+                start=field(request, "start"),
+                now=now(),
+            )
     except InputError as error:
         return plan_page(request, error, status=400)
     request.session["message"] = f"Plan {chosen.name!r} is in force from {chosen.start}."
@@ -136,7 +152,7 @@ def _taper_from(request: HttpRequest, data: Any, save: bool) -> Plan:
         person=person,
         start_grams=number(data.get("from", ""), "--from"),
         step=(data.get("step") or "").strip(),
-        every_days=int(number(data.get("every", ""), "--every")),
+        every_days=whole(data.get("every", ""), "--every"),
         floor_grams=number(floor, "--floor") if floor else None,
         start=(data.get("start") or None),
         now=now(),

@@ -40,9 +40,12 @@ def settings_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def save_settings(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    try:
-        services.set_timezone(person, field(request, "timezone") or "")
-        services.set_dose_unit(person, field(request, "dose_unit") or "g")
+    try:  # the whole form or nothing: one bad field saves none of the others
+        services.save_settings(
+            person,
+            timezone=field(request, "timezone") or "",
+            dose_unit=field(request, "dose_unit") or "g",
+        )
     except InputError as error:
         return settings_page(request, error)
     request.session["message"] = "Settings saved."

@@ -2,6 +2,7 @@
 
 import json
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_POST
 
+from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected
 from kratomlog.journal import transfer
 from kratomlog.web.views.common import now, person_of
@@ -48,10 +50,32 @@ def transfer_home(request: HttpRequest) -> HttpResponse:
     return transfer_page(request)
 
 
+UPLOAD_LIFETIME_SECONDS = 60 * 60  # a preview not imported within an hour is abandoned
+
+
 def _upload_dir() -> Path:
     path = Path(settings.DATA_DIR) / UPLOADS
     path.mkdir(exist_ok=True)
     return path
+
+
+def sweep_uploads(older_than: float = UPLOAD_LIFETIME_SECONDS) -> None:
+    """Remove previewed uploads that were abandoned: each holds a whole file of the journal."""
+    oldest = time.time() - older_than
+    for path in _upload_dir().glob("*.txt"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+        except OSError:  # removed meanwhile by another request
+            continue
+
+
+def _forget_upload(request: HttpRequest) -> dict[str, str] | None:
+    """The session's previewed upload, its file removed: a new upload replaces it."""
+    upload = request.session.pop("upload", None)
+    if upload:
+        (_upload_dir() / f"{upload['ticket']}.txt").unlink(missing_ok=True)
+    return upload
 
 
 @require_POST
@@ -81,6 +105,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     except UnicodeDecodeError:
         return transfer_page(request, f"file: {sent.name!r} is not UTF-8 text", 400)
     found = transfer.preview(person=person, kind=kind, text=text, now=now())
+    _forget_upload(request)
+    sweep_uploads()
     ticket = ""
     if not found.errors and found.new:
         ticket = secrets.token_urlsafe(16)
@@ -108,9 +134,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirm_import(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
-    upload = request.session.pop("upload", None)
+    upload = request.session.get("upload")
     if not upload or upload["ticket"] != request.POST.get("ticket"):
         return transfer_page(request, "file: that upload is gone; upload it again", 400)
+    del request.session["upload"]
+    sweep_uploads()
     path = _upload_dir() / f"{upload['ticket']}.txt"
     try:
         result = transfer.import_text(
@@ -120,7 +148,9 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
             name=upload["name"],
             now=now(),
         )
-    except ImportRejected as rejected:
+    except FileNotFoundError:  # abandoned too long, and swept away
+        return transfer_page(request, "file: that upload is gone; upload it again", 400)
+    except (ImportRejected, InputError) as rejected:
         return transfer_page(request, str(rejected), 400)
     finally:
         path.unlink(missing_ok=True)
