@@ -104,7 +104,7 @@ def test_four_writers_at_once_on_an_existing_journal_lose_nothing(tmp_path):
                 ("magnesium", "200mg"),
                 ("substance", "beer", "1 bottle"),
                 ("dose", "3g"),
-            ]  # fmt: skip
+            ]
         )
     ]
     results = run_at_once(env, commands)

@@ -94,8 +94,17 @@ def test_another_account_on_the_computer_can_open_nothing_in_the_data_directory(
         # each path it can list or read is printed
         probe = 'for p; do if [ -d "$p" ]; then ls "$p"; else head -c1 "$p"; fi >/dev/null 2>&1 && echo "$p"; done; exit 0'
         as_nobody = subprocess.run(
-            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-            + ["/bin/sh", "-c", probe, "probe", *map(str, targets)],
+            [
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "/bin/sh",
+                "-c",
+                probe,
+                "probe",
+                *map(str, targets),
+            ],
             capture_output=True,
             text=True,
             timeout=30,

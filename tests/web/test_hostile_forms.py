@@ -105,7 +105,7 @@ FORMS = [
             "quality": "3",
         },
         "--wakes: '²' is not a whole number",
-    ),  # fmt: skip
+    ),
     (
         "/sleep",
         {
@@ -120,7 +120,7 @@ FORMS = [
             "night": "9999-12-31",
         },
         "--night: 9999-12-31 is out of range",
-    ),  # fmt: skip
+    ),
 ]
 
 
