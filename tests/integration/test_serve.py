@@ -90,3 +90,60 @@ def test_serve_demo_uses_a_throwaway_journal_and_leaves_yours_alone(tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert not (home / "journal.sqlite3").exists()
+
+
+def serve_env(home):
+    env = {**os.environ, "KRATOMLOG_HOME": str(home)}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+@pytest.mark.skipif(KRATOMLOG is None, reason="the kratomlog command is not installed")
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_prints_no_link(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [KRATOMLOG, "serve", "--port", str(port)],
+            env=serve_env(tmp_path / "home"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2 and "/login/" not in result.stdout
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: --port: cannot listen on 127.0.0.1:{port} (")
+    assert "choose another --port" in line
+
+
+@pytest.mark.skipif(KRATOMLOG is None, reason="the kratomlog command is not installed")
+def test_the_link_works_on_any_loopback_address_serve_accepts(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        [KRATOMLOG, "serve", "--host", "127.0.0.2", "--port", str(port)],
+        env=serve_env(tmp_path / "home"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        link = None
+        deadline = time.monotonic() + 30
+        while link is None and time.monotonic() < deadline and server.poll() is None:
+            found = re.search(r"(http://127\.0\.0\.2:\d+(/login/\S+))", server.stdout.readline())
+            link = found.group(2) if found else None
+        assert link, "no sign-in link was printed"
+        for _ in range(50):  # until the port answers
+            try:
+                connection = http.client.HTTPConnection("127.0.0.2", port, timeout=5)
+                connection.request("GET", link)
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.1)
+        signed_in = connection.getresponse()
+        assert signed_in.status == 302 and signed_in.getheader("Location") == "/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

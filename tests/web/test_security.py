@@ -113,3 +113,18 @@ def test_serve_refuses_to_listen_beyond_this_computer(kl):
     result = kl("serve", "--host", "0.0.0.0", code=2)
     assert "error: --host: 0.0.0.0 (0.0.0.0) is not a loopback address" in result.stderr
     assert "health data" in result.stderr
+
+
+def test_a_request_naming_another_host_is_refused(signed_in):
+    # DNS rebinding: a page elsewhere that points its name at 127.0.0.1 gets nothing
+    assert signed_in.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert signed_in.get("/export.json", HTTP_HOST="evil.example:8765").status_code == 400
+    assert signed_in.get("/", HTTP_HOST="localhost:8765").status_code == 200
+
+
+def test_every_page_carries_the_security_headers(signed_in):
+    response = signed_in.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "object-src 'none'" in response.headers["Content-Security-Policy"]
