@@ -73,3 +73,28 @@ def test_a_data_directory_that_cannot_be_made_is_one_line_not_a_traceback(tmp_pa
     assert "Traceback" not in result.stdout
     report = Path(line.split("the full report is in ", 1)[1])  # beside no data directory
     assert "Traceback" in report.read_text() and "NotADirectoryError" in report.read_text()
+
+
+def test_a_file_its_reader_cannot_read_is_bad_input_and_the_details_go_to_the_log(
+    kl, person, tmp_path, monkeypatch
+):
+    from kratomlog.journal import transfer
+
+    def unready(text, tz, now):
+        return text["dosages"]  # a reader's missing check: the text is no mapping
+
+    monkeypatch.setattr(transfer, "read_kratomtracker", unready)
+    path = tmp_path / "backup.json"
+    path.write_text('{"dosages": [1]}')
+    result = None
+
+    def imported():
+        nonlocal result
+        result = kl("import", "kratomtracker", path, code=2)
+
+    report = written_during(imported)
+    assert result.stderr.startswith(
+        "error: nothing imported: file: not a kratomtracker file kratomlog can read (TypeError("
+    )
+    assert "WARNING kratomlog.imports: a kratomtracker file its reader could not read" in report
+    assert "Traceback" in report and not person.entries.exists()

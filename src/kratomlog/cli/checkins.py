@@ -52,7 +52,16 @@ def _ask(key: str) -> str:
     answers = []
     for number, item in enumerate(chosen.items, start=1):
         while True:
-            reply = typer.prompt(f"{number}. {item} [{choices}]").strip()
+            try:
+                reply = typer.prompt(f"{number}. {item} [{choices}]").strip()
+            except typer.Abort:
+                if sys.stdin.isatty():  # Ctrl+C at the terminal: stop, as asked
+                    raise
+                raise InputError(  # answers piped in ended early
+                    "--answers",
+                    f"the answers ended before item {number}; give all {len(chosen.items)} "
+                    f"with --answers, e.g. --answers {','.join(['0'] * len(chosen.items))}",
+                ) from None
             if reply.isdigit() and 0 <= int(reply) <= chosen.highest:
                 answers.append(reply)
                 break

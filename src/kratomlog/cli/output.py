@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import click
 import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from kratomlog.core.breaches import Breach
 from kratomlog.core.errors import InputError
@@ -38,7 +38,7 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
         except (InputError, ImportRejected) as error:
             sys.stderr.write(f"error: {_one_line(str(error))}\n")  # one line, never wrapped
             raise typer.Exit(USAGE_ERROR) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, TyperException):  # typer's own way to end a command
             raise
         except Exception as error:
             failed(error)

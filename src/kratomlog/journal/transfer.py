@@ -1,5 +1,6 @@
 """Import and export: all-or-nothing imports that add nothing twice, and a lossless JSON export."""
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from kratomlog.core.days import stored_local, zone
+from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, RowError
 from kratomlog.core.formats.journal_csv import read_csv, write_csv
 from kratomlog.core.formats.kratomtracker import read_kratomtracker
@@ -41,7 +43,27 @@ def read_text(path: Path) -> str:
 
 
 def parse_rows(person: Person, kind: str, text: str, now: datetime) -> list[ImportRow]:
-    """The rows a file holds, or ImportRejected with every bad row; nothing is written."""
+    """The rows a file holds, or ImportRejected with every bad row; nothing is written.
+
+    A reader is a pure function of the file: whatever else it raises, the file is one it cannot
+    read. That is said as bad input (exit 2), and the details go to the log, where a reader's
+    missing check can be found."""
+    try:
+        return _read(person, kind, text, now)
+    except ImportRejected:
+        raise
+    except InputError as error:
+        raise ImportRejected([RowError(0, error.field, error.problem)]) from None
+    except Exception as error:
+        logging.getLogger("kratomlog.imports").warning(
+            "a %s file its reader could not read", kind, exc_info=True
+        )
+        raise ImportRejected(
+            [RowError(0, "file", f"not a {kind} file kratomlog can read ({error!r:.200})")]
+        ) from None
+
+
+def _read(person: Person, kind: str, text: str, now: datetime) -> list[ImportRow]:
     tz = zone(person.timezone)
     if kind == "csv":
         sizes = {
