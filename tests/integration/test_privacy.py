@@ -58,8 +58,9 @@ def test_exports_and_calendars_written_by_the_cli_are_the_owners_alone(tmp_path)
     assert run(home, "export", "json", "--output", existing).returncode == 0
     assert run(home, "export", "csv", "--output", tmp_path / "journal.csv").returncode == 0
     assert run(home, "due", "--ics", tmp_path / "checkins.ics").returncode == 0
+    assert run(home, "export", "fhir", "--output", tmp_path / "bundle.json").returncode == 0
     written = [existing, tmp_path / "journal.csv", tmp_path / "journal-phq9.csv"]
-    written.append(tmp_path / "checkins.ics")
+    written += [tmp_path / "checkins.ics", tmp_path / "bundle.json"]
     assert {path.name: mode(path) for path in written} == {path.name: 0o600 for path in written}
     assert existing.read_text().startswith('{\n  "format": "kratomlog-journal"')
 

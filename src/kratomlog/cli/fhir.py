@@ -13,6 +13,7 @@ import typer
 from kratomlog.cli import context, transfer
 from kratomlog.cli.output import errors, friendly
 from kratomlog.core.errors import InputError
+from kratomlog.storage import write_private
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +45,6 @@ def export(
     if output is None:
         typer.echo(text)
         return None
-    output.write_text(text + "\n", encoding="utf-8")
+    write_private(output, text + "\n", "--output")  # health data: readable by its owner alone
     errors.print(f"Wrote {output}")
     return None
