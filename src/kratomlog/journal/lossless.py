@@ -20,6 +20,7 @@ from kratomlog.core.formats import ImportRejected, RowError
 from kratomlog.core.plan import plan_from_dict
 from kratomlog.journal import document as doc
 from kratomlog.journal.models import FORMS, Change, Entry, Person, Product
+from kratomlog.journal.person import DOSE_UNITS
 from kratomlog.journal.snapshots import snapshot
 
 JSON_FORMAT = "kratomlog-journal"
@@ -109,8 +110,6 @@ def read_export(text: str, now: datetime) -> dict[str, Any]:
 
 
 def _checked(document: dict[str, Any], now: datetime) -> dict[str, Any]:
-    from kratomlog.journal.services import DOSE_UNITS
-
     person = doc.record(document.get("person"), "person")
     latest = doc.latest_day(now)
     settings = {
@@ -153,7 +152,9 @@ def _checked(document: dict[str, Any], now: datetime) -> dict[str, Any]:
 def _crisis_resources(document: dict[str, Any]) -> str | None:
     from kratomlog.core.crisis import parse_resources
 
-    text = doc.text(document, "crisis_resources", "file") if "crisis_resources" in document else ""
+    text = document.get("crisis_resources", "")
+    if not isinstance(text, str):
+        raise InputError("crisis_resources", f"{text!r} is not text")
     if text.strip():
         try:
             parse_resources(text)
