@@ -76,21 +76,29 @@ def first_use_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# What kratomlog keeps in its data directory. Only these are tightened: KRATOMLOG_HOME may name
+# a directory that holds other things too, and those are not kratomlog's to change.
+OWN_FILES = ("journal.sqlite3*", "test.sqlite3*", "secret_key", LOCK_FILE, f"{LOG_FILE}*",
+             "uploads", "uploads/*")  # fmt: skip
+
+
 def make_private(directory: Path) -> int:
-    """The data directory and everything in it readable by its owner alone: new files 0600
-    (the process's umask) and, for a journal made before that, each looser one tightened.
+    """The data directory and kratomlog's files in it readable by their owner alone: new files
+    0600 (the process's umask) and, for a journal made before that, each looser one tightened.
     Returns how many were tightened."""
     os.umask(0o077)  # every file this process makes, exports included, is the owner's alone
     directory.mkdir(parents=True, exist_ok=True)
+    found = [path for pattern in OWN_FILES for path in directory.glob(pattern)]
+    shared = directory.stat().st_mode & stat.S_ISVTX  # /tmp and its like are everyone's
     tightened = 0
-    for path in [directory, *directory.rglob("*")]:
+    for path in ([] if shared else [directory]) + found:
         try:
             mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode) or not mode & 0o077:
+            if stat.S_ISLNK(mode) or not mode & 0o077 or path.lstat().st_uid != os.getuid():
                 continue
             path.chmod(0o700 if stat.S_ISDIR(mode) else 0o600)
             tightened += 1
-        except OSError:  # another user's file, or gone meanwhile: leave it
+        except OSError:  # gone meanwhile: leave it
             continue
     return tightened
 
