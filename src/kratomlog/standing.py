@@ -34,6 +34,7 @@ def status_and_recent(person: Person, as_of: datetime, days: int) -> tuple[Statu
         journal,
         magnesium.get(today, 0.0),
         recovery.signals(person, journal, as_of),
+        recorded_from=queries.recorded_from(person),
     )
     return result, daily_rows(first, today, journal, plans, magnesium)
 

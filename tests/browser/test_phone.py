@@ -31,7 +31,7 @@ def test_the_login_link_works_once_and_not_twice(browser, app):
 
 def test_log_a_dose_see_the_breach_it_causes_and_undo_it(phone, app):
     person = app[1]
-    set_plan(person=person, preset_or_file="low-dose-3g", now=datetime.now(UTC))
+    set_plan(person=person, preset_or_file="ceiling-3g-a-dose", now=datetime.now(UTC))
     sign_in(phone, app)
     phone.get_by_label("Amount", exact=True).fill("4 g")
     phone.get_by_role("button", name="Log", exact=True).tap()

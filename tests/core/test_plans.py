@@ -9,25 +9,54 @@ from kratomlog.core.rules import MaxUseDays, NoUse
 START = date(2026, 12, 1)
 
 
-def test_occasional_is_a_limit_of_1_in_7_and_a_target_of_2_in_30_from_seed_004():
+def test_occasional_is_a_limit_of_1_in_7_and_a_target_of_2_in_30_from_the_self_help_text():
     plan = preset_plan("occasional", START)
     assert plan.rules == (
         MaxUseDays("max_use_days", "limit", max=1, window_days=7),
         MaxUseDays("max_use_days-target", "target", max=2, window_days=30),
     )
-    assert "seed 004" in plan.source and "not established by clinical trials" in plan.evidence
+    assert plan.source.startswith("a self-help text by one kratom user")
+    assert "not established by clinical trials" in plan.evidence
 
 
-def test_low_dose_3g_says_it_is_not_established_by_clinical_trials():
-    plan = preset_plan("low-dose-3g", START)
+def test_the_3g_ceiling_says_it_is_a_ceiling_and_not_established_by_clinical_trials():
+    plan = preset_plan("ceiling-3g-a-dose", START)
     assert plan.rules[0].as_dict() == {
         "id": "max_grams_per_dose",
         "kind": "max_grams_per_dose",
         "severity": "limit",
         "max_grams": 3.0,
     }
-    assert "seeds 000 and 003" in plan.source
+    assert plan.source.startswith("two web articles") and "Garcia-Romeu 2020" in plan.source
     assert "not established by clinical trials" in plan.evidence
+    assert "not a dose to take" in PRESETS["ceiling-3g-a-dose"].summary
+
+
+def test_the_earlier_name_low_dose_3g_still_sets_the_ceiling():
+    earlier, now = preset_plan("low-dose-3g", START), preset_plan("ceiling-3g-a-dose", START)
+    assert earlier.rules == now.rules and earlier.name == "ceiling-3g-a-dose"
+
+
+def test_no_source_or_preset_is_named_by_an_internal_label():
+    from kratomlog.core import sources
+
+    for source in sources.ALL:
+        shown = f"{source} {source.what} {source.supports}"
+        assert "seed 0" not in shown and "FACTS.md" not in shown, source.key
+    for preset in PRESETS.values():
+        assert "seed" not in f"{preset.summary} {preset.source}"
+
+
+def test_a_citation_from_an_earlier_version_finds_its_entry():
+    from kratomlog.core import sources
+
+    earlier = "seed 004: if it ever becomes hard to stay within one's guidelines, stop"
+    assert sources.cited(earlier) == [
+        (sources.SELF_HELP_BREAK.citation, sources.SELF_HELP_BREAK)
+    ]
+    both = f"{sources.TANNA_2023}; {sources.POST_2019}"
+    assert [source for _, source in sources.cited(both)] == [sources.TANNA_2023, sources.POST_2019]
+    assert sources.cited("your own taper") == [("your own taper", None)]
 
 
 def test_break_90_is_90_days_without_use_from_seed_004():
@@ -43,7 +72,7 @@ def test_every_preset_carries_a_source_and_evidence():
 
 
 def test_an_unknown_preset_lists_the_presets():
-    with pytest.raises(InputError, match="occasional, low-dose-3g, break-90"):
+    with pytest.raises(InputError, match="occasional, ceiling-3g-a-dose, break-90"):
         preset_plan("weekly", START)
 
 

@@ -12,8 +12,10 @@ def breach(n, severity="limit", kind="max_use_days"):
 def test_two_limit_days_within_30_days_is_loss_of_control_from_the_second():
     signal = signals.loss_of_control([breach(0), breach(29)])
     assert signal.kind == "loss_of_control" and signal.since == day(29)
-    assert "kratomlog plan set break-90" in signal.recommendation
-    assert "seed 004" in signal.source
+    assert signal.preset == "break-90" and "90 days" in signal.recommendation
+    assert "kratomlog" not in signal.recommendation  # words; each shell says how to act
+    assert "withdrawal" in signal.recommendation and "clinician" in signal.recommendation
+    assert "a self-help text by one kratom user" in signal.source
 
 
 def test_two_limit_days_30_days_apart_are_not():
@@ -79,5 +81,37 @@ def test_four_use_days_in_seven_is_not_frequent_use():
 
 def test_signals_serialise_with_their_source():
     data = signals.frequent_use(journal(*[(n, 1) for n in range(21, 28)]), TODAY).as_dict()
-    assert set(data) == {"kind", "since", "message", "recommendation", "source"}
+    assert set(data) == {"kind", "since", "message", "recommendation", "preset", "source"}
     assert date.fromisoformat(data["since"]) == day(21)
+
+
+def test_use_during_a_break_says_what_the_record_shows_and_where_help_is():
+    signal = signals.loss_of_control([breach(4, kind="no_use")], "break-90", on_break=True)
+    assert "the record shows use on 1 day" in signal.message
+    assert signal.preset is None and "90-day" not in signal.recommendation
+    assert "1-800-662-4357" in signal.recommendation
+
+
+def test_a_signal_never_recommends_the_plan_in_force():
+    frequent = journal(*[(n, 1) for n in range(21, 28)])
+    assert signals.frequent_use(frequent, TODAY).preset == "occasional"
+    assert signals.frequent_use(frequent, TODAY, "occasional").preset is None
+    growing = journal((0, 1), (5, 1), (14, 1), (16, 1), (18, 1), (20, 1), (22, 1))
+    assert signals.escalation(growing, TODAY).preset == "occasional"
+    in_force = signals.escalation(growing, TODAY, plan_name="occasional")
+    assert in_force.preset is None and "'occasional'" not in in_force.recommendation
+
+
+def test_escalation_never_compares_with_days_before_the_record_began():
+    # two weeks of daily use, the journal's first: the fortnight before it is unrecorded
+    new_journal = journal(*[(n, 3) for n in range(14, 28)])
+    assert signals.escalation(new_journal, TODAY) is None
+    # a journal the person says began on day 0 records the first fortnight as no use
+    assert signals.escalation(new_journal, TODAY, recorded_from=day(0)) is not None
+    assert signals.escalation(new_journal, TODAY, recorded_from=day(1)) is None
+
+
+def test_a_recommendation_of_a_pause_warns_of_stopping_daily_use_abruptly():
+    signal = signals.frequent_use(journal(*[(n, 1) for n in range(21, 28)]), TODAY)
+    assert "stopping daily use all at once can bring withdrawal" in signal.recommendation
+    assert "taper" in signal.recommendation

@@ -13,9 +13,17 @@ START = date(2026, 12, 1)
 def test_a_ten_percent_taper_from_12g_weekly_with_a_1g_floor():
     rule = Taper("taper", "limit", start_grams_per_day=12, step="10%", every_days=7, floor_grams=1)
     steps = allowances(rule)
-    assert steps[:4] == pytest.approx([12, 10.8, 9.72, 8.748])
-    # 12 * 0.9^23 = 1.06 and 12 * 0.9^24 = 0.957 < 1: step 25 is 0
-    assert len(steps) == 25 and steps[-2] == pytest.approx(1.0637, abs=1e-3) and steps[-1] == 0
+    # each step 10% below the one before, rounded down to what a kitchen scale weighs (0.1 g)
+    assert steps[:5] == (12, 10.8, 9.7, 8.7, 7.8)
+    assert all(round(step, 1) == step for step in steps)
+    assert steps[-2] >= 1 and steps[-1] == 0 and steps[-2] * 0.9 < 1.1
+
+
+def test_rounding_down_never_lets_a_small_step_stand_still():
+    rule = Taper("taper", "limit", start_grams_per_day=1, step="5%", every_days=1, floor_grams=0)
+    steps = allowances(rule)
+    assert all(later < earlier for earlier, later in zip(steps, steps[1:], strict=False))
+    assert steps[:4] == (1, 0.9, 0.8, 0.7) and steps[-1] == 0
 
 
 def test_a_gram_step_reaches_zero_without_a_floor():

@@ -25,9 +25,9 @@ def test_yesterday_late_evening_is_yesterdays_local_day(kl, person):
 
 
 def test_a_dose_over_a_limit_is_recorded_and_the_limit_named(kl, person):
-    kl("plan", "set", "low-dose-3g", "--start", "2026-11-01")
+    kl("plan", "set", "ceiling-3g-a-dose", "--start", "2026-11-01")
     result = kl("dose", "4g")
-    assert "breaks limit max_grams_per_dose of plan 'low-dose-3g' on 2026-11-23" in result.stdout
+    assert "breaks limit max_grams_per_dose of plan 'ceiling-3g-a-dose' on 2026-11-23" in result.stdout
     assert "a dose of 4 g; at most 3 g a dose" in result.stdout
     assert "plan source: seeds 000 and 003" in result.stdout
     assert "not established by clinical trials" in result.stdout
@@ -148,7 +148,7 @@ def test_edit_keeps_history_and_undo_restores_it(kl, person):
 
 
 def test_an_edit_reports_a_breach_it_causes(kl, person):
-    kl("plan", "set", "low-dose-3g", "--start", "2026-11-01")
+    kl("plan", "set", "ceiling-3g-a-dose", "--start", "2026-11-01")
     kl("dose", "3g", "--at", "08:00")
     result = kl("edit", entries(person)[0].id, "--amount", "5g")
     assert "Edited #" in result.stdout and "breaks limit max_grams_per_dose" in result.stdout
@@ -178,7 +178,7 @@ def test_editing_a_missing_entry_is_a_clear_error(kl):
 
 
 def test_dose_json_output_holds_the_entry_and_what_it_breaks(kl):
-    kl("plan", "set", "low-dose-3g", "--start", "2026-11-01")
+    kl("plan", "set", "ceiling-3g-a-dose", "--start", "2026-11-01")
     data = json.loads(kl("dose", "4g", "--json").stdout)
     assert data["entry"]["grams"] == 4.0
     assert [b["kind"] for b in data["breaches"]] == ["max_grams_per_dose"]

@@ -131,7 +131,7 @@ def test_history_days_follow_local_midnight_across_the_end_of_summer_time(kl):
 
 def test_presets_show_their_source_and_evidence(kl):
     out = kl("plan", "presets").stdout
-    for name in ("occasional", "low-dose-3g", "break-90"):
+    for name in ("occasional", "ceiling-3g-a-dose", "break-90"):
         assert name in out
     assert out.count("not established by clinical trials") == 3
 
@@ -174,22 +174,22 @@ def test_a_dry_run_taper_is_not_set(kl, person):
 
 
 def test_changing_the_plan_keeps_the_old_version_for_its_days(kl, tmp_path):
-    kl("plan", "set", "low-dose-3g", "--start", "2026-11-01")
+    kl("plan", "set", "ceiling-3g-a-dose", "--start", "2026-11-01")
     kl("plan", "set", "occasional", "--start", "2026-11-15")
     kl("dose", "4g", "--at", "2026-11-10T09:00")
     data = json.loads(kl("status", "--json").stdout)
     assert data["plan"]["name"] == "occasional" and data["breaches"] == []
     rows = json.loads(kl("history", "--from", "2026-11-10", "--to", "2026-11-10", "--json").stdout)
-    assert [b["plan"] for b in rows[0]["breaches"]] == ["low-dose-3g"]
+    assert [b["plan"] for b in rows[0]["breaches"]] == ["ceiling-3g-a-dose"]
     shown = json.loads(kl("plan", "show", "--json").stdout)
-    assert [v["name"] for v in shown["versions"]] == ["low-dose-3g", "occasional"]
+    assert [v["name"] for v in shown["versions"]] == ["ceiling-3g-a-dose", "occasional"]
 
 
 def test_undo_withdraws_the_plan_just_set(kl):
-    kl("plan", "set", "low-dose-3g", "--start", "2026-11-01")
+    kl("plan", "set", "ceiling-3g-a-dose", "--start", "2026-11-01")
     kl("plan", "set", "break-90")
     assert "undid: set plan 'break-90'" in kl("undo").stdout
-    assert json.loads(kl("status", "--json").stdout)["plan"]["name"] == "low-dose-3g"
+    assert json.loads(kl("status", "--json").stdout)["plan"]["name"] == "ceiling-3g-a-dose"
 
 
 def test_a_plan_file_is_read_and_its_errors_named(kl, tmp_path):

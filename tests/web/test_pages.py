@@ -58,7 +58,7 @@ def test_today_says_where_you_stand_in_sentences(kl, signed_in):
 
 
 def test_logging_a_dose_shows_the_breach_at_once_and_undo_reverses_it(kl, signed_in, person):
-    kl("plan", "set", "low-dose-3g", "--start", "2026-11-01")
+    kl("plan", "set", "ceiling-3g-a-dose", "--start", "2026-11-01")
     response = htmx(signed_in, "/log/dose", {"amount": "4 g"})
     html = response.content.decode()
     assert response.status_code == 200 and html.startswith('<div id="today">')

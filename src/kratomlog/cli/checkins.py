@@ -236,7 +236,7 @@ def _stop_lines(stop: course.Stop | None, today: date) -> None:
         )
         return
     console.print(f"Day {stop.day_number(today)} since the last dose ({stop.last_dose.day}).")
-    console.print(f"[dim]{course.SEED_COURSE}.[/]")
+    console.print(f"[dim]{course.COURSE_CLAIM}.[/]")
 
 
 @friendly

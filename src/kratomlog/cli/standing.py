@@ -13,6 +13,7 @@ from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.rules import grams
 from kratomlog.core.status import Status
+from kratomlog.core.today_left import today_left
 from kratomlog.core.when import parse_when
 
 BREACHES_SHOWN = 10
@@ -62,14 +63,7 @@ def show_status(result: Status) -> None:
         for rule in result.rules_today:
             mark = "[green]ok[/]" if rule.kept else "[red]over[/]"
             console.print(f"  {mark}  {rule.rule}: {rule.text}")
-    allowed = result.next_use_allowed
-    label = "Next dose within your timing limits (use days, hours apart, breaks)"
-    if allowed is None:
-        console.print(f"{label}: not within ten years")
-    elif allowed == result.as_of:
-        console.print(f"{label}: now")
-    else:
-        console.print(f"{label}: {when(allowed, tz)}")
+    console.print(today_left(result).sentence, highlight=False)
     taper = result.plan.taper if result.plan else None
     if taper and result.taper_allowance_today is not None:
         console.print(f"Taper allowance today: {grams(result.taper_allowance_today)}")
@@ -112,8 +106,10 @@ def show_status(result: Status) -> None:
             f"{signal.message}"
         )
         if signal.recommendation:
-            console.print(f"  {signal.recommendation}")
-        console.print(f"  [dim]source: {signal.source}[/]")
+            console.print(f"  {signal.recommendation[0].upper()}{signal.recommendation[1:]}.")
+        if signal.preset:
+            console.print(f"  To set it: kratomlog plan set {signal.preset}")
+        console.print(f"  [dim]source: {signal.source}[/]", highlight=False)
 
 
 @friendly

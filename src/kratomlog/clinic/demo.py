@@ -168,11 +168,11 @@ PATIENTS: list[tuple[str, str, str, Story]] = [
     ("cleo@demo.test", "North", "Europe/London", limits_broken("occasional", (2, 4), 0.5)),
     ("dev@demo.test", "North", "Asia/Kolkata", taper(11, silent_days=10)),
     ("eli@demo.test", "North", "Europe/Berlin", stopped),
-    ("fay@demo.test", "North", "America/Chicago", within("low-dose-3g", (2, 5), 0.9)),
+    ("fay@demo.test", "North", "America/Chicago", within("ceiling-3g-a-dose", (2, 5), 0.9)),
     ("gus@demo.test", "South", "America/Los_Angeles", taper(23)),
     ("hana@demo.test", "South", "Asia/Tokyo", escalating),
     ("ivo@demo.test", "South", "Europe/Rome", within("occasional", (2, 3), 0.1)),
-    ("jo@demo.test", "South", "Australia/Sydney", limits_broken("low-dose-3g", (5, 9), 0.8)),
+    ("jo@demo.test", "South", "Australia/Sydney", limits_broken("ceiling-3g-a-dose", (5, 9), 0.8)),
     ("kim@demo.test", "South", "America/Toronto", stopped),
     ("lu@demo.test", "South", "Europe/Madrid", taper(31)),
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from kratomlog.core import sources
 from kratomlog.core.journal import Dose, UseIndex
 from kratomlog.core.signals import Signal
 
@@ -17,10 +18,7 @@ STOP_AFTER = timedelta(hours=48)
 STRETCH_DAYS, STRETCH_USE_DAYS = 14, 5
 PERSISTING_AFTER_DAYS = 7  # withdrawal still at half its peak a week after a stop
 PHQ9_AFTER_DAYS, PHQ9_CONCERN = 14, 10
-SEED_COURSE = (
-    "seed 004 says withdrawal after heavy use lasts about 4 to 5 days; that figure is "
-    "the seed's own and is unconfirmed in peer-reviewed work"
-)
+COURSE_CLAIM = str(sources.SELF_HELP_COURSE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Stop:
             "last_dose": self.last_dose.at.isoformat(),
             "last_dose_day": self.last_dose.day.isoformat(),
             "days_since_last_dose": self.day_number(today),
-            "seed_claim": SEED_COURSE,
+            "seed_claim": COURSE_CLAIM,
         }
 
 
@@ -98,7 +96,7 @@ def _persisting(day: date, message: str) -> Signal:
         day,
         message,
         "talk to a clinician about how you feel: symptoms that last are worth care",
-        f"kratomlog's own threshold (not validated); {SEED_COURSE}",
+        f"kratomlog's own threshold (not validated); {COURSE_CLAIM}",
     )
 
 
@@ -113,5 +111,5 @@ def self_harm_risk(answered: Sequence[Answered]) -> Signal | None:
         "your last PHQ-9 said you have had thoughts of being better off dead or of "
         "hurting yourself",
         "please reach out now: the crisis resources are shown with this (988 in the US)",
-        "PHQ-9 item 9 (Kroenke 2001, J Gen Intern Med 16:606); FACTS.md section 5",
+        str(sources.PHQ9_ITEM_9),
     )

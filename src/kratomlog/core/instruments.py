@@ -4,6 +4,7 @@ check-in (not a validated scale), and craving 0-10. Scoring and bands from FACTS
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kratomlog.core import sources
 from kratomlog.core.errors import InputError
 
 FREQUENCY = ("Not at all", "Several days", "More than half the days", "Nearly every day")
@@ -92,8 +93,7 @@ WITHDRAWAL = Instrument(
     ),
     SEVERITY,
     (),
-    "kratomlog's own check-in, covering the symptoms in seed 004 and the literature (Singh 2014, "
-    "Drug Alcohol Depend 139:132; Smith 2022, J Addict Med 16:666); not a validated scale",
+    str(sources.WITHDRAWAL_CHECKIN),
     validated=False,
 )
 

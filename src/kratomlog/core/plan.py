@@ -98,31 +98,35 @@ PRESETS = {
                 MaxUseDays("max_use_days", "limit", max=1, window_days=7),
                 MaxUseDays("max_use_days-target", "target", max=2, window_days=30),
             ),
-            sources.SEED_004_GUIDELINES,
+            sources.SELF_HELP_GUIDELINES,
         ),
         Preset(
-            "low-dose-3g",
-            "at most 3 g a dose (limit)",
+            "ceiling-3g-a-dose",
+            "a ceiling of 3 g on any single dose (limit); a line not to cross, not a dose to take",
             (MaxGramsPerDose("max_grams_per_dose", "limit", max_grams=3.0),),
-            sources.SEEDS_LOW_DOSE,
+            sources.LOW_DOSE_ARTICLES,
         ),
         Preset(
             "break-90",
             "no use for 90 days",
             (NoUse("no_use", "limit", days=90),),
-            sources.SEED_004_BREAK,
+            sources.SELF_HELP_BREAK,
         ),
     )
 }
 
 
+# Earlier names, still taken from scripts; "low-dose-3g" read like a dose suggestion.
+EARLIER_NAMES = {"low-dose-3g": "ceiling-3g-a-dose"}
+
+
 def preset_plan(name: str, start: date) -> Plan:
-    preset = PRESETS.get(name)
+    preset = PRESETS.get(EARLIER_NAMES.get(name, name))
     if preset is None:
         raise InputError(
             "PRESET", f"{name!r} is neither a preset ({', '.join(PRESETS)}) nor a plan file"
         )
-    return Plan(name, start, preset.rules, preset.source.citation, preset.source.evidence)
+    return Plan(preset.name, start, preset.rules, preset.source.citation, preset.source.evidence)
 
 
 def taper_plan(

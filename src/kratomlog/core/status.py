@@ -54,6 +54,8 @@ class Status:
 
     def as_dict(self, with_breaches: bool = True) -> dict[str, Any]:
         """The stable JSON form; without the breach list where only its length is wanted."""
+        from kratomlog.core.today_left import today_left  # it reads a Status
+
         tz = ZoneInfo(self.timezone)
         return {
             "as_of": self.as_of.astimezone(tz).isoformat(),
@@ -65,6 +67,7 @@ class Status:
             "next_use_allowed": (
                 self.next_use_allowed.astimezone(tz).isoformat() if self.next_use_allowed else None
             ),
+            "today_left": today_left(self).as_dict(),
             "totals": {
                 key: round(value, 3) if isinstance(value, float) else value
                 for key, value in vars(self.totals).items()
@@ -88,17 +91,24 @@ def judge(
     journal: UseIndex,
     magnesium_today_mg: float,
     recovery: tuple[Stop | None, Sequence[Signal]] = (None, ()),
+    recorded_from: date | None = None,
 ) -> Status:
     """`journal` holds the doses up to `as_of`; `magnesium_today_mg` those of as_of's local day;
-    `recovery` the stop in progress and the signals read from check-ins (self-harm first)."""
+    `recovery` the stop in progress and the signals read from check-ins (self-harm first);
+    `recorded_from` the first day of recorded history (default: the first dose's)."""
     tz = ZoneInfo(timezone)
     today = local_day(as_of, tz)
     plan = history.in_force(today)
     breaches = find_breaches(history, journal, plan.start, today) if plan else []
+    name = plan.name if plan else None
+    on_break = bool(plan) and any(
+        isinstance(rule, r.NoUse) and today < plan.start + timedelta(days=rule.days)
+        for rule in plan.rules  # type: ignore[union-attr]
+    )
     found = [
-        signals.loss_of_control(breaches),
-        signals.escalation(journal, today),
-        signals.frequent_use(journal, today),
+        signals.loss_of_control(breaches, name, on_break),
+        signals.escalation(journal, today, recorded_from, name),
+        signals.frequent_use(journal, today, name),
     ]
     last = journal.last_dose
     return Status(

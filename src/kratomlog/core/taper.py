@@ -1,5 +1,11 @@
-"""A taper's schedule: the daily allowance at each step, from the plan's start until it is 0."""
+"""A taper's schedule: the daily allowance at each step, from the plan's start until it is 0.
 
+Each step after the first is rounded down to 0.1 g, what a kitchen scale measures (kratomlog's
+own choice, `sources.KITCHEN_SCALE`): "4.374 g" cannot be weighed, and rounding down never lets
+a step rise or stand still.
+"""
+
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -10,6 +16,12 @@ from kratomlog.core.rules import Taper
 
 # A taper that takes longer than this many steps is almost surely a mistyped step or floor.
 MAX_STEPS = 1000
+SCALE_GRAMS = 0.1  # a kitchen scale's resolution
+
+
+def weighable(grams: float) -> float:
+    """Down to the scale's resolution; the tiny epsilon keeps 0.3 (0.29999...) at 0.3."""
+    return round(math.floor(grams / SCALE_GRAMS + 1e-6) * SCALE_GRAMS, 1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ def allowances(rule: Taper) -> tuple[float, ...]:
         current = steps[-1]
         fraction, grams = rule.step_fraction, rule.step_grams
         following = current * (1 - fraction) if fraction is not None else current - (grams or 0)
+        following = weighable(following)
         if following < rule.floor_grams or following <= 1e-9:
             following = 0.0
         steps.append(min(following, current))

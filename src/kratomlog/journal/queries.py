@@ -84,3 +84,14 @@ def intakes_near(person: Person, moment: datetime, hours: int = 24) -> list[Inta
 
 def intake_of(entry: Entry) -> Intake:
     return Intake(entry.id, entry.taken_at, entry.substance, entry.name, entry.category or None)
+
+
+def recorded_from(person: Person) -> date | None:
+    """The first day of recorded history: the day the person says the journal started, else the
+    first entry's (of any kind: a fortnight of magnesium alone is a fortnight without kratom)."""
+    if person.journal_started:
+        return person.journal_started
+    first = (
+        live_entries(person).order_by("local_day").values_list("local_day", flat=True).first()
+    )
+    return first

@@ -75,13 +75,21 @@ def check_category(category: str | None) -> str:
     return category
 
 
-def high_dose_warnings(grams: float, confirm_high: bool) -> list[str]:
-    if grams > TYPO_GUARD_GRAMS and not confirm_high:
-        raise InputError(
+class UnconfirmedHighDose(InputError):
+    """Over the typo guard without confirmation: the page asks in words, the CLI names the flag."""
+
+    def __init__(self, grams: float) -> None:
+        super().__init__(
             "AMOUNT",
             f"{grams:g} g is over {TYPO_GUARD_GRAMS:g} g, almost surely a typo; if it is what "
             f"was taken, repeat with --confirm-high",
         )
+        self.grams = grams
+
+
+def high_dose_warnings(grams: float, confirm_high: bool) -> list[str]:
+    if grams > TYPO_GUARD_GRAMS and not confirm_high:
+        raise UnconfirmedHighDose(grams)
     if grams > HIGH_DOSE_GRAMS:
         return [
             f"{grams:g} g is a very large dose (over {HIGH_DOSE_GRAMS:g} g): check it is the "

@@ -31,3 +31,17 @@ def checkin_name(key: str) -> str:
     from kratomlog.core.instruments import INSTRUMENTS
 
     return INSTRUMENTS[key].name if key in INSTRUMENTS else "Sleep diary"
+
+
+@register.filter
+def field_label(field: str) -> str:
+    from kratomlog.web.words import field_label as label
+
+    return label(field)
+
+
+@register.filter
+def in_words(problem: str) -> str:
+    from kratomlog.web.words import in_words as words
+
+    return words(problem)

@@ -124,7 +124,7 @@ def checkins_page(
         "Withdrawal by day since the last dose",
         (
             f"{len(shows.withdrawal_by_day)} withdrawal check-ins since the last dose; "
-            f"{course.SEED_COURSE}."
+            f"{course.COURSE_CLAIM}."
             if shows.withdrawal_by_day
             else "No withdrawal check-ins since a stop yet."
         ),
@@ -190,7 +190,7 @@ def checkins_page(
             "instruments": INSTRUMENTS.values(),
             "shows": shows,
             "day_number": shows.stop.day_number(today) if shows.stop else None,
-            "seed_course": course.SEED_COURSE,
+            "course_claim": course.COURSE_CLAIM,
             "observational": analysis.OBSERVATIONAL,
             "min_nights": analysis.MIN_NIGHTS,
             "withdrawal_chart": withdrawal_chart,
