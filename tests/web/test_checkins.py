@@ -74,7 +74,7 @@ def test_impossible_sleep_times_are_named_and_nothing_saved(signed_in, person):
     )
     assert (
         response.status_code == 400
-        and "--up:</strong> out of bed at 21:30" in response.content.decode()
+        and "Out of bed:</strong> out of bed at 21:30" in response.content.decode()
     )
     assert not SleepDiary.objects.filter(person=person).exists()
 

@@ -51,10 +51,15 @@ def test_today_says_where_you_stand_in_sentences(kl, signed_in):
     html = signed_in.get("/").content.decode()
     assert "Your plan: occasional" in html and "not established by clinical trials" in html
     assert "Over:</span> 2 use days in the last 7 days" in html
-    assert "The next dose within your timing limits: <strong>Mon 30 Nov 2026 00:00</strong>" in html
+    assert "Your timing limits allow no use before Monday 30 November." in html
+    assert "next dose" not in html.lower()  # never a countdown to a dose
     assert "Magnesium today: 141 mg elemental, of the 350 mg upper limit" in html
-    assert "Loss of control" in html and "Start a 90-day break today" in html
-    assert "Source: seed 004" in html
+    assert "Loss of control" in html and "A break of at least 90 days" in html
+    assert 'href="/plan?preview=break-90#preview"' in html
+    assert 'Source: <a href="/sources#loss-of-control-rule">' in html
+    assert "seed 0" not in html and "kratomlog plan" not in html
+    # where you stand comes before the form that logs
+    assert html.index("Where you stand") < html.index("Log what you took")
 
 
 def test_logging_a_dose_shows_the_breach_at_once_and_undo_reverses_it(kl, signed_in, person):
@@ -62,8 +67,11 @@ def test_logging_a_dose_shows_the_breach_at_once_and_undo_reverses_it(kl, signed
     response = htmx(signed_in, "/log/dose", {"amount": "4 g"})
     html = response.content.decode()
     assert response.status_code == 200 and html.startswith('<div id="today">')
-    assert "Breaks the limit max_grams_per_dose" in html and "a dose of 4 g" in html
-    assert "Plan source: seeds 000 and 003" in html
+    assert "Breaks a limit of plan “ceiling-3g-a-dose”</strong> (grams a dose)" in html
+    result = html[html.index('id="result"') : html.index('id="standing"')]
+    assert "a dose of 4 g" in result and "max_grams_per_dose" not in result
+    assert 'Plan source: <a href="/sources#low-dose-articles">two web articles' in html
+    assert 'id="result" tabindex="-1" autofocus data-focus' in html  # focus moves to it
     assert person.entries.filter(deleted=False).count() == 1
     undone = htmx(signed_in, "/undo", {}).content.decode()
     assert "Undid: logged 4 g kratom" in undone
@@ -93,7 +101,8 @@ def test_a_quick_amount_logs_in_one_tap(kl, signed_in, person):
 
 def test_bad_input_on_the_page_names_the_field_and_writes_nothing(kl, signed_in, person):
     html = htmx(signed_in, "/log/dose", {"amount": "3 oz"}).content.decode()
-    assert "<strong>AMOUNT:</strong> unknown unit" in html
+    assert "<strong>Amount:</strong> unknown unit" in html
+    assert 'value="3 oz"' in html  # what was typed stays in the form
     plain = signed_in.post("/log/dose", {"amount": "3g", "at": "2026-12-24T10:00"})
     assert plain.status_code == 400 and "is in the future" in plain.content.decode()
     assert person.entries.count() == 0
@@ -183,7 +192,7 @@ def test_custom_rules_make_a_plan_and_bad_numbers_are_named(kl, signed_in):
     )
     assert (
         bad.status_code == 400
-        and "max_grams_per_day grams:</strong> &#x27;lots&#x27; is not a number"
+        and "At most this many grams a day, grams:</strong> &#x27;lots&#x27; is not a number"
         in bad.content.decode()
     )
     signed_in.post(
@@ -213,7 +222,8 @@ def test_the_taper_preview_and_its_calendar(kl, signed_in):
         "From 3 g a day on 2026-12-01 down to 0 g on 2026-12-16, in 3 steps of 5 days." in preview
     )
     error = signed_in.get("/plan/taper/preview?from=12&step=10%25&every=7").content.decode()
-    assert "--floor:</strong> a percentage taper never reaches 0" in error
+    assert "Below this, 0 g:</strong> a percentage taper never reaches 0" in error
+    assert "floor_grams" not in error and "--floor" not in error
     ics = signed_in.get("/plan/taper.ics?from=3&step=1&every=5&start=2026-12-01")
     text = ics.content.decode()
     assert ics.headers["Content-Type"].startswith("text/calendar")

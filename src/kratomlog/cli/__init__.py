@@ -27,6 +27,7 @@ from kratomlog.cli import (
     journal,
     plans,
     serve,
+    sources,
     standing,
     transfer,
 )
@@ -47,6 +48,7 @@ fhir.register(app)
 checkins.register(app)
 serve.register(app)
 clinic.register(app)
+sources.register(app)
 
 
 def main() -> None:

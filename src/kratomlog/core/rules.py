@@ -131,6 +131,17 @@ RULE_KINDS: dict[str, type[Rule]] = {
     )
 }
 
+# Each kind in the words a page uses (a page never shows `no_use` or `max_grams_per_day`).
+KIND_WORDS = {
+    "max_use_days": "use days in a window",
+    "max_grams_per_dose": "grams a dose",
+    "max_grams_per_day": "grams a day",
+    "min_hours_between_doses": "hours between doses",
+    "max_consecutive_use_days": "use days in a row",
+    "no_use": "a break without use",
+    "taper": "the taper's allowance",
+}
+
 # The kinds that decide when a next dose would keep within limits (status: next_use_allowed).
 TIMING_KINDS = ("max_use_days", "min_hours_between_doses", "max_consecutive_use_days", "no_use")
 

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from kratomlog.web import login
-from kratomlog.web.views import app_shell, checkins, history, plan, settings, today, transfer
+from kratomlog.web.views import (
+    app_shell,
+    checkins,
+    history,
+    plan,
+    settings,
+    sources,
+    today,
+    transfer,
+)
 
 urlpatterns = [
     path("", today.today, name="today"),
@@ -26,6 +35,7 @@ urlpatterns = [
     path("export.csv", transfer.export_csv, name="export-csv"),
     path("export-<str:kind>.csv", transfer.export_checkins, name="export-checkins"),
     path("delete-everything", transfer.delete_everything, name="delete-everything"),
+    path("sources", sources.sources, name="sources"),
     path("settings", settings.settings_home, name="settings"),
     path("settings/save", settings.save_settings, name="save-settings"),
     path("settings/product", settings.save_product, name="save-product"),

@@ -22,19 +22,19 @@ LABELS = {
     "--grams-per-teaspoon": "Grams per teaspoon",
     "--night": "Night",
     "--bed": "Into bed",
-    "--try": "Tried to sleep",
+    "--tried": "Tried to sleep",
     "--sol": "Minutes to fall asleep",
-    "--awakenings": "Awakenings",
+    "--wakes": "Awakenings",
     "--waso": "Minutes awake after falling asleep",
-    "--wake": "Final awakening",
+    "--final": "Final awakening",
     "--up": "Out of bed",
     "--quality": "Sleep quality",
     "--answers": "Answers",
     "--minutes": "Minutes",
-    "--from": "Starting grams a day",
-    "--step": "Step",
-    "--every": "Every how many days",
-    "--floor": "Stop below",
+    "--from": "Start at (grams a day)",
+    "--step": "Step down by",
+    "--every": "Every (days)",
+    "--floor": "Below this, 0 g",
     "--start": "Start",
     "--days": "Days",
     "PRESET": "Preset",
@@ -48,6 +48,21 @@ LABELS = {
     "consent_version": "Consent",
 }
 
+# A plan file's parameters, as the rule forms label them.
+PARAMETERS = {
+    "max": "at most",
+    "window_days": "in any ... days",
+    "max_grams": "grams",
+    "hours": "hours",
+    "days": "days",
+    "start_grams_per_day": "start at (grams a day)",
+    "step": "step down by",
+    "every_days": "every (days)",
+    "floor_grams": "below this, 0 g",
+}
+_RULE_FIELD = re.compile(r"^rule (\d+)\.(\w+)$")
+_PARAMETER = re.compile(r"\b(" + "|".join(k for k in PARAMETERS if "_" in k) + r")\b\s*=?\s*")
+
 # "...; add it with: kratomlog product set 'X' [--form ...]": how to do it at a prompt, which
 # a page does with its own buttons.
 _COMMAND_HINT = re.compile(r"[;,]?\s*(?:[a-z ]+ with|see|run)?:?\s*kratomlog [^;]*", re.IGNORECASE)
@@ -57,12 +72,16 @@ _OPTION = re.compile(r"--[a-z][a-z-]*")
 def field_label(field: str) -> str:
     if field in LABELS:
         return LABELS[field]
+    rule = _RULE_FIELD.match(field)
+    if rule:
+        return f"Rule {rule.group(1)}, {PARAMETERS.get(rule.group(2), rule.group(2))}"
     words = field.lstrip("-").replace("_", " ").replace("-", " ")
-    return words.capitalize() if words.isupper() or words.islower() else words
+    return words.capitalize() if words.isupper() else words
 
 
 def in_words(problem: str) -> str:
     """A service's message with command lines dropped and options named as the page names them."""
     text = _COMMAND_HINT.sub("", problem)
     text = re.sub(r"\s*\(?\[.*?\]\)?", "", text) if "[--" in text else text
+    text = _PARAMETER.sub(lambda name: f"“{PARAMETERS[name.group(1)]}” ", text)
     return _OPTION.sub(lambda option: LABELS.get(option.group(), option.group()[2:]).lower(), text)

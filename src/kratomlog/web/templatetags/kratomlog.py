@@ -45,3 +45,31 @@ def in_words(problem: str) -> str:
     from kratomlog.web.words import in_words as words
 
     return words(problem)
+
+
+@register.filter
+def sourced(text: str | None) -> str:
+    """A citation, each of its sources linked to its entry on the Sources page."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from kratomlog.core.sources import cited
+
+    if not text:
+        return ""
+    page = reverse("sources")
+    shown = [
+        format_html('<a href="{}#{}">{}</a>', page, source.key, display)
+        if source
+        else format_html("{}", display)
+        for display, source in cited(text)
+    ]
+    return mark_safe("; ".join(shown))  # each part escaped by format_html
+
+
+@register.filter
+def rule_kind(kind: str) -> str:
+    from kratomlog.core.rules import KIND_WORDS
+
+    return KIND_WORDS.get(kind, kind.replace("_", " "))

@@ -124,7 +124,7 @@ def set_custom(request: HttpRequest) -> HttpResponse:
     try:
         start = services.start_day(person, field(request, "start"), moment)
         rules = []
-        for position, (kind, _, params) in enumerate(CUSTOM_RULES, start=1):
+        for position, (kind, rule_label, params) in enumerate(CUSTOM_RULES, start=1):
             if not request.POST.get(f"{kind}-use"):
                 continue
             table: dict[str, Any] = {
@@ -132,7 +132,9 @@ def set_custom(request: HttpRequest) -> HttpResponse:
                 "severity": request.POST.get(f"{kind}-severity", "limit"),
             }
             for name, label, _ in params:
-                table[name] = number(request.POST.get(f"{kind}-{name}", ""), f"{kind} {label}")
+                table[name] = number(
+                    request.POST.get(f"{kind}-{name}", ""), f"{rule_label}, {label}"
+                )
             rules.append(rule_from_table(table, position, kind))
         if not rules:
             raise InputError("rules", "tick at least one rule and fill in its numbers")

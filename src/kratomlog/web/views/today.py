@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST
 from kratomlog import standing
 from kratomlog.checkins import recovery
 from kratomlog.checkins.services import resources
+from kratomlog.core import sources
 from kratomlog.core.amounts import MAGNESIUM_FRACTION, Amount
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.journal import services
 from kratomlog.journal.demo import load_demo
 from kratomlog.journal.models import FORMS, KRATOM, Person
-from kratomlog.journal.services import Logged
+from kratomlog.core.today_left import today_left
+from kratomlog.journal.services import TYPO_GUARD_GRAMS, Logged, UnconfirmedHighDose
 from kratomlog.plans.services import plan_history, version_in_force
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of
@@ -33,14 +35,20 @@ def usual_amounts(person: Person) -> list[str]:
     return [amount for amount, _ in counts.most_common(QUICK_AMOUNTS)]
 
 
+# What the dose form holds; kept as typed when the entry is not recorded.
+DOSE_FIELDS = ("amount", "product", "at", "form", "purpose", "note")
+
+
 def today_context(
     person: Person,
     logged: Logged | None = None,
     error: InputError | None = None,
     message: str | None = None,
+    typed: dict[str, str] | None = None,
 ) -> dict[str, object]:
     moment = now()  # one moment for the standing and for what is due
     result, recent = standing.status_and_recent(person, moment, RECENT_DAYS)
+    left = today_left(result)
     last = (
         person.entries.filter(substance=KRATOM, deleted=False)
         .select_related("product")
@@ -54,8 +62,17 @@ def today_context(
         "over_magnesium": result.magnesium_today_mg > MAGNESIUM_UPPER_LIMIT_MG,
         "magnesium_limit": MAGNESIUM_UPPER_LIMIT_MG,
         "last": last,
-        "last_amount": str(Amount(last.amount, last.unit)) if last and last.amount else "",
-        "usual_amounts": usual_amounts(person),
+        "left": left,
+        # No amount is offered while nothing is left, a break is on or control is slipping:
+        # logging stays possible, the page just never nudges a dose.
+        "last_amount": str(Amount(last.amount, last.unit))
+        if last and last.amount and not left.quiet
+        else "",
+        "usual_amounts": [] if left.quiet else usual_amounts(person),
+        "typed": typed or {},
+        "unconfirmed": error if isinstance(error, UnconfirmedHighDose) else None,
+        "typo_guard_grams": TYPO_GUARD_GRAMS,
+        "large_dose_source": sources.LARGE_DOSE,
         "products": person.products.order_by("name"),
         "forms": FORMS,
         "compounds": [*MAGNESIUM_FRACTION, "elemental"],
@@ -87,7 +104,10 @@ def _answer(
     message: str | None = None,
 ) -> HttpResponse:
     """htmx swaps the standing in place; without JavaScript the whole page comes back."""
-    context = today_context(person, logged=logged, error=error, message=message)
+    typed = {name: request.POST.get(name, "") for name in DOSE_FIELDS} if error else None
+    if typed is not None and request.POST.get("quick"):
+        typed["amount"] = request.POST["quick"]
+    context = today_context(person, logged=logged, error=error, message=message, typed=typed)
     template = "web/_today_main.html" if request.htmx else "web/today.html"  # type: ignore[attr-defined]
     status = 400 if error and not request.htmx else 200  # type: ignore[attr-defined]
     return render(request, template, context, status=status)

@@ -4,3 +4,14 @@ if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(() => {});
   });
 }
+
+// After Log (or any swap of a page part), move focus to what answers it: the result, the
+// error or the question, so a screen reader reads it and a phone scrolls to it.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.elt.querySelector ? event.detail.elt.querySelector("[data-focus]") : null;
+  const answer = target || document.querySelector("[data-focus]");
+  if (answer) {
+    answer.focus({ preventScroll: true });
+    answer.scrollIntoView({ block: "start" });
+  }
+});
