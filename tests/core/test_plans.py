@@ -51,9 +51,7 @@ def test_a_citation_from_an_earlier_version_finds_its_entry():
     from kratomlog.core import sources
 
     earlier = "seed 004: if it ever becomes hard to stay within one's guidelines, stop"
-    assert sources.cited(earlier) == [
-        (sources.SELF_HELP_BREAK.citation, sources.SELF_HELP_BREAK)
-    ]
+    assert sources.cited(earlier) == [(sources.SELF_HELP_BREAK.citation, sources.SELF_HELP_BREAK)]
     both = f"{sources.TANNA_2023}; {sources.POST_2019}"
     assert [source for _, source in sources.cited(both)] == [sources.TANNA_2023, sources.POST_2019]
     assert sources.cited("your own taper") == [("your own taper", None)]

@@ -1,3 +1,4 @@
+import itertools
 from datetime import date
 
 import pytest
@@ -22,7 +23,7 @@ def test_a_ten_percent_taper_from_12g_weekly_with_a_1g_floor():
 def test_rounding_down_never_lets_a_small_step_stand_still():
     rule = Taper("taper", "limit", start_grams_per_day=1, step="5%", every_days=1, floor_grams=0)
     steps = allowances(rule)
-    assert all(later < earlier for earlier, later in zip(steps, steps[1:], strict=False))
+    assert all(later < earlier for earlier, later in itertools.pairwise(steps))
     assert steps[:4] == (1, 0.9, 0.8, 0.7) and steps[-1] == 0
 
 

@@ -29,7 +29,7 @@ def test_a_dose_over_a_limit_is_recorded_and_the_limit_named(kl, person):
     result = kl("dose", "4g")
     assert "breaks limit max_grams_per_dose of plan 'ceiling-3g-a-dose' on 2026-11-23" in result.stdout
     assert "a dose of 4 g; at most 3 g a dose" in result.stdout
-    assert "plan source: seeds 000 and 003" in result.stdout
+    assert "plan source: two web articles" in result.stdout
     assert "not established by clinical trials" in result.stdout
     assert len(entries(person)) == 1
 

@@ -61,8 +61,13 @@ def test_status_json_on_the_fixture_journal(kl, fixture_journal):
     assert data["magnesium"]["over_limit"] is False
     assert data["days_since_last_use"] == 0
     assert [(s["kind"], s["since"]) for s in data["signals"]] == [("loss_of_control", "2026-11-23")]
-    assert "kratomlog plan set break-90" in data["signals"][0]["recommendation"]
-    assert "seed 004" in data["signals"][0]["source"]
+    assert data["signals"][0]["preset"] == "break-90"
+    assert "a break of at least 90 days" in data["signals"][0]["recommendation"]
+    assert "a self-help text by one kratom user" in data["signals"][0]["source"]
+    assert data["today_left"]["sentence"] == (
+        "Your plan sets no gram limit for today. "
+        "Your timing limits allow no use before Monday 30 November."
+    )
 
 
 def test_status_on_an_earlier_moment_counts_only_what_was_taken_by_then(kl, fixture_journal):
@@ -78,10 +83,8 @@ def test_status_in_plain_words(kl, fixture_journal):
     assert "As of Mon 23 Nov 2026 19:00 (Europe/Berlin)" in out
     assert "Plan: occasional from 2026-11-01" in out
     assert "over  max_use_days: 2 use days in the last 7 days" in out
-    assert (
-        "Next dose within your timing limits (use days, hours apart, breaks): Mon 30 Nov 2026 00:00"
-        in out
-    )
+    assert "Your timing limits allow no use before Monday 30 November." in out
+    assert "To set it: kratomlog plan set break-90" in out
     assert "Magnesium today: 141 mg elemental of the 350 mg upper limit" in out
     assert "loss of control since 2026-11-23" in out
     assert "\x1b[" not in out

@@ -337,10 +337,15 @@ def product_list() -> None:
 
 @friendly
 def config_set(
-    key: Annotated[str, typer.Argument(help="timezone, unit or crisis-resources")], value: str
+    key: Annotated[
+        str, typer.Argument(help="timezone, unit, crisis-resources or journal-started")
+    ],
+    value: str,
 ) -> None:
     """Set `timezone` (an IANA name such as Europe/Berlin), `unit` (of a bare number: g, mg,
-    capsule, teaspoon) or `crisis-resources` (a file, one "name | how to reach it" a line)."""
+    capsule, teaspoon), `crisis-resources` (a file, one "name | how to reach it" a line) or
+    `journal-started` (YYYY-MM-DD, the first day your record is complete from; `none`: the
+    first entry's day)."""
     if key == "timezone":
         services.set_timezone(context.person(), value)
     elif key == "unit":
@@ -349,9 +354,13 @@ def config_set(
         from kratomlog.cli.checkins import set_crisis_resources
 
         set_crisis_resources(value)
+    elif key == "journal-started":
+        services.set_journal_started(context.person(), value, context.now())
     else:
         raise InputError(
-            "KEY", f"{key!r} is not a setting; settings: timezone, unit, crisis-resources"
+            "KEY",
+            f"{key!r} is not a setting; settings: timezone, unit, crisis-resources, "
+            "journal-started",
         )
     console.print(f"{key} set.")
 
@@ -366,6 +375,8 @@ def config_show() -> None:
     person = context.person()
     console.print(f"timezone = {person.timezone}")
     console.print(f"unit = {person.dose_unit}")
+    started = person.journal_started
+    console.print(f"journal-started = {started or 'the first entry' + chr(39) + 's day'}")
     console.print(f"data directory = {settings.DATA_DIR}")
     console.print(
         "crisis resources" + (" (the default)" if not person.crisis_resources else "") + ":"

@@ -121,10 +121,15 @@ def escalation(
         )
     if not reasons:
         return None
-    advice = "tolerance builds with heavy regular use; a limit on use days or grams can hold the line"
+    advice = (
+        "tolerance builds with heavy regular use; a limit on use days or grams can hold the line"
+    )
     preset: str | None = "occasional"
     if plan_name == "occasional":
-        advice, preset = f"{advice}: a limit on grams a day, or a taper, would add to your plan", None
+        advice, preset = (
+            f"{advice}: a limit on grams a day, or a taper, would add to your plan",
+            None,
+        )
     else:
         advice += ", such as the 'occasional' preset, or a taper"
     return Signal(

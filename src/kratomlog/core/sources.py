@@ -162,8 +162,7 @@ FREQUENT_USE_RULE = Source(
     "frequent-use-rule",
     "kratomlog's own threshold: 5 or more use days in the last 7",
     "a heuristic, not a validated measure",
-    _OWN + " It puts Rogers 2024's finding (frequency matters more than amount) into a "
-    "number.",
+    _OWN + " It puts Rogers 2024's finding (frequency matters more than amount) into a number.",
     "the frequent-use signal",
 )
 LARGE_DOSE = Source(
@@ -240,7 +239,8 @@ def cited(text: str) -> list[tuple[str, Source | None]]:
     """Each citation in "a; b" text, as it reads today, with its source (None: not one of
     ours, such as "your own taper"). A citation may hold "; " itself (Tanna 2023; Tanna 2021)."""
     whole = [known for source in ALL for known in (source.citation, str(source))]
-    parts, found, at = text.split("; "), [], 0
+    parts, at = text.split("; "), 0
+    found: list[tuple[str, Source | None]] = []
     while at < len(parts):
         piece, at = parts[at], at + 1
         while at < len(parts) and any(k.startswith(f"{piece}; ") for k in whole):
@@ -249,5 +249,7 @@ def cited(text: str) -> list[tuple[str, Source | None]]:
         if source is None:
             found.append((piece, None))
         else:
-            found.append((str(source) if piece.startswith(str(source)) else source.citation, source))
+            found.append(
+                (str(source) if piece.startswith(str(source)) else source.citation, source)
+            )
     return found

@@ -101,9 +101,9 @@ def judge(
     plan = history.in_force(today)
     breaches = find_breaches(history, journal, plan.start, today) if plan else []
     name = plan.name if plan else None
-    on_break = bool(plan) and any(
+    on_break = plan is not None and any(
         isinstance(rule, r.NoUse) and today < plan.start + timedelta(days=rule.days)
-        for rule in plan.rules  # type: ignore[union-attr]
+        for rule in plan.rules
     )
     found = [
         signals.loss_of_control(breaches, name, on_break),

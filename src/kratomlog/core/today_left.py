@@ -81,7 +81,9 @@ def today_left(status: Status) -> TodayLeft:
             f"{r.grams(used)} taken so far."
         )
     elif left is not None:
-        sentence = f"{r.grams(left)} left today under your {limited_by} of {r.grams(allowed or 0.0)}."
+        sentence = (
+            f"{r.grams(left)} left today under your {limited_by} of {r.grams(allowed or 0.0)}."
+        )
     else:
         sentence = "Your plan sets no gram limit for today."
     if break_until is None and not timing_free:

@@ -1,6 +1,8 @@
 """The journal's person and their settings: the time zone days are counted in, and the unit of
 an amount given as a bare number."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
 
@@ -59,3 +61,22 @@ def save_settings(
         setattr(person, name, changed[name])
     with transaction.atomic():
         person.save(update_fields=fields)
+
+
+def set_journal_started(person: Person, text: str, now: datetime) -> None:
+    """The first day the record is complete from (YYYY-MM-DD), or "" for the first entry's day.
+
+    Signals that compare two fortnights never reach before it: days before a journal began are
+    unrecorded, not days without use."""
+    from kratomlog.core.bounds import check_day
+    from kratomlog.core.days import local_day, parse_day
+
+    text = text.strip()
+    if text.lower() in ("", "none", "first-entry"):
+        person.journal_started = None
+    else:
+        today = local_day(now, zone(person.timezone))
+        day = parse_day(text, "journal-started")
+        person.journal_started = check_day(day, "journal-started", today)
+    with transaction.atomic():
+        person.save(update_fields=["journal_started"])

@@ -30,6 +30,7 @@ from kratomlog.journal.person import DOSE_UNITS as DOSE_UNITS
 from kratomlog.journal.person import local_person as local_person
 from kratomlog.journal.person import save_settings as save_settings
 from kratomlog.journal.person import set_dose_unit as set_dose_unit
+from kratomlog.journal.person import set_journal_started as set_journal_started
 from kratomlog.journal.person import set_timezone as set_timezone
 from kratomlog.journal.person import system_timezone as system_timezone
 from kratomlog.journal.snapshots import snapshot

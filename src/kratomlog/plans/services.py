@@ -9,6 +9,7 @@ from kratomlog.core.bounds import MAX_SPAN_DAYS, check_day
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.plan import (
+    EARLIER_NAMES,
     PRESETS,
     Plan,
     PlanHistory,
@@ -61,7 +62,7 @@ def check_start(day: date, today: date, field: str) -> date:
 def read_plan(person: Person, preset_or_file: str, start: str | None, now: datetime) -> Plan:
     """A preset by name, or a TOML plan file; --start wins over the file's own start."""
     default_start = start_day(person, start, now)
-    if preset_or_file in PRESETS:
+    if preset_or_file in PRESETS or preset_or_file in EARLIER_NAMES:
         return preset_plan(preset_or_file, default_start)
     path = Path(preset_or_file)
     try:

@@ -2,15 +2,17 @@
 
 from zoneinfo import available_timezones
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kratomlog.checkins.services import resources
 from kratomlog.core.errors import InputError
 from kratomlog.journal import services
 from kratomlog.journal.models import FORMS
-from kratomlog.web.views.common import field, number, person_of
+from kratomlog.web.views.common import field, now, number, person_of
 
 ZONES = sorted(available_timezones())
 
@@ -26,6 +28,8 @@ def settings_page(request: HttpRequest, error: InputError | None = None) -> Http
             "units": services.DOSE_UNITS,
             "forms": FORMS,
             "products": person.products.order_by("name"),
+            "crisis_resources": resources(person),
+            "crisis_lines": person.crisis_resources,
             "error": error,
             "message": request.session.pop("message", None),
         },
@@ -41,11 +45,13 @@ def settings_home(request: HttpRequest) -> HttpResponse:
 def save_settings(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     try:  # the whole form or nothing: one bad field saves none of the others
-        services.save_settings(
-            person,
-            timezone=field(request, "timezone") or "",
-            dose_unit=field(request, "dose_unit") or "g",
-        )
+        with transaction.atomic():
+            services.save_settings(
+                person,
+                timezone=field(request, "timezone") or "",
+                dose_unit=field(request, "dose_unit") or "g",
+            )
+            services.set_journal_started(person, field(request, "journal_started") or "", now())
     except InputError as error:
         return settings_page(request, error)
     request.session["message"] = "Settings saved."

@@ -16,10 +16,10 @@ from kratomlog.core import sources
 from kratomlog.core.amounts import MAGNESIUM_FRACTION, Amount
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, MAGNESIUM_UPPER_LIMIT_MG
+from kratomlog.core.today_left import today_left
 from kratomlog.journal import services
 from kratomlog.journal.demo import load_demo
 from kratomlog.journal.models import FORMS, KRATOM, Person
-from kratomlog.core.today_left import today_left
 from kratomlog.journal.services import TYPO_GUARD_GRAMS, Logged, UnconfirmedHighDose
 from kratomlog.plans.services import plan_history, version_in_force
 from kratomlog.web import charts
