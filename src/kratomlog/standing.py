@@ -16,16 +16,20 @@ from kratomlog.journal.services import Logged
 from kratomlog.plans.services import plan_history
 
 
-def status(person: Person, as_of: datetime) -> Status:
-    """The journal judged as of `as_of`: only entries taken by then count."""
-    return status_and_recent(person, as_of, days=1)[0]
+def status(person: Person, as_of: datetime, plans: PlanHistory | None = None) -> Status:
+    """The journal judged as of `as_of`: only entries taken by then count. `plans`: the plans
+    to judge by (a plan not yet saved, previewed), else those saved."""
+    return status_and_recent(person, as_of, days=1, plans=plans)[0]
 
 
-def status_and_recent(person: Person, as_of: datetime, days: int) -> tuple[Status, list[DayRow]]:
+def status_and_recent(
+    person: Person, as_of: datetime, days: int, plans: PlanHistory | None = None
+) -> tuple[Status, list[DayRow]]:
     """Status and the rows of the last `days` days from one reading of the journal (Today)."""
     today = local_day(as_of, zone(person.timezone))
     first = today - timedelta(days=days - 1)
-    journal, plans = queries.use_index(person, as_of), plan_history(person)
+    journal = queries.use_index(person, as_of)
+    plans = plans if plans is not None else plan_history(person)
     magnesium = queries.magnesium_by_day(person, first, today, as_of)
     result = judge(
         as_of,

@@ -49,8 +49,12 @@ def test_a_plan_file_is_uploaded_instead(kl, signed_in, person, tmp_path):
     plan_file = tmp_path / "weekends.toml"
     plan_file.write_text(PLAN_TOML)
     with plan_file.open("rb") as upload:
-        done = signed_in.post("/plan/preset", {"plan_file": upload, "start": ""}, follow=True)
-    assert "Plan 'weekends' is in force from 2026-11-23." in text(done)
+        asked = signed_in.post("/plan/preset", {"plan_file": upload, "start": ""})
+    assert "Set “weekends” from 2026-11-23?" in text(asked)
+    assert not PlanVersion.objects.filter(person=person).exists()  # nothing until the yes
+    fields = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', asked.content.decode()))
+    done = signed_in.post("/plan/preset", {k: unescape(v) for k, v in fields.items()}, follow=True)
+    assert "Plan “weekends” is in force from 2026-11-23." in text(done)
     binary = tmp_path / "plan.toml"
     binary.write_bytes(bytes(range(256)))
     with binary.open("rb") as upload:

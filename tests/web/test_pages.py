@@ -175,9 +175,9 @@ def test_presets_show_their_source_and_can_be_set(kl, signed_in):
     html = signed_in.get("/plan").content.decode()
     assert html.count("not established by clinical trials") >= 3
     response = signed_in.post(
-        "/plan/preset", {"preset": "break-90", "start": "2026-11-23"}, follow=True
+        "/plan/preset", {"preset": "break-90", "start": "2026-11-23", "confirmed": "1"}, follow=True
     )
-    assert "Plan &#x27;break-90&#x27; is in force from 2026-11-23." in response.content.decode()
+    assert "Plan “break-90” is in force from 2026-11-23." in response.content.decode()
 
 
 def test_custom_rules_make_a_plan_and_bad_numbers_are_named(kl, signed_in):
@@ -205,6 +205,7 @@ def test_custom_rules_make_a_plan_and_bad_numbers_are_named(kl, signed_in):
             "max_grams_per_day-severity": "limit",
             "min_hours_between_doses-use": "1",
             "min_hours_between_doses-hours": "6",
+            "confirmed": "1",
         },
     )
     status = json.loads(kl("status", "--json").stdout)
@@ -229,7 +230,10 @@ def test_the_taper_preview_and_its_calendar(kl, signed_in):
     assert ics.headers["Content-Type"].startswith("text/calendar")
     assert text.count("BEGIN:VEVENT") == 4 and "SUMMARY:Taper step 2: 2 g a day" in text
     assert "DTSTART;VALUE=DATE:20261206" in text
-    signed_in.post("/plan/taper", {"from": "3", "step": "1", "every": "5", "start": "2026-12-01"})
+    signed_in.post(
+        "/plan/taper",
+        {"from": "3", "step": "1", "every": "5", "start": "2026-12-01", "confirmed": "1"},
+    )
     assert (
         "Coming:</strong> taper from 3 g, from 2026-12-01"
         in signed_in.get("/plan").content.decode()

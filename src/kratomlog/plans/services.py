@@ -128,11 +128,15 @@ def set_plan(
     return plan
 
 
-def set_preset(*, person: Person, name: str, now: datetime, start: str | None = None) -> Plan:
-    """A preset by name only (the web): never a file on this computer."""
-    if name not in PRESETS:
+def preset_to_set(*, person: Person, name: str, now: datetime, start: str | None = None) -> Plan:
+    """A preset by name only (the web): never a file on this computer. Not yet saved."""
+    if name not in PRESETS and name not in EARLIER_NAMES:
         raise InputError("preset", f"{name!r} is not a preset; choose {', '.join(PRESETS)}")
-    plan = preset_plan(name, start_day(person, start, now))
+    return preset_plan(name, start_day(person, start, now))
+
+
+def set_preset(*, person: Person, name: str, now: datetime, start: str | None = None) -> Plan:
+    plan = preset_to_set(person=person, name=name, now=now, start=start)
     save_plan(person, plan, now)
     return plan
 

@@ -1,6 +1,6 @@
 """Plan: presets with their sources, custom rules, and a taper builder with a live preview."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,10 +11,13 @@ from icalendar import Calendar, Event
 
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.plan import PRESETS, Plan
+from kratomlog.core import sources
+from kratomlog.core.plan import PRESETS, Plan, preset_plan
 from kratomlog.core.rules import grams, rule_from_table
 from kratomlog.core.taper import schedule
+from kratomlog.journal.models import Person
 from kratomlog.plans import services
+from kratomlog.plans.preview import preview_plan
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, number, person_of, whole
 
@@ -23,7 +26,7 @@ CUSTOM_RULES = [
     (
         "max_use_days",
         "At most this many use days",
-        [("max", "use days", "1"), ("window_days", "in any ... days", "7")],
+        [("max", "use days", ""), ("window_days", "in any ... days", "")],
     ),
     ("max_grams_per_dose", "At most this many grams a dose", [("max_grams", "grams", "")]),
     ("max_grams_per_day", "At most this many grams a day", [("max_grams", "grams", "")]),
@@ -43,6 +46,7 @@ def plan_page(
     error: InputError | None = None,
     status: int = 200,
     taper_form: dict[str, str] | None = None,
+    pending: dict[str, Any] | None = None,
 ) -> HttpResponse:
     person = person_of(request)
     history = services.plan_history(person)
@@ -60,10 +64,13 @@ def plan_page(
             "presets": PRESETS.values(),
             "custom_rules": CUSTOM_RULES,
             "today": today.isoformat(),
+            # No step or interval is offered: no source backs one for a given person.
             "taper_form": taper_form
-            or {"from": "", "step": "10%", "every": "7", "floor": "", "start": today.isoformat()},
+            or {"from": "", "step": "", "every": "", "floor": "", "start": today.isoformat()},
             "error": error,
+            "pending": pending,
             "message": request.session.pop("message", None),
+            "undo_offered": request.session.pop("plan_undo", False),
         },
         status=status,
     )
@@ -83,7 +90,40 @@ def _taper_chart(plan: Plan) -> charts.Chart:
 
 
 def plan(request: HttpRequest) -> HttpResponse:
+    """The Plan page; `?preview=PRESET` (a signal's suggestion) asks before anything is set."""
+    name = request.GET.get("preview", "")
+    if name in PRESETS:
+        person, moment = person_of(request), now()
+        chosen = preset_plan(name, _today(request))
+        fields = [("preset", name), ("start", chosen.start.isoformat())]
+        return plan_page(request, pending=_pending(person, chosen, moment, "plan-preset", fields))
     return plan_page(request)
+
+
+def _pending(
+    person: Person, chosen: Plan, moment: datetime, action: str, fields: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """A plan to confirm: what it does to today, and the form that sets it."""
+    return {
+        "plan": chosen,
+        "effects": preview_plan(person, chosen, moment),
+        "action": action,
+        "fields": [(name, value) for name, value in fields if name != "csrfmiddlewaretoken"],
+        "is_break": any(rule.kind == "no_use" for rule in chosen.rules),
+    }
+
+
+def _confirm_or_save(
+    request: HttpRequest, chosen: Plan, action: str, fields: list[tuple[str, str]]
+) -> HttpResponse:
+    """Nothing is saved until the person has seen what it does and said yes."""
+    person, moment = person_of(request), now()
+    if request.POST.get("confirmed") != "1":
+        return plan_page(request, pending=_pending(person, chosen, moment, action, fields))
+    services.save_plan(person, chosen, moment)
+    request.session["message"] = f"Plan “{chosen.name}” is in force from {chosen.start}."
+    request.session["plan_undo"] = True
+    return HttpResponseRedirect(reverse("plan"))
 
 
 PLAN_FILE_MOST = 100 * 1024  # a plan file is a few lines of TOML
@@ -95,6 +135,8 @@ def set_preset(request: HttpRequest) -> HttpResponse:
     (the server would open any file it names, and tell which exist)."""
     person = person_of(request)
     sent = request.FILES.get("plan_file")
+    text = request.POST.get("plan_text")  # a file already uploaded, sent back with the yes
+    fields = list(request.POST.items())
     try:
         if sent is not None:
             if sent.size > PLAN_FILE_MOST:
@@ -103,10 +145,13 @@ def set_preset(request: HttpRequest) -> HttpResponse:
                 text = sent.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise InputError("plan file", "not a plan file (TOML is UTF-8 text)") from None
+            fields.append(("plan_text", text))
+        if text is not None:
+            if len(text) > PLAN_FILE_MOST:
+                raise InputError("plan file", "too large for a plan; a plan file is TOML text")
             chosen = services.plan_from_text(person, text, field(request, "start"), now())
-            services.save_plan(person, chosen, now())
         else:
-            chosen = services.set_preset(
+            chosen = services.preset_to_set(
                 person=person,
                 name=request.POST.get("preset", ""),
                 start=field(request, "start"),
@@ -114,8 +159,7 @@ def set_preset(request: HttpRequest) -> HttpResponse:
             )
     except InputError as error:
         return plan_page(request, error, status=400)
-    request.session["message"] = f"Plan {chosen.name!r} is in force from {chosen.start}."
-    return HttpResponseRedirect(reverse("plan"))
+    return _confirm_or_save(request, chosen, "plan-preset", fields)
 
 
 @require_POST
@@ -140,14 +184,12 @@ def set_custom(request: HttpRequest) -> HttpResponse:
             raise InputError("rules", "tick at least one rule and fill in its numbers")
         name = field(request, "name") or "my plan"
         chosen = Plan(name, start, tuple(rules), "your own plan", "set by you")
-        services.save_plan(person, chosen, moment)
     except InputError as error:
         return plan_page(request, error, status=400)
-    request.session["message"] = f"Plan {chosen.name!r} is in force from {chosen.start}."
-    return HttpResponseRedirect(reverse("plan"))
+    return _confirm_or_save(request, chosen, "plan-custom", list(request.POST.items()))
 
 
-def _taper_from(request: HttpRequest, data: Any, save: bool) -> Plan:
+def _taper_from(request: HttpRequest, data: Any) -> Plan:
     person = person_of(request)
     floor = (data.get("floor") or "").strip()
     return services.build_taper(
@@ -158,7 +200,7 @@ def _taper_from(request: HttpRequest, data: Any, save: bool) -> Plan:
         floor_grams=number(floor, "--floor") if floor else None,
         start=(data.get("start") or None),
         now=now(),
-        save=save,
+        save=False,
     )
 
 
@@ -167,32 +209,37 @@ def taper_preview(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("from", "").strip():
         return HttpResponse("")
     try:
-        built = _taper_from(request, request.GET, save=False)
+        built = _taper_from(request, request.GET)
     except (InputError, ValueError) as error:
         return render(request, "web/_taper_preview.html", {"error": error})
     return render(
         request,
         "web/_taper_preview.html",
-        {"chart": _taper_chart(built), "plan": built, "query": request.GET.urlencode()},
+        {
+            "chart": _taper_chart(built),
+            "plan": built,
+            "query": request.GET.urlencode(),
+            "effects": preview_plan(person_of(request), built, now()),
+            "scale": sources.KITCHEN_SCALE,
+        },
     )
 
 
 @require_POST
 def set_taper(request: HttpRequest) -> HttpResponse:
     try:
-        built = _taper_from(request, request.POST, save=True)
+        built = _taper_from(request, request.POST)
     except (InputError, ValueError) as error:
         problem = error if isinstance(error, InputError) else InputError("taper", str(error))
         return plan_page(request, problem, status=400, taper_form=request.POST.dict())
-    request.session["message"] = f"Taper set: {built.taper.describe() if built.taper else ''}."
-    return HttpResponseRedirect(reverse("plan"))
+    return _confirm_or_save(request, built, "plan-taper", list(request.POST.items()))
 
 
 def taper_ics(request: HttpRequest) -> HttpResponse:
     """The taper as a calendar, one all-day event a step, for the person's own calendar."""
     if request.GET.get("from"):
         try:
-            chosen = _taper_from(request, request.GET, save=False)
+            chosen = _taper_from(request, request.GET)
         except (InputError, ValueError) as error:
             return HttpResponse(f"{error}\n", status=400, content_type="text/plain")
     else:

@@ -179,7 +179,7 @@ def undo(request: HttpRequest) -> HttpResponse:
         message = services.undo(person=person, now=now())
     except InputError as error:
         return _answer(request, person, error=error)
-    if request.POST.get("next") in ("history", "transfer"):  # an undo offered on those pages
+    if request.POST.get("next") in ("history", "transfer", "plan"):  # an undo on those pages
         request.session["message"] = message.capitalize() + "."
         return HttpResponseRedirect(reverse(request.POST["next"]))
     return _answer(request, person, message=message.capitalize())
