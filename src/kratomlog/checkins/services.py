@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,7 @@ from kratomlog.core.bounds import (
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import Score, instrument, parse_answers, score
-from kratomlog.core.sleep import Night, night_from_diary
+from kratomlog.core.sleep import Night, last_night, night_from_diary
 from kratomlog.core.when import parse_when
 from kratomlog.journal.models import Change, Person
 
@@ -119,7 +119,7 @@ def record_sleep(
     night_day = (
         check_day(parse_day(night, "--night"), "--night", today)
         if night
-        else today - timedelta(days=1)
+        else last_night(now, tz)
     )
     computed = night_from_diary(
         night_day,
@@ -136,8 +136,9 @@ def record_sleep(
     if computed.out_of_bed > now:
         raise InputError(
             "--up",
-            f"out of bed at {up} after the night of {night_day} is in the "
-            f"future; a diary records a night that is over",
+            f"getting up at {up} after the night that began on {night_day:%A %-d %B} is "
+            f"still to come; a diary records a night that is over: fill it in after you get "
+            f"up, or choose an earlier night",
         )
     earlier = person.sleep_diaries.filter(night=night_day, deleted=False)
     replaced = [str(uid) for uid in earlier.values_list("uid", flat=True)]

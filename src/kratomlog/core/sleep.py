@@ -129,3 +129,14 @@ def night_from_diary(
             f"({final})",
         )
     return result
+
+
+NIGHT_STILL_ON_BEFORE = time(5)  # before 05:00 the night that began this evening is not over
+
+
+def last_night(now: datetime, tz: ZoneInfo) -> date:
+    """The evening of the latest night that can be over: yesterday's, but after midnight and
+    before 05:00 the one before it (at 00:30 "last night" is the night that ended this morning,
+    not the one still going on)."""
+    local = now.astimezone(tz)
+    return local.date() - timedelta(days=2 if local.time() < NIGHT_STILL_ON_BEFORE else 1)

@@ -93,8 +93,8 @@ def high_dose_warnings(grams: float, confirm_high: bool) -> list[str]:
         raise UnconfirmedHighDose(grams)
     if grams > HIGH_DOSE_GRAMS:
         return [
-            f"{grams:g} g is a very large dose (over {HIGH_DOSE_GRAMS:g} g): check it is the "
-            f"amount you meant; recorded as given"
+            f"{grams:g} g is a very large dose (over {HIGH_DOSE_GRAMS:g} g, kratomlog's own "
+            f"check, not a safety threshold): check it is the amount you meant; recorded as given"
         ]
     return []
 

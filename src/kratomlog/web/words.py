@@ -21,6 +21,7 @@ LABELS = {
     "--grams-per-capsule": "Grams per capsule",
     "--grams-per-teaspoon": "Grams per teaspoon",
     "--night": "Night",
+    "--replace": "the box “Replace the diary of that night”",
     "--bed": "Into bed",
     "--tried": "Tried to sleep",
     "--sol": "Minutes to fall asleep",
@@ -84,4 +85,8 @@ def in_words(problem: str) -> str:
     text = _COMMAND_HINT.sub("", problem)
     text = re.sub(r"\s*\(?\[.*?\]\)?", "", text) if "[--" in text else text
     text = _PARAMETER.sub(lambda name: f"“{PARAMETERS[name.group(1)]}” ", text)
-    return _OPTION.sub(lambda option: LABELS.get(option.group(), option.group()[2:]).lower(), text)
+    return _OPTION.sub(lambda option: _lower_first(LABELS.get(option.group(), option.group()[2:])), text)
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]

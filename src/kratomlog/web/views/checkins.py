@@ -10,7 +10,8 @@ from kratomlog.core import analysis, course
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import INSTRUMENTS, PHQ9
-from kratomlog.core.sleep import QUALITY
+from kratomlog.core.sleep import QUALITY, last_night
+from kratomlog.core.words import count
 from kratomlog.journal import queries
 from kratomlog.plans.services import plan_history
 from kratomlog.web import charts
@@ -56,11 +57,16 @@ def checkin_form(request: HttpRequest, key: str) -> HttpResponse:
 
 def sleep_form(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
+    moment, tz = now(), zone(person.timezone)
+    night_default = last_night(moment, tz)
     context: dict[str, object] = {
         "quality": list(enumerate(QUALITY, start=1)),
         "error": None,
         "night": None,
         "values": request.POST,
+        "default_night": night_default.isoformat(),
+        "default_night_words": f"{night_default:%A %-d %B}",
+        "today": local_day(moment, tz).isoformat(),
     }
     if request.method == "POST":
         try:
@@ -70,7 +76,7 @@ def sleep_form(request: HttpRequest) -> HttpResponse:
 
             diary, night = services.record_sleep(
                 person=person,
-                now=now(),
+                now=moment,
                 bed=request.POST.get("bed", ""),
                 tried=request.POST.get("tried", ""),
                 sol=number("sol", "--sol"),
@@ -123,7 +129,7 @@ def checkins_page(
     withdrawal_chart = charts.bars(
         "Withdrawal by day since the last dose",
         (
-            f"{len(shows.withdrawal_by_day)} withdrawal check-ins since the last dose; "
+            f"{count(len(shows.withdrawal_by_day), 'withdrawal check-in')} since the last dose; "
             f"{course.COURSE_CLAIM}."
             if shows.withdrawal_by_day
             else "No withdrawal check-ins since a stop yet."
@@ -140,7 +146,8 @@ def checkins_page(
     sleep_chart = charts.bars(
         "Sleep efficiency by night",
         (
-            f"{len(nights)} nights; nights after an evening dose are drawn in the second colour."
+            f"{count(len(nights), 'night')}; nights after an evening dose are drawn in the "
+            "second colour."
             if nights
             else "No sleep diaries yet."
         ),
@@ -169,7 +176,7 @@ def checkins_page(
     score_charts = [
         charts.bars(
             title,
-            f"{len(points)} check-ins." if points else "None yet.",
+            f"{count(len(points), 'check-in')}." if points else "None yet.",
             [(str(day), float(total), f"{day}: {total}") for day, total in points[-30:]],
             "",
             top=top,
@@ -210,7 +217,7 @@ def checkins_page(
 def _craving_chart(shows: recovery.RecordShows) -> charts.Chart:
     steps = shows.craving_by_step
     summary = (
-        f"{len(steps)} taper steps with craving check-ins; the mean craving from "
+        f"{count(len(steps), 'taper step')} with craving check-ins; the mean craving from "
         f"{steps[0]['mean_craving']:g} at step {steps[0]['step']} to "
         f"{steps[-1]['mean_craving']:g} at step {steps[-1]['step']}."
         if steps
@@ -221,7 +228,7 @@ def _craving_chart(shows: recovery.RecordShows) -> charts.Chart:
             f"step {row['step']}",
             row["mean_craving"],
             f"step {row['step']} ({row['allowance_grams']:g} g a day): mean craving "
-            f"{row['mean_craving']:g} from {row['check_ins']} check-ins",
+            f"{row['mean_craving']:g} from {count(row['check_ins'], 'check-in')}",
         )
         for row in steps
     ]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
+from kratomlog.core import sources
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core import sources
 from kratomlog.core.plan import PRESETS, Plan, preset_plan
 from kratomlog.core.rules import grams, rule_from_table
 from kratomlog.core.taper import schedule

@@ -17,6 +17,7 @@ from kratomlog.core.amounts import MAGNESIUM_FRACTION, Amount
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.core.today_left import today_left
+from kratomlog.core.words import count
 from kratomlog.journal import services
 from kratomlog.journal.demo import load_demo
 from kratomlog.journal.models import FORMS, KRATOM, Person
@@ -189,8 +190,9 @@ def undo(request: HttpRequest) -> HttpResponse:
 def demo(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     try:
-        count = load_demo(person=person, now=now())
+        loaded = load_demo(person=person, now=now())
     except InputError as error:
         return _answer(request, person, error=error)
-    request.session["message"] = f"Demo journal loaded: {count} entries over 90 days."
+    loaded_text = count(loaded, "entry", "entries")
+    request.session["message"] = f"Demo journal loaded: {loaded_text} over 90 days."
     return HttpResponseRedirect(reverse("today"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected
+from kratomlog.core.words import count
 from kratomlog.journal import transfer
 from kratomlog.web.views.common import now, person_of
 
@@ -154,8 +155,14 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         return transfer_page(request, str(rejected), 400)
     finally:
         path.unlink(missing_ok=True)
-    request.session["message"] = f"Imported {result.added} entries from {upload['name']}" + (
-        f"; {result.already_there} were already here." if result.already_there else "."
+    request.session["message"] = (
+        f"Imported {count(result.added, 'entry', 'entries')} from {upload['name']}"
+        + (
+            f"; {result.already_there} {'was' if result.already_there == 1 else 'were'} "
+            "already here."
+            if result.already_there
+            else "."
+        )
     )
     return HttpResponseRedirect(reverse("transfer"))
 
