@@ -85,7 +85,11 @@ def in_words(problem: str) -> str:
     text = _COMMAND_HINT.sub("", problem)
     text = re.sub(r"\s*\(?\[.*?\]\)?", "", text) if "[--" in text else text
     text = _PARAMETER.sub(lambda name: f"“{PARAMETERS[name.group(1)]}” ", text)
-    return _OPTION.sub(lambda option: _lower_first(LABELS.get(option.group(), option.group()[2:])), text)
+    return _OPTION.sub(lambda found: _lower_first(_option_label(found.group())), text)
+
+
+def _option_label(option: str) -> str:
+    return LABELS.get(option, option[2:])
 
 
 def _lower_first(label: str) -> str:
