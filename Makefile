@@ -11,7 +11,7 @@ DEMO_HOME := .demo
 # Browser tests drive Debian's Chromium; as root, `make test` installs it when it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run demo cli-demo chromium test lint bench clean
+.PHONY: install run demo cli-demo chromium faketime test lint bench clean
 
 $(BIN)/kratomlog: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "kratomlog needs Python 3.12 or newer (Django 6); none found" >&2; exit 1; }
@@ -42,8 +42,18 @@ chromium: install
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 \
 		libpangoft2-1.0-0 >/dev/null; }
 
-test: install chromium
+# Nothing may depend on the hour or the zone the tests run in: the fast tests run again with the
+# process clock (libfaketime) just before local midnight, so the run crosses it, and just after
+# it, and once more in the zone furthest ahead of UTC.
+faketime:
+	@command -v faketime >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq faketime >/dev/null; }
+
+test: install chromium faketime
 	$(BIN)/pytest
+	faketime "$$(date +%F) 23:59:40" $(BIN)/pytest -q -m "not browser"
+	faketime "$$(date -d tomorrow +%F) 00:00:30" $(BIN)/pytest -q -m "not browser"
+	TZ=Pacific/Kiritimati $(BIN)/pytest -q -m "not browser"
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m db
 	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/clinic
 	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only"

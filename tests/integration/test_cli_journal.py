@@ -71,7 +71,7 @@ def test_teaspoons_use_the_products_grams_per_teaspoon(kl, person):
 
 def test_a_large_dose_is_recorded_with_a_warning(kl, person):
     result = kl("dose", "20g")
-    assert "20 g is a very large dose (over 15 g)" in result.stdout
+    assert "20 g is a very large dose (over 15 g, kratomlog's own check" in result.stdout
     assert entries(person)[0].grams == 20
 
 
