@@ -36,7 +36,8 @@ def test_log_a_dose_see_the_breach_it_causes_and_undo_it(phone, app):
     phone.get_by_label("Amount", exact=True).fill("4 g")
     phone.get_by_role("button", name="Log", exact=True).tap()
     result = phone.locator(".result")
-    expect(result).to_contain_text("Breaks the limit max_grams_per_dose")
+    expect(result).to_contain_text("Breaks a limit of plan “ceiling-3g-a-dose” (grams a dose)")
+    expect(result).to_be_focused()  # the answer is where the person is looking
     expect(result).to_contain_text("a dose of 4 g; at most 3 g a dose")
     expect(phone.locator("#standing")).to_have_attribute("data-breaches", "1")
     assert Entry.objects.filter(person=person, deleted=False).count() == 1
@@ -57,10 +58,14 @@ def test_build_a_taper_and_see_its_chart(phone, app):
     preview = phone.locator("#taper-preview")
     expect(preview.locator("svg[role=img]")).to_be_visible()
     expect(preview.locator("figcaption")).to_contain_text("From 12 g a day")
-    expect(preview.locator("figcaption")).to_contain_text("in 24 steps of 7 days")
+    expect(preview.locator("figcaption")).to_contain_text("in 21 steps of 7 days")
     screenshot(phone, "plan-taper-preview")
-    phone.get_by_role("button", name="Set this taper as my plan").tap()
-    expect(phone.get_by_role("status")).to_contain_text("Taper set")
+    phone.get_by_role("button", name="See what this taper would do").tap()
+    preview = phone.locator("#preview")
+    expect(preview).to_be_focused()
+    expect(preview).to_contain_text("Today's allowance goes from no gram limit to 12 g.")
+    phone.get_by_role("button", name="Yes, set this plan").tap()
+    expect(phone.get_by_role("status")).to_contain_text("Plan “taper from 12 g” is in force")
     expect(phone.locator("#current-title + p")).to_contain_text("taper from 12 g")
     expect(phone.locator("figure svg[role=img]").first).to_be_visible()
 
