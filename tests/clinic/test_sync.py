@@ -121,13 +121,13 @@ def test_a_journal_killed_mid_sync_syncs_again_each_record_once_and_gets_its_pla
         assert "Synced: 0 records sent" in kratomlog(home, "sync").stdout  # nothing new
 
         # The clinician sets a plan; the next sync brings it to the laptop's status.
-        plan = preset_plan("low-dose-3g", NOW.date())
+        plan = preset_plan("ceiling-3g-a-dose", NOW.date())
         care_plans.set_for_patient(cast.clinician_a, patient, plan, NOW)
         brought = kratomlog(home, "sync")
-        assert "plan from your clinician: low-dose-3g" in brought.stdout, brought.stderr
+        assert "plan from your clinician: ceiling-3g-a-dose" in brought.stdout, brought.stderr
         shown = json.loads(kratomlog(home, "status", "--json").stdout)
-        assert shown["plan"]["name"] == "low-dose-3g"
-        assert "low-dose-3g" in kratomlog(home, "status").stdout
+        assert shown["plan"]["name"] == "ceiling-3g-a-dose"
+        assert "ceiling-3g-a-dose" in kratomlog(home, "status").stdout
 
         # Unlinked: sharing revoked on the clinic, the token forgotten.
         gone = kratomlog(home, "unlink")

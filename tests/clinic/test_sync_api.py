@@ -174,12 +174,12 @@ def test_the_plans_a_clinician_set_come_back_once_each_by_cursor(send, cast, clo
     from kratomlog.plans.services import set_preset
 
     set_preset(person=person, name="occasional", now=NOW)  # the patient's own: not sent back
-    plan = preset_plan("low-dose-3g", NOW.date())
+    plan = preset_plan("ceiling-3g-a-dose", NOW.date())
     care_plans.set_for_patient(cast.clinician_a, cast.patient_a, plan, NOW)
     answer = send(method="get").json()
-    assert [p["data"]["name"] for p in answer["plans"]] == ["low-dose-3g"]
+    assert [p["data"]["name"] for p in answer["plans"]] == ["ceiling-3g-a-dose"]
     assert answer["plans"][0]["set_by"] == "Dr Lee" and answer["more"] is False
-    version = PlanVersion.objects.get(name="low-dose-3g")
+    version = PlanVersion.objects.get(name="ceiling-3g-a-dose")
     assert answer["plans"][0]["digest"] == records.digest(records.plan_document(version))
     assert send(method="get", since=answer["cursor"]).json()["plans"] == []
     assert send(method="get", who="patient_b").json()["plans"] == []
