@@ -9,11 +9,12 @@ whether they hold the same version of a record.
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from kratomlog.checkins import transfer as checkin_transfer
 from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
+from kratomlog.core.bounds import MAX_SPAN_DAYS
 from kratomlog.core.errors import InputError
 from kratomlog.journal import document as doc
 from kratomlog.journal import lossless
@@ -156,10 +157,6 @@ def read(kind: str, data: Any, where: str, now: datetime) -> dict[str, Any]:
     if kind == "change":
         return lossless._change(data, where, now)
     if kind == "plan":
-        from datetime import timedelta
-
-        from kratomlog.core.bounds import MAX_SPAN_DAYS
-
         return lossless._plan(data, where, now, latest + timedelta(days=MAX_SPAN_DAYS))
     section = _SECTIONS[kind]
     try:
