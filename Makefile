@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/research_export.py
 	$(BIN)/python bench/clinic.py
+	$(BIN)/python bench/sync.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

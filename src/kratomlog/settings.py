@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kratomlog.journal",
     "kratomlog.plans",
     "kratomlog.checkins",
+    "kratomlog.sync",  # a local journal's link to a clinic
     *(["kratomlog.web"] if WEB else []),
 ]
 

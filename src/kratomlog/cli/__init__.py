@@ -49,6 +49,7 @@ checkins.register(app)
 serve.register(app)
 clinic.register(app)
 sources.register(app)
+__import__("kratomlog.cli.sync", fromlist=["register"]).register(app)  # link, sync, unlink
 
 
 def main() -> None:

@@ -1,0 +1,129 @@
+"""A local journal that syncs with the clinic: its records in, the plans clinicians set out.
+
+POST /api/v1/me/sync takes a batch (at most 500 records) and upserts it by uid in one
+transaction: sent twice, it adds nothing the second time. GET /api/v1/me/sync?since=CURSOR
+lists the plans clinicians set for the patient after the cursor.
+"""
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from kratomlog.clinic.api_auth import Bearer
+from kratomlog.clinic.api_errors import ApiInput, answers
+from kratomlog.clinic.models import PATIENT
+from kratomlog.clinic.policy import own_patient
+from kratomlog.core.errors import InputError
+from kratomlog.sync import receive, records
+
+router = Router(tags=["a local journal's sync"], auth=Bearer(PATIENT))
+BATCH_MOST = 500
+PLANS_MOST = 200
+
+
+class RecordIn(ApiInput):
+    kind: Literal["entry", "checkin", "sleep", "activity", "plan", "change"]
+    uid: str = Field(min_length=36, max_length=36, description="the record's uid")
+    base: str | None = Field(
+        None,
+        max_length=64,
+        description="the digest the clinic gave for this record at the last sync; null if new",
+    )
+    edited_at: str = Field(description="ISO 8601 with an offset: when the journal last changed it")
+    data: dict[str, Any] = Field(
+        description="the record as `kratomlog export json` writes it (entries[], checkins[], "
+        "sleep[], activities[], plans[], changes[])"
+    )
+
+
+class BatchIn(ApiInput):
+    records: list[RecordIn] = Field(max_length=BATCH_MOST)
+    products: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=BATCH_MOST,
+        description="the products the batch's entries name, as in the export's products[]",
+    )
+
+
+class ResultOut(Schema):
+    kind: str
+    uid: str
+    outcome: Literal["added", "same", "updated", "kept_clinic"]
+    digest: str = Field(description="the record's digest on the clinic now: the next `base`")
+    data: dict[str, Any] | None = Field(None, description="kept_clinic: the clinic's version")
+
+
+class ConflictOut(Schema):
+    kind: str
+    uid: str
+    winner: Literal["journal", "clinic"]
+    journal_edited_at: str
+    clinic_edited_at: str
+
+
+class BatchOut(Schema):
+    results: list[ResultOut]
+    conflicts: list[ConflictOut]
+
+
+class PlanOut(Schema):
+    data: dict[str, Any] = Field(description="the plan as in the export's plans[]")
+    digest: str
+    set_by: str
+
+
+class PlansOut(Schema):
+    plans: list[PlanOut]
+    cursor: str = Field(description="pass as `since` next time")
+    more: bool
+
+
+def _moment(text: str, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, f"{text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise InputError(field, f"{text!r} has no offset; write e.g. 2026-11-23T18:00:00+00:00")
+    return moment
+
+
+@router.post("/sync", response=answers(BatchOut))
+def sync_batch(request: HttpRequest, body: BatchIn) -> dict[str, Any]:
+    """Upsert a batch of the journal's records by uid; a conflict is reported, the later edit
+    kept and the other version left in the revision history."""
+    person = own_patient(request.user).person
+    batch = [
+        receive.Incoming(
+            kind=item.kind,
+            uid=item.uid,
+            base=item.base,
+            edited_at=_moment(item.edited_at, f"records[{i}].edited_at"),
+            data=item.data,
+        )
+        for i, item in enumerate(body.records)
+    ]
+    received = receive.receive(person, batch, body.products, datetime.now(UTC))
+    return {"results": received.results, "conflicts": received.conflicts}
+
+
+@router.get("/sync", response=answers(PlansOut))
+def plans_since(
+    request: HttpRequest,
+    since: str = Query("0", pattern=r"^[0-9]{1,18}$"),  # type: ignore[type-arg]
+) -> dict[str, Any]:
+    """The plans clinicians set for this patient after `since` (a cursor from the last call)."""
+    person = own_patient(request.user).person
+    plans = receive.plans_set_by_clinicians(person, int(since), PLANS_MOST + 1)
+    shown = plans[:PLANS_MOST]
+    out = []
+    for version in shown:
+        data = records.plan_document(version)
+        out.append({"data": data, "digest": records.digest(data), "set_by": version.set_by})
+    return {
+        "plans": out,
+        "cursor": str(shown[-1].id) if shown else since,
+        "more": len(plans) > PLANS_MOST,
+    }
