@@ -29,6 +29,7 @@ from kratomlog.cli import (
     serve,
     sources,
     standing,
+    sync,
     transfer,
 )
 
@@ -49,7 +50,7 @@ checkins.register(app)
 serve.register(app)
 clinic.register(app)
 sources.register(app)
-__import__("kratomlog.cli.sync", fromlist=["register"]).register(app)  # link, sync, unlink
+sync.register(app)  # link, sync, unlink
 
 
 def main() -> None:
