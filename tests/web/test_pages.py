@@ -163,7 +163,10 @@ def test_edit_keeps_history_and_delete_can_be_undone(kl, signed_in, person):
     )
     assert f"Saved entry #{entry.id}." in response.content.decode()
     page = signed_in.get(f"/entries/{entry.id}/edit").content.decode()
-    assert "log" in page and "edit" in page and "2.5 g" in page
+    page = unescape(page)
+    assert "logged 3 g" in page
+    assert "changed amount 3 g to 2.5 g; note none to “typo”" in page
+    assert 'name="amount" value="2.5 g"' in page  # as recorded, no trailing zeros
     response = signed_in.post(f"/entries/{entry.id}/delete", follow=True)
     assert f"Deleted entry #{entry.id}" in response.content.decode()
     assert Entry.objects.get(id=entry.id).deleted

@@ -1,123 +1,53 @@
 """Charts as SVG made on the server: nothing to download, nothing inline for the CSP to refuse.
 
-Each chart comes with a sentence that says what it shows and the table of its numbers, so a
-screen reader (or anyone) gets the same facts as the picture.
+Each chart comes with a sentence that says what it shows, a legend for every mark, and the
+table of its numbers, so a screen reader (or anyone) gets the same facts as the picture.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import count
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from kratomlog.core.history import DayRow
 from kratomlog.core.interactions import MAGNESIUM_UPPER_LIMIT_MG
-from kratomlog.core.rules import grams
+from kratomlog.core.rules import KIND_WORDS, grams
 from kratomlog.core.taper import TaperStep
+from kratomlog.web.chart_parts import (
+    BOTTOM,
+    HEIGHT,
+    LEFT,
+    PLOT_WIDTH,
+    RIGHT,
+    TOP,
+    WIDTH,
+    Chart,
+    axes,
+    bar_box,
+    chart_ids,
+    frame,
+    round_top,
+    y_axis,
+)
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 600, 180, 34, 18, 8
-_ids = count(1)
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    summary: str  # the text alternative: what the picture shows, in a sentence or two
-    svg: SafeString
-    headers: Sequence[str] = ()
-    rows: Sequence[Sequence[str]] = field(default_factory=list)
-
-
-def _frame(
-    chart_id: str,
-    title: str,
-    summary: str,
-    body: SafeString,
-    width: int = WIDTH,
-    height: int = HEIGHT,
-    kind: str = "",
-) -> SafeString:
-    """The svg element; a chart with a `kind` keeps a natural size instead of the page's width."""
-    size = (
-        format_html(' width="{}" height="{}"', round(width * 1.6), round(height * 1.6))
-        if kind
-        else ""
-    )
-    return format_html(
-        '<svg class="chart {}" viewBox="0 0 {} {}"{} role="img" aria-labelledby="{}-title {}-desc" '
-        'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>'
-        '<desc id="{}-desc">{}</desc>{}</svg>',
-        kind,
-        width,
-        height,
-        size,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        summary,
-        body,
-    )
-
-
-def _scale(top: float) -> float:
-    """A round top for the y axis, at least 1."""
-    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
-        if top <= step:
-            return float(step)
-    return float(int(top) + 1)
-
-
-def _y_axis(top: float) -> Callable[[float], float]:
-    """Where a value sits on a chart whose axis runs from 0 at the bottom to `top`."""
-    plot_height = HEIGHT - BOTTOM - TOP
-    return lambda value: round(HEIGHT - BOTTOM - value / top * plot_height, 1)
-
-
-def _axes(top: float, unit: str, first: str, last: str) -> SafeString:
-    return format_html(
-        '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
-        '<text class="label" x="{}" y="{}" text-anchor="end">{}{}</text>'
-        '<text class="label" x="{}" y="{}" text-anchor="end">0</text>'
-        '<text class="label" x="{}" y="{}">{}</text>'
-        '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>',
-        LEFT,
-        HEIGHT - BOTTOM,
-        WIDTH,
-        HEIGHT - BOTTOM,
-        LEFT - 4,
-        TOP + 8,
-        f"{top:g}",
-        unit,
-        LEFT - 4,
-        HEIGHT - BOTTOM,
-        LEFT,
-        HEIGHT - 4,
-        first,
-        WIDTH,
-        HEIGHT - 4,
-        last,
-    )
+__all__ = ["Chart", "bars", "calendar", "daily_grams", "magnesium", "taper"]
 
 
 def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
     """Bars of grams a day; the taper's allowance as a line over them; breach days marked."""
-    chart_id = f"grams-{next(_ids)}"
+    chart_id = f"grams-{next(chart_ids)}"
     if not rows:
         return Chart(chart_id, title, "No days to show.", mark_safe(""))
     allowances = [row.allowance for row in rows if row.allowance is not None]
-    top = _scale(max([row.grams for row in rows] + allowances + [0.1]))
-    slot, y = (WIDTH - LEFT) / len(rows), _y_axis(top)
+    top = round_top(max([row.grams for row in rows] + allowances + [0.1]))
+    slot, y = PLOT_WIDTH / len(rows), y_axis(top)
 
     bars = []
     for index, row in enumerate(rows):
         if not row.use:
             continue
-        x = round(LEFT + index * slot + slot * 0.1, 1)
+        x, width = bar_box(index, slot)
         breach = any(b.severity == "limit" for b in row.breaches)
         bars.append(
             format_html(
@@ -125,7 +55,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
                 " breach" if breach else "",
                 x,
                 y(row.grams),
-                round(slot * 0.8, 2),
+                width,
                 round(HEIGHT - BOTTOM - y(row.grams), 1),
                 row.day.isoformat(),
                 grams(row.grams),
@@ -135,9 +65,9 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         if breach:
             bars.append(
                 format_html(
-                    '<circle class="breach-mark" cx="{}" cy="{}" r="3"/>',
-                    round(x + slot * 0.4, 1),
-                    max(TOP, y(row.grams) - 6),
+                    '<circle class="breach-mark" cx="{}" cy="{}" r="3.5"/>',
+                    round(x + width / 2, 1),
+                    max(TOP, y(row.grams) - 7),
                 )
             )
     line = _allowance_path(rows, slot, y)
@@ -146,15 +76,19 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
     total = sum(row.grams for row in rows)
     busiest = max(rows, key=lambda row: row.grams)
     summary = (
-        f"{use_days} use days in {len(rows)} days, {grams(total)} in all"
+        f"{use_days} use day{'s' if use_days != 1 else ''} in {len(rows)} days, {grams(total)} "
+        "in all"
         + (f"; most in a day {grams(busiest.grams)} on {busiest.day}" if use_days else "")
         + f"; {breach_days} day{'s' if breach_days != 1 else ''} over a limit."
     )
     if allowances:
-        summary += f" The taper's allowance went from {grams(allowances[0])} to {grams(allowances[-1])} a day."
+        summary += (
+            f" The taper's allowance went from {grams(allowances[0])} to "
+            f"{grams(allowances[-1])} a day."
+        )
     body = format_html(
         "{}{}{}",
-        _axes(top, " g", rows[0].day.isoformat(), rows[-1].day.isoformat()),
+        axes(top, "g", [row.day.isoformat() for row in rows]),
         mark_safe("".join(bars)),
         line,
     )
@@ -163,17 +97,23 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
             row.day.isoformat(),
             f"{row.grams:g}" if row.use else "",
             grams(row.allowance) if row.allowance is not None else "",
-            ", ".join(f"{b.rule} ({b.severity})" for b in row.breaches),
+            ", ".join(f"{KIND_WORDS.get(b.kind, b.kind)} ({b.severity})" for b in row.breaches),
         )
         for row in rows
     ]
+    legend = [("bar", "grams a day")]
+    if breach_days:
+        legend.append(("breach", "a day over a limit (bar and dot)"))
+    if allowances:
+        legend.append(("allowance", "the taper's allowance"))
     return Chart(
         chart_id,
         title,
         summary,
-        _frame(chart_id, title, summary, body),
+        frame(chart_id, title, summary, body),
         ("Day", "Grams", "Allowance", "Breaches"),
         table,
+        legend,
     )
 
 
@@ -194,105 +134,112 @@ def _allowance_path(rows: Sequence[DayRow], slot: float, y: Callable[[float], fl
     )
 
 
+CELL, GAP, DAY_NAMES_WIDTH, MONTHS_HEIGHT = 14, 3, 34, 18
+
+
 def calendar(rows: Sequence[DayRow]) -> Chart:
-    """Use days as a calendar, one column a week, shaded by grams."""
-    chart_id = f"calendar-{next(_ids)}"
+    """Use days as a calendar, one column a week, shaded by grams; drawn at its natural size
+    (a year is wider than a phone: the page scrolls it, opened at the latest weeks)."""
+    chart_id = f"calendar-{next(chart_ids)}"
     title = "Use days"
     if not rows:
         return Chart(chart_id, title, "No days to show.", mark_safe(""))
-    cell, gap, top_pad = 11, 2, 14
     most = max(row.grams for row in rows) or 1
     first_monday = rows[0].day - timedelta(days=rows[0].day.weekday())
     weeks = (rows[-1].day - first_monday).days // 7 + 1
-    cells, months, last_label_week = [], [], -9
+    cells, months = [], []
     for row in rows:
         week, weekday = (row.day - first_monday).days // 7, row.day.weekday()
         level = 0 if not row.use else min(4, 1 + int(3 * row.grams / most))
         label = f"{row.day}: {grams(row.grams)}" if row.use else f"{row.day}: no use"
+        x = DAY_NAMES_WIDTH + week * (CELL + GAP)
         cells.append(
             format_html(
                 '<rect class="day level-{}" x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}</title></rect>',
                 level,
-                24 + week * (cell + gap),
-                top_pad + weekday * (cell + gap),
-                cell,
-                cell,
+                x,
+                MONTHS_HEIGHT + weekday * (CELL + GAP),
+                CELL,
+                CELL,
                 label,
             )
         )
-        if (row.day.day == 1 or row is rows[0]) and week - last_label_week >= 3:
-            last_label_week = week  # never two month names on top of each other
+        # A month's name stands over its first whole week: every day under it is that month's.
+        if weekday == 0 and row.day.day <= 7:
             months.append(
                 format_html(
-                    '<text class="label" x="{}" y="10">{}</text>',
-                    24 + week * (cell + gap),
-                    row.day.strftime("%b"),
+                    '<text class="label" x="{}" y="13">{}</text>', x, row.day.strftime("%b")
                 )
             )
     days = format_html_join(
         "",
         '<text class="label" x="0" y="{}">{}</text>',
         (
-            (top_pad + i * (cell + gap) + 9, name)
+            (MONTHS_HEIGHT + i * (CELL + GAP) + 11, name)
             for i, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
         ),
     )
     use_days = sum(1 for row in rows if row.use)
     summary = (
-        f"{use_days} use days of {len(rows)} from {rows[0].day} to {rows[-1].day}; "
-        f"the stronger the shade, the more grams (most in a day: {grams(most)})."
+        f"{use_days} use day{'s' if use_days != 1 else ''} of {len(rows)} from {rows[0].day} to "
+        f"{rows[-1].day}; the stronger the shade, the more grams (most in a day: {grams(most)})."
     )
-    width = 24 + weeks * (cell + gap)
+    width = DAY_NAMES_WIDTH + weeks * (CELL + GAP)
     body = format_html("{}{}{}", days, mark_safe("".join(months)), mark_safe("".join(cells)))
     return Chart(
         chart_id,
         title,
         summary,
-        _frame(
+        frame(
             chart_id,
             title,
             summary,
             body,
             width=width,
-            height=top_pad + 7 * (cell + gap),
+            height=MONTHS_HEIGHT + 7 * (CELL + GAP),
             kind="calendar",
         ),
+        legend=[("level-0", "no use"), ("level-1", "fewer grams"), ("level-4", "more grams")],
     )
 
 
 def magnesium(rows: Sequence[DayRow]) -> Chart:
     """Elemental magnesium a day against the upper limit for supplements."""
-    chart_id = f"magnesium-{next(_ids)}"
+    chart_id = f"magnesium-{next(chart_ids)}"
     title = "Magnesium a day (elemental mg)"
     taken = [row for row in rows if row.magnesium_mg]
     if not rows:
         return Chart(chart_id, title, "No days to show.", mark_safe(""))
-    top = _scale(max([row.magnesium_mg for row in rows] + [MAGNESIUM_UPPER_LIMIT_MG]) * 1.1)
-    slot, y = (WIDTH - LEFT) / len(rows), _y_axis(top)
-
-    bars = format_html_join(
-        "",
-        '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} mg</title></rect>',
-        (
-            (
+    top = round_top(max([row.magnesium_mg for row in rows] + [MAGNESIUM_UPPER_LIMIT_MG]) * 1.1)
+    slot, y = PLOT_WIDTH / len(rows), y_axis(top)
+    shapes = []
+    for index, row in enumerate(rows):
+        if not row.magnesium_mg:
+            continue
+        x, width = bar_box(index, slot)
+        shapes.append(
+            format_html(
+                '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} mg</title></rect>',
                 " over" if row.magnesium_mg > MAGNESIUM_UPPER_LIMIT_MG else "",
-                round(LEFT + index * slot + slot * 0.1, 1),
+                x,
                 y(row.magnesium_mg),
-                round(slot * 0.8, 2),
+                width,
                 round(HEIGHT - BOTTOM - y(row.magnesium_mg), 1),
                 row.day.isoformat(),
                 f"{row.magnesium_mg:.0f}",
             )
-            for index, row in enumerate(rows)
-            if row.magnesium_mg
-        ),
-    )
+        )
+    limit_y = y(MAGNESIUM_UPPER_LIMIT_MG)
     limit = format_html(
-        '<line class="limit" x1="{}" y1="{}" x2="{}" y2="{}"><title>upper limit {} mg</title></line>',
+        '<line class="limit" x1="{}" y1="{}" x2="{}" y2="{}"><title>upper limit {} mg</title></line>'
+        '<text class="label limit-label" x="{}" y="{}" text-anchor="end">{} mg limit</text>',
         LEFT,
-        y(MAGNESIUM_UPPER_LIMIT_MG),
-        WIDTH,
-        y(MAGNESIUM_UPPER_LIMIT_MG),
+        limit_y,
+        WIDTH - RIGHT,
+        limit_y,
+        f"{MAGNESIUM_UPPER_LIMIT_MG:.0f}",
+        WIDTH - RIGHT,
+        round(limit_y - 5, 1),
         f"{MAGNESIUM_UPPER_LIMIT_MG:.0f}",
     )
     over = sum(1 for row in taken if row.magnesium_mg > MAGNESIUM_UPPER_LIMIT_MG)
@@ -301,32 +248,40 @@ def magnesium(rows: Sequence[DayRow]) -> Chart:
         f"{MAGNESIUM_UPPER_LIMIT_MG:.0f} mg upper limit on {over}."
     )
     body = format_html(
-        "{}{}{}", _axes(top, " mg", rows[0].day.isoformat(), rows[-1].day.isoformat()), bars, limit
+        "{}{}{}",
+        axes(top, "mg", [row.day.isoformat() for row in rows]),
+        mark_safe("".join(shapes)),
+        limit,
     )
     table = [(row.day.isoformat(), f"{row.magnesium_mg:.0f}") for row in taken]
+    legend = [("bar", "elemental magnesium a day")]
+    if over:
+        legend.append(("over", "a day above the limit"))
+    legend.append(("limit", f"the {MAGNESIUM_UPPER_LIMIT_MG:.0f} mg upper limit for supplements"))
     return Chart(
         chart_id,
         title,
         summary,
-        _frame(chart_id, title, summary, body),
+        frame(chart_id, title, summary, body),
         ("Day", "Elemental mg"),
         table,
+        legend,
     )
 
 
 def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     """A taper's allowance, step by step."""
-    chart_id = f"taper-{next(_ids)}"
+    chart_id = f"taper-{next(chart_ids)}"
     title = "Taper schedule (grams a day)"
     if not steps:
         return Chart(chart_id, title, "No schedule.", mark_safe(""))
     end: date = steps[-1].first_day + timedelta(days=every_days)
     span = (end - steps[0].first_day).days or 1
-    top = _scale(steps[0].grams_per_day)
-    y = _y_axis(top)
+    top = round_top(steps[0].grams_per_day)
+    y = y_axis(top)
 
     def x(day: date) -> float:
-        return round(LEFT + (day - steps[0].first_day).days / span * (WIDTH - LEFT), 1)
+        return round(LEFT + (day - steps[0].first_day).days / span * PLOT_WIDTH, 1)
 
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{x(step.first_day)} {y(step.grams_per_day)} "
@@ -335,7 +290,7 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     )
     points = format_html_join(
         "",
-        '<circle class="step" cx="{}" cy="{}" r="2.5"><title>step {}: {} from {}</title></circle>',
+        '<circle class="step" cx="{}" cy="{}" r="3"><title>step {}: {} from {}</title></circle>',
         (
             (x(s.first_day), y(s.grams_per_day), s.number, grams(s.grams_per_day), s.first_day)
             for s in steps
@@ -345,9 +300,10 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         f"From {grams(steps[0].grams_per_day)} a day on {steps[0].first_day} down to 0 g on "
         f"{steps[-1].first_day}, in {len(steps) - 1} steps of {every_days} days."
     )
+    days = [(steps[0].first_day + timedelta(days=n)).isoformat() for n in range(span)]
     body = format_html(
         '{}<path class="allowance" d="{}"/>{}',
-        _axes(top, " g", steps[0].first_day.isoformat(), end.isoformat()),
+        axes(top, "g", days),
         path,
         points,
     )
@@ -364,9 +320,10 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         chart_id,
         title,
         summary,
-        _frame(chart_id, title, summary, body),
+        frame(chart_id, title, summary, body),
         ("Step", "From", "To", "Grams a day"),
         table,
+        [("allowance", "the allowance, grams a day"), ("step", "the start of a step")],
     )
 
 
@@ -378,29 +335,50 @@ def bars(
     top: float | None = None,
     headers: Sequence[str] = (),
     marked: Sequence[bool] = (),
+    what: str = "",
+    marked_means: str = "",
 ) -> Chart:
-    """A plain bar chart of (label, value, tooltip) items; `marked` bars are drawn in the second colour."""
-    chart_id = f"bars-{next(_ids)}"
+    """A bar chart of (label, value, tooltip) items; `marked` bars in the second colour.
+
+    `top`: the scale's own maximum (PHQ-9 27, GAD-7 21), kept as it is; else a round number.
+    One item is drawn as one point with its value beside it, not as a bar the chart's width.
+    `what` and `marked_means` are the legend's words for a bar and a marked bar."""
+    chart_id = f"bars-{next(chart_ids)}"
+    legend = [("bar", what or title.split(" (")[0].lower())]
+    if any(marked) and marked_means:
+        legend.append(("over", marked_means))
     if not items:
         return Chart(chart_id, title, summary, mark_safe(""), headers, [])
-    highest = _scale(top if top is not None else max(value for _, value, _ in items) or 1)
-    slot, y = (WIDTH - LEFT) / len(items), _y_axis(highest)
-
-    shapes = format_html_join(
-        "",
-        '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
-        (
+    highest = top if top is not None else round_top(max(value for _, value, _ in items) or 1)
+    slot, y = PLOT_WIDTH / len(items), y_axis(highest)
+    labels = [label for label, _, _ in items]
+    if len(items) == 1:
+        _, value, tooltip = items[0]
+        centre = round(LEFT + slot / 2, 1)
+        shapes = format_html(
+            '<circle class="point" cx="{}" cy="{}" r="5"><title>{}</title></circle>'
+            '<text class="label" x="{}" y="{}">{}</text>',
+            centre, y(value), tooltip, round(centre + 9, 1), round(y(value) + 4, 1), f"{value:g}",
+        )  # fmt: skip
+        legend[0] = ("point", legend[0][1])
+    else:
+        shapes = format_html_join(
+            "",
+            '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
             (
-                " over" if index < len(marked) and marked[index] else "",
-                round(LEFT + index * slot + slot * 0.1, 1),
-                y(value),
-                round(slot * 0.8, 2),
-                round(HEIGHT - BOTTOM - y(value), 1),
-                tooltip,
-            )
-            for index, (_, value, tooltip) in enumerate(items)
-        ),
-    )
-    body = format_html("{}{}", _axes(highest, unit, items[0][0], items[-1][0]), shapes)
+                (
+                    " over" if index < len(marked) and marked[index] else "",
+                    *bar_box(index, slot)[:1],
+                    y(value),
+                    bar_box(index, slot)[1],
+                    round(HEIGHT - BOTTOM - y(value), 1),
+                    tooltip,
+                )
+                for index, (_, value, tooltip) in enumerate(items)
+            ),
+        )
+    body = format_html("{}{}", axes(highest, unit, labels), shapes)
     rows = [(label, f"{value:g}") for label, value, _ in items]
-    return Chart(chart_id, title, summary, _frame(chart_id, title, summary, body), headers, rows)
+    return Chart(
+        chart_id, title, summary, frame(chart_id, title, summary, body), headers, rows, legend
+    )

@@ -73,3 +73,33 @@ def rule_kind(kind: str) -> str:
     from kratomlog.core.rules import KIND_WORDS
 
     return KIND_WORDS.get(kind, kind.replace("_", " "))
+
+
+@register.filter
+def as_recorded(entry: object) -> str:
+    """An entry's amount as recorded: "2 capsules (1.5 g)", "2 drinks"."""
+    from kratomlog.core.revisions import amount_text
+    from kratomlog.journal.snapshots import snapshot
+
+    return amount_text(snapshot(entry))  # type: ignore[arg-type]
+
+
+@register.filter
+def number(value: float | None) -> str:
+    from kratomlog.core.revisions import number as plain
+
+    return plain(value)
+
+
+@register.filter
+def revision(change: object, tz_name: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    from kratomlog.core.revisions import described
+
+    return described(
+        change.action,  # type: ignore[attr-defined]
+        change.before,  # type: ignore[attr-defined]
+        change.after,  # type: ignore[attr-defined]
+        ZoneInfo(tz_name),
+    )

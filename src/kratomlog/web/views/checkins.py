@@ -163,6 +163,8 @@ def checkins_page(
         top=100,
         headers=("Night", "Sleep efficiency (%)"),
         marked=[n.night in shows.evening_nights for n in nights],
+        what="sleep efficiency of a night",
+        marked_means="a night after an evening dose",
     )
     scores = {
         key: list(

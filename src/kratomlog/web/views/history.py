@@ -1,6 +1,6 @@
 """History: the calendar, grams against the plan, magnesium, and the entries to edit."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,13 +13,18 @@ from kratomlog.core.days import local_day, stored_local, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.journal import Dose
+from kratomlog.core.words import count
 from kratomlog.journal import queries, services
-from kratomlog.journal.models import FORMS, KRATOM, Person
+from kratomlog.journal.models import FORMS, KRATOM, Entry, Person
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of
 
 RANGES = {"30": 30, "90": 90, "365": 365, "all": None}
-ENTRIES_SHOWN = 200
+ENTRIES_A_PAGE = 50  # a day's entries stay together on a phone; a long range is paged
+
+
+def _page_number(text: str | None) -> int:
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) < 7 else 1
 
 
 def history(request: HttpRequest) -> HttpResponse:
@@ -54,11 +59,27 @@ def history(request: HttpRequest) -> HttpResponse:
             ("Craving (0-10)", _totals(person, "craving", first, last), 10),
         )
     ]
-    entries = (
-        person.entries.filter(deleted=False, local_day__range=(first, last))
-        .select_related("product")
-        .order_by("-taken_at")[:ENTRIES_SHOWN]
+    in_range = person.entries.filter(deleted=False, local_day__range=(first, last))
+    total = in_range.count()
+    pages = max(1, -(-total // ENTRIES_A_PAGE))
+    number = min(max(1, _page_number(request.GET.get("page"))), pages)
+    entries = list(
+        in_range.select_related("product").order_by("-taken_at", "-id")[
+            (number - 1) * ENTRIES_A_PAGE : number * ENTRIES_A_PAGE
+        ]
     )
+    by_day: dict[date, list[Entry]] = {}
+    for entry in entries:
+        by_day.setdefault(entry.local_day, []).append(entry)
+    page = {
+        "count": total,
+        "shown": (
+            f"{count(total, 'entry', 'entries')}"
+            + (f"; page {number} of {pages}" if pages > 1 else "")
+        ),
+        "earlier": number + 1 if number < pages else None,
+        "later": number - 1 if number > 1 else None,
+    }
     return render(
         request,
         "web/history.html",
@@ -71,8 +92,8 @@ def history(request: HttpRequest) -> HttpResponse:
             "grams_chart": charts.daily_grams(rows),
             "magnesium_chart": charts.magnesium(rows),
             "checkin_charts": checkin_charts,
-            "entries": entries,
-            "entries_capped": len(entries) == ENTRIES_SHOWN,
+            "entries_by_day": list(by_day.items()),
+            "page": page,
             "message": request.session.pop("message", None),
         },
     )
@@ -81,7 +102,7 @@ def history(request: HttpRequest) -> HttpResponse:
 def _counted(points: list, first, last) -> str:  # type: ignore[no-untyped-def,type-arg]
     if not points:
         return "None in this range."
-    return f"{len(points)} check-in{'s' if len(points) != 1 else ''} from {first} to {last}."
+    return f"{count(len(points), 'check-in')} from {first} to {last}."
 
 
 def _totals(person: Person, key: str, first, last):  # type: ignore[no-untyped-def]

@@ -15,3 +15,12 @@ document.addEventListener("htmx:afterSettle", (event) => {
     answer.scrollIntoView({ block: "start" });
   }
 });
+
+// A calendar wider than the screen opens at its latest weeks, at the right.
+const scrollToLatest = (root) => {
+  root.querySelectorAll("[data-scroll-end]").forEach((box) => {
+    box.scrollLeft = box.scrollWidth;
+  });
+};
+scrollToLatest(document);
+document.addEventListener("htmx:afterSettle", (event) => scrollToLatest(event.detail.elt));
