@@ -1,7 +1,8 @@
 """Benchmarks on a generated 5-year daily journal (`make bench`); figures go in the README.
 
 - status, in-process (target under 50 ms)
-- `kratomlog status --json` as a whole process (target under 0.5 s)
+- `kratomlog status --json` and `kratomlog dose 2g` as whole processes (target under 200 ms),
+  `kratomlog --help` (under 100 ms), each beside the floor: Python opening the journal
 - importing 100,000 CSV rows (target under 10 s)
 - the web app over HTTP: time to first byte and full render of Today and of a year of History
   (target under 150 ms each)
@@ -136,6 +137,31 @@ def web_pages(person: Person) -> None:
     # The server thread is a daemon and ends with this process: closing it here races its loop.
 
 
+def cli_start_up() -> None:
+    """The commands people type several times a day, as whole processes, median of 10, beside
+    the floor: a Python process that opens the journal's SQLite file and reads one row."""
+    journal = Path(os.environ["KRATOMLOG_HOME"]) / "journal.sqlite3"
+    floor_code = (
+        f"import sqlite3; sqlite3.connect({str(journal)!r})"
+        ".execute('select id from journal_entry limit 1').fetchone()"
+    )
+
+    def run(*args: str) -> None:
+        subprocess.run(args, check=True, capture_output=True)
+
+    floor = timed(lambda: run(sys.executable, "-c", floor_code), 10)
+    report("floor: python opens the journal, reads a row", floor, 0.05)
+    for name, args, target in (
+        ("kratomlog status --json", ("status", "--json"), 0.200),
+        ("kratomlog dose 2g", ("dose", "2g", "--at", "2020-01-01T08:00"), 0.200),
+        ("kratomlog --help", ("--help",), 0.100),
+    ):
+        times = timed(lambda args=args: run(KRATOMLOG, *args), 10)
+        report(f"{name} (whole process)", times, target)
+        ratio = statistics.median(times) / statistics.median(floor)
+        print(f"{'':<42} {ratio:.1f} times the floor")
+
+
 def main() -> None:
     person = five_year_journal()
     doses = person.entries.filter(substance="kratom").count()
@@ -146,10 +172,7 @@ def main() -> None:
     print(f"status: {len(result.breaches)} breaches judged since the plan's start")
     report("status (in-process)", timed(lambda: standing.status(person, NOW), 30), 0.050)
 
-    def whole_process() -> None:
-        subprocess.run([KRATOMLOG, "status", "--json"], check=True, capture_output=True)
-
-    report("kratomlog status --json (whole process)", timed(whole_process, 10), 0.5)
+    cli_start_up()
 
     csv_path = HOME / "100k.csv"
     lines = ["time,substance,amount,unit,form,product,purpose,note,category"]

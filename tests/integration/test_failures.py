@@ -45,10 +45,10 @@ def test_a_fault_in_a_command_gives_one_line_and_the_report_goes_to_the_log(kl, 
 def test_the_outermost_boundary_catches_what_no_command_does(monkeypatch, capsys):
     import kratomlog.cli as cli
 
-    def broken():
+    def broken(command=None):
         raise LookupError("outside any command")
 
-    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.setattr(cli, "build", broken)
     with pytest.raises(SystemExit) as ended:
         cli.main()
     assert ended.value.code == 1

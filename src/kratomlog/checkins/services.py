@@ -19,12 +19,11 @@ from kratomlog.core.bounds import (
 )
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
+from kratomlog.core.instruments import ACTIVITIES as ACTIVITIES
 from kratomlog.core.instruments import Score, instrument, parse_answers, score
 from kratomlog.core.sleep import Night, last_night, night_from_diary
 from kratomlog.core.when import parse_when
 from kratomlog.journal.models import Change, Person
-
-ACTIVITIES = ("counselling", "therapy", "support-group", "exercise")
 
 
 @dataclass

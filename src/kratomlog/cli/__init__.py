@@ -5,52 +5,71 @@ import sys
 
 import typer
 
-from kratomlog.storage import setup_django
-
 # Only `serve` needs the web app's Django apps; other commands start faster without them.
 # `clinic` commands run a clinic: accounts, consent, alerts and the audit log as well.
+# Django itself is set up by the first command that opens the journal (cli.context), never
+# on import: `kratomlog --help` reads no database.
 os.environ["KRATOMLOG_WEB"] = "1" if sys.argv[1:2] == ["serve"] else "0"
 if sys.argv[1:2] == ["clinic"]:
     os.environ["KRATOMLOG_CLINIC"] = "1"
-try:
-    setup_django()  # the command modules import models
-except Exception as error:  # the settings cannot be read: still no traceback on screen
-    from kratomlog.cli.output import UNEXPECTED, failed
 
-    failed(error)
-    sys.exit(UNEXPECTED)
+# The module behind each command: a command imports only what it runs (`status` never loads
+# the importers); `--help`, or a name that is no command, loads them all. `export` is
+# transfer's, with the FHIR format added by fhir. tests/test_cli_startup.py keeps this true.
+MODULES = (
+    "journal", "plans", "standing", "transfer", "fhir", "checkins", "serve", "clinic",
+    "sources", "sync",
+)  # fmt: skip
+COMMANDS = {
+    **dict.fromkeys(
+        ("dose", "magnesium", "substance", "entries", "edit", "delete", "revisions", "undo",
+         "product", "config"),
+        ("journal",),
+    ),
+    "plan": ("plans",),
+    "status": ("standing",),
+    "history": ("standing",),
+    "import": ("transfer",),
+    "export": ("transfer", "fhir"),
+    "demo": ("transfer",),
+    **dict.fromkeys(("checkin", "sleep", "activity", "due", "recovery"), ("checkins",)),
+    "serve": ("serve",),
+    "clinic": ("clinic",),
+    "sources": ("sources",),
+    **dict.fromkeys(("link", "sync", "unlink"), ("sync",)),
+}  # fmt: skip
 
-from kratomlog.cli import (
-    checkins,
-    clinic,
-    fhir,
-    journal,
-    plans,
-    serve,
-    sources,
-    standing,
-    sync,
-    transfer,
-)
 
-app = typer.Typer(
-    name="kratomlog",
-    help="A private journal for kratom use: record doses, keep to your limits, see where you "
-    "stand. It records, checks and shows; it never recommends kratom or a dose.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-journal.register(app)
-plans.register(app)
-standing.register(app)
-transfer.register(app)
-fhir.register(app)
-checkins.register(app)
-serve.register(app)
-clinic.register(app)
-sources.register(app)
-sync.register(app)  # link, sync, unlink
+def build(command: str | None = None) -> typer.Typer:
+    """The command line, with the commands of `command`'s module (all of them for None)."""
+    import importlib
+
+    app = typer.Typer(
+        name="kratomlog",
+        help="A private journal for kratom use: record doses, keep to your limits, see where "
+        "you stand. It records, checks and shows; it never recommends kratom or a dose.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,  # plain help: Rich's help panels cost 50 ms a command
+    )
+    # A callback keeps the commands a group even when one module brings a single command
+    # (`kratomlog serve` must not become `kratomlog` itself).
+    app.callback()(_commands)
+    for module in COMMANDS.get(command or "", MODULES):
+        importlib.import_module(f"kratomlog.cli.{module}").register(app)
+    return app
+
+
+def _commands() -> None:
+    pass
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`kratomlog.cli.app`: every command (the tests and the docs check read it)."""
+    if name == "app":
+        return build()
+    raise AttributeError(name)
 
 
 def main() -> None:
@@ -59,7 +78,7 @@ def main() -> None:
     from kratomlog.cli.output import UNEXPECTED, failed
 
     try:
-        app()
+        build(sys.argv[1] if len(sys.argv) > 1 else None)()
     except Exception as error:
         failed(error)
         sys.exit(UNEXPECTED)

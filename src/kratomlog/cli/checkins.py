@@ -3,20 +3,30 @@ what the record shows."""
 
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kratomlog.checkins import recovery, services
 from kratomlog.cli import context
+from kratomlog.cli.lazy import lazy
 from kratomlog.cli.output import console, friendly, print_json, table
-from kratomlog.core import analysis, course
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.instruments import INSTRUMENTS, instrument
+from kratomlog.core.instruments import ACTIVITIES, INSTRUMENTS, instrument
 from kratomlog.core.sleep import QUALITY
-from kratomlog.journal import queries
-from kratomlog.plans.services import plan_history
+
+if TYPE_CHECKING:
+    from kratomlog.checkins import recovery, services
+    from kratomlog.core import analysis, course
+    from kratomlog.journal import queries
+    from kratomlog.plans import services as plan_services
+else:
+    analysis = lazy("kratomlog.core.analysis", journal=False)
+    course = lazy("kratomlog.core.course", journal=False)
+    recovery = lazy("kratomlog.checkins.recovery")
+    services = lazy("kratomlog.checkins.services")
+    queries = lazy("kratomlog.journal.queries")
+    plan_services = lazy("kratomlog.plans.services")
 
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -176,7 +186,7 @@ def sleep(
 @friendly
 def activity(
     kind: Annotated[
-        str, typer.Argument(metavar="KIND", help=f"One of: {', '.join(services.ACTIVITIES)}.")
+        str, typer.Argument(metavar="KIND", help=f"One of: {', '.join(ACTIVITIES)}.")
     ],
     minutes: Annotated[int | None, typer.Option()] = None,
     at: Annotated[str | None, typer.Option()] = None,
@@ -211,7 +221,7 @@ def due(
 ) -> None:
     """The check-ins that are due now."""
     person, now = context.person(), context.now()
-    found = recovery.due_now(person, now, plan_history(person))
+    found = recovery.due_now(person, now, plan_services.plan_history(person))
     if ics:
         from pathlib import Path
 
@@ -229,7 +239,7 @@ def due(
         console.print(f"- {item.checkin}: {item.reason}  ([dim]kratomlog {command}[/])")
 
 
-def _stop_lines(stop: course.Stop | None, today: date) -> None:
+def _stop_lines(stop: "course.Stop | None", today: date) -> None:
     if stop is None:
         console.print(
             "No stop in progress (48 hours without a dose after 5 or more use days in 14)."
@@ -244,7 +254,7 @@ def recovery_report(as_json: Json = False) -> None:
     """What the record shows: the day counter, withdrawal by day, craving by taper step, and dose
     against sleep (observational)."""
     person, now = context.person(), context.now()
-    plans, journal = plan_history(person), queries.use_index(person, now)
+    plans, journal = plan_services.plan_history(person), queries.use_index(person, now)
     shows = recovery.record_shows(person, journal, plans, now)
     today = local_day(now, zone(person.timezone))
     if as_json:

@@ -5,11 +5,7 @@ command line starts with `clinic` (see kratomlog.cli).
 """
 
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 from typing import Annotated
 
 import typer
@@ -103,6 +99,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes (1 to 64).")] = 2,
 ) -> None:
     """Serve the clinic's web app and API on gunicorn with several processes (migrates first)."""
+
     from kratomlog.clinic import server
 
     if not 1 <= workers <= 64:
@@ -129,6 +126,11 @@ def demo(
 ) -> None:
     """A throwaway demo clinic on this computer: two teams, a dozen patients, open alerts,
     sign-in links for a demo clinician and a demo patient."""
+    import shutil
+    import signal
+    import subprocess
+    import tempfile
+
     from kratomlog.clinic import server
 
     if not 0 < port < 65536:

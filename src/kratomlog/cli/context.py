@@ -3,14 +3,20 @@
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from kratomlog.storage import open_journal
-
 if TYPE_CHECKING:
     from kratomlog.journal.models import Person
 
 
-def person() -> "Person":
+def ready() -> None:
+    """Django set up and the journal's schema current; done once, by the first command that
+    touches the journal (never by `--help`)."""
+    from kratomlog.storage import open_journal
+
     open_journal()
+
+
+def person() -> "Person":
+    ready()
     from kratomlog.journal.services import local_person
 
     return local_person()

@@ -1,21 +1,27 @@
 """Recording: dose, magnesium, substance; entries, edit, delete, undo; products; config."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kratomlog.cli import context
+from kratomlog.cli.lazy import lazy
 from kratomlog.cli.output import console, friendly, print_json, say_breaches, say_notices, table
 from kratomlog.cli.output import when as shown_when
-from kratomlog.core.amounts import MAGNESIUM_FORMS, Amount
+from kratomlog.core.amounts import FORMS, MAGNESIUM_FORMS, Amount
 from kratomlog.core.days import parse_day
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES
-from kratomlog.journal import services
-from kratomlog.journal.models import FORMS, Entry
-from kratomlog.journal.services import Logged
-from kratomlog.journal.snapshots import snapshot
-from kratomlog.standing import what_it_means
+
+if TYPE_CHECKING:
+    from kratomlog import standing
+    from kratomlog.journal import services, snapshots
+    from kratomlog.journal.models import Entry
+    from kratomlog.journal.services import Logged
+else:
+    services = lazy("kratomlog.journal.services")
+    snapshots = lazy("kratomlog.journal.snapshots")
+    standing = lazy("kratomlog.standing")
 
 At = Annotated[
     str | None,
@@ -49,7 +55,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(config_app, name="config")
 
 
-def describe(entry: Entry) -> str:
+def describe(entry: "Entry") -> str:
     if entry.substance == "kratom":
         unit = str(Amount(entry.amount or 0, entry.unit))
         grams = f"{entry.grams:g} g" if entry.grams is not None else "dose unknown"
@@ -67,12 +73,12 @@ def describe(entry: Entry) -> str:
     return f"{amount}{entry.name} ({entry.category})"
 
 
-def report(logged: Logged, as_json: bool, verb: str = "Logged") -> None:
+def report(logged: "Logged", as_json: bool, verb: str = "Logged") -> None:
     entry = logged.entry
     if as_json:
         print_json(
             {
-                "entry": {"id": entry.id, "uid": str(entry.uid), **snapshot(entry)},
+                "entry": {"id": entry.id, "uid": str(entry.uid), **snapshots.snapshot(entry)},
                 "warnings": logged.warnings,
                 "breaches": [breach.as_dict() for breach in logged.breaches],
                 "notices": [vars(notice) for notice in logged.notices],
@@ -120,7 +126,7 @@ def dose(
         note=note,
         confirm_high=confirm_high,
     )
-    report(what_it_means(logged, now), as_json)
+    report(standing.what_it_means(logged, now), as_json)
 
 
 @friendly
@@ -138,7 +144,7 @@ def magnesium(
     logged = services.log_magnesium(
         person=person, amount=" ".join(amount), form=form, now=now, at=at, note=note
     )
-    report(what_it_means(logged, now), as_json)
+    report(standing.what_it_means(logged, now), as_json)
 
 
 @friendly
@@ -165,7 +171,7 @@ def substance(
         now=now,
         note=note,
     )
-    report(what_it_means(logged, now), as_json)
+    report(standing.what_it_means(logged, now), as_json)
 
 
 @friendly
@@ -193,7 +199,7 @@ def entries(
         .order_by("taken_at", "id")
     )
     if as_json:
-        print_json([{"id": e.id, "uid": str(e.uid), **snapshot(e)} for e in rows])
+        print_json([{"id": e.id, "uid": str(e.uid), **snapshots.snapshot(e)} for e in rows])
         return
     grid = table("#", "When", "What", "Purpose", "Note")
     for entry in rows:
@@ -243,7 +249,7 @@ def edit(
         category=category,
         confirm_high=confirm_high,
     )
-    report(what_it_means(logged, now, replaced), as_json, verb="Edited")
+    report(standing.what_it_means(logged, now, replaced), as_json, verb="Edited")
 
 
 @friendly
@@ -368,11 +374,11 @@ def config_set(
 @friendly
 def config_show() -> None:
     """Show settings and where the journal is kept."""
+    person = context.person()  # Django set up before its settings are read
     from django.conf import settings
 
     from kratomlog.checkins.services import resources
 
-    person = context.person()
     console.print(f"timezone = {person.timezone}")
     console.print(f"unit = {person.dose_unit}")
     started = person.journal_started

@@ -5,22 +5,42 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 from typer.exceptions import TyperException
 
-from kratomlog.core.breaches import Breach
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected
-from kratomlog.core.interactions import Notice
 
-# In a pipe there is no screen to fit: a wide console keeps each table row on one line.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-errors = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from kratomlog.core.breaches import Breach
+    from kratomlog.core.interactions import Notice
+
+
+class _Screen:
+    """A Rich console made on first use: `--json` and the quiet commands never import Rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            options = dict(self._options)
+            if options.pop("fit_pipe", False):
+                # In a pipe there is no screen to fit: wide, so a table row stays on one line.
+                options["width"] = None if sys.stdout.isatty() else 200
+            self._console = Console(**options)
+        return getattr(self._console, name)
+
+
+console: Any = _Screen(highlight=False, fit_pipe=True)
+errors: Any = _Screen(stderr=True, highlight=False)
 
 USAGE_ERROR = 2
 UNEXPECTED = 1
@@ -34,6 +54,12 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
+            if getattr(command, "needs_django", True):
+                # Django is set up when a command runs, not when the CLI is imported: `--help`
+                # and `sources` never pay for it.
+                from kratomlog.storage import setup_django
+
+                setup_django()
             return command(*args, **kwargs)
         except (InputError, ImportRejected) as error:
             sys.stderr.write(f"error: {_one_line(str(error))}\n")  # one line, never wrapped
@@ -45,6 +71,12 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(UNEXPECTED) from None
 
     return wrapper
+
+
+def without_django[**P, R](command: Callable[P, R]) -> Callable[P, R]:
+    """A command that reads no journal (under @friendly): Django is never set up for it."""
+    command.needs_django = False  # type: ignore[attr-defined]
+    return command
 
 
 def _one_line(text: str) -> str:
@@ -63,8 +95,11 @@ def failed(error: BaseException) -> None:
     )
 
 
-def table(*columns: str) -> Table:
+def table(*columns: str) -> "Table":
     """A table that draws lines on a terminal and is plain, aligned text in a pipe."""
+    from rich import box
+    from rich.table import Table
+
     shape = box.SIMPLE_HEAD if console.is_terminal else None
     grid = Table(box=shape, show_edge=False, pad_edge=False, header_style="bold")
     for column in columns:
@@ -84,7 +119,7 @@ def when(moment: datetime, tz_name: str) -> str:
     return stored_local(moment, tz_name).strftime("%a %d %b %Y %H:%M")
 
 
-def say_breaches(breaches: list[Breach]) -> None:
+def say_breaches(breaches: list["Breach"]) -> None:
     for breach in breaches:
         style = "red" if breach.severity == "limit" else "yellow"
         console.print(
@@ -93,7 +128,7 @@ def say_breaches(breaches: list[Breach]) -> None:
         )
 
 
-def say_notices(notices: list[Notice]) -> None:
+def say_notices(notices: list["Notice"]) -> None:
     for notice in notices:
         console.print(f"[yellow]! {notice.message}[/]")
         console.print(f"  [dim]source: {notice.source}[/]")

@@ -1,15 +1,20 @@
 """Plans: presets with their sources, plan files, tapers and their schedules."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kratomlog.cli import context
+from kratomlog.cli.lazy import lazy
 from kratomlog.cli.output import console, friendly, print_json, table
 from kratomlog.core.plan import PRESETS, Plan
 from kratomlog.core.rules import grams
 from kratomlog.core.taper import schedule
-from kratomlog.plans import services
+
+if TYPE_CHECKING:
+    from kratomlog.plans import services
+else:
+    services = lazy("kratomlog.plans.services")
 
 Start = Annotated[
     str | None,

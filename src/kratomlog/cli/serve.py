@@ -1,11 +1,7 @@
 """`kratomlog serve`: the web app on this computer, signed in with a one-time link."""
 
-import ipaddress
 import os
-import socket
 import sys
-import tempfile
-import webbrowser
 from typing import Annotated
 
 import typer
@@ -22,6 +18,9 @@ def register(app: typer.Typer) -> None:
 
 
 def check_loopback(host: str) -> None:
+    import ipaddress
+    import socket
+
     """A local journal holds health data and has no passwords: it listens only on this computer."""
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
@@ -51,6 +50,9 @@ def serve(
     ] = False,
 ) -> None:
     """Serve your journal as a web app on this computer; prints a one-time sign-in link."""
+    import tempfile
+    import webbrowser
+
     check_loopback(host)
     if not 1 <= port <= 65535:
         raise InputError("--port", f"{port} is not a port; use a number from 1 to 65535")

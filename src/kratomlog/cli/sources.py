@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from kratomlog.cli.output import console, friendly, print_json
+from kratomlog.cli.output import console, friendly, print_json, without_django
 
 
 def register(app: typer.Typer) -> None:
@@ -12,6 +12,7 @@ def register(app: typer.Typer) -> None:
 
 
 @friendly
+@without_django
 def sources(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every source behind a number or a recommendation: what it is, its use, how strong."""
     from kratomlog.core.sources import ALL

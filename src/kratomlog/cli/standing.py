@@ -1,20 +1,26 @@
 """Where you stand: status and history."""
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kratomlog import standing
 from kratomlog.cli import context
+from kratomlog.cli.lazy import lazy
 from kratomlog.cli.output import console, friendly, print_json, table, when
 from kratomlog.core.bounds import MAX_SPAN_DAYS, check_day, check_span
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.rules import grams
-from kratomlog.core.status import Status
-from kratomlog.core.today_left import today_left
 from kratomlog.core.when import parse_when
+
+if TYPE_CHECKING:
+    from kratomlog import standing
+    from kratomlog.core import today_left
+    from kratomlog.core.status import Status
+else:
+    standing = lazy("kratomlog.standing")
+    today_left = lazy("kratomlog.core.today_left", journal=False)
 
 BREACHES_SHOWN = 10
 
@@ -35,7 +41,7 @@ def status(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The stable JSON form.")] = False,
 ) -> None:
-    """Where you stand: your plan, breaches, the next dose within limits, totals and signals."""
+    """Where you stand: your plan, breaches, what is left today, totals and signals."""
     person, now = context.person(), context.now()
     as_of = parse_when(on, now, zone(person.timezone), field="--on")
     result = standing.status(person, as_of)
@@ -50,7 +56,7 @@ def status(
         show_crisis(resources(person))
 
 
-def show_status(result: Status) -> None:
+def show_status(result: "Status") -> None:
     tz = result.timezone
     console.print(f"[bold]As of {when(result.as_of, tz)}[/] ({tz})")
     if result.plan is None:
@@ -63,7 +69,7 @@ def show_status(result: Status) -> None:
         for rule in result.rules_today:
             mark = "[green]ok[/]" if rule.kept else "[red]over[/]"
             console.print(f"  {mark}  {rule.rule}: {rule.text}")
-    console.print(today_left(result).sentence, highlight=False)
+    console.print(today_left.today_left(result).sentence, highlight=False)
     taper = result.plan.taper if result.plan else None
     if taper and result.taper_allowance_today is not None:
         console.print(f"Taper allowance today: {grams(result.taper_allowance_today)}")

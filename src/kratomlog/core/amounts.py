@@ -20,6 +20,9 @@ _AMOUNT = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\s*([a-zA-Z]*)\s*$"
 _THOUSANDS = re.compile(r"^[0-9]{1,3},[0-9]{3}$")
 ACCEPTED_NUMBERS = "digits with a decimal point or comma, e.g. 3, 2.5 or 0,5"
 
+# The forms a kratom product comes in.
+FORMS = ("powder", "capsule", "extract", "tea", "shot", "7-OH product", "other")
+
 # Fraction of the compound's mass that is magnesium (FACTS.md section 3). Forms not listed
 # have no figure in our sources, so their elemental amount must be given directly.
 MAGNESIUM_FRACTION = {

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from kratomlog.core import sources
 from kratomlog.core.errors import InputError
 
+# Recovery activities a person records beside the check-ins.
+ACTIVITIES = ("counselling", "therapy", "support-group", "exercise")
+
 FREQUENCY = ("Not at all", "Several days", "More than half the days", "Nearly every day")
 SEVERITY = ("None", "Mild", "Moderate", "Severe", "Extreme")
 

@@ -4,8 +4,9 @@ import uuid
 
 from django.db import models
 
+from kratomlog.core.amounts import FORMS as FORMS  # the forms a product comes in
+
 KRATOM, MAGNESIUM, OTHER = "kratom", "magnesium", "other"
-FORMS = ("powder", "capsule", "extract", "tea", "shot", "7-OH product", "other")
 
 
 class Person(models.Model):

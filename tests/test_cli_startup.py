@@ -1,0 +1,89 @@
+"""The command line pays only for what a command runs: no web or HTTP machinery on its import
+path, Django not even set up for `--help`, and each command's module named in one table."""
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+
+import typer
+
+from kratomlog import cli
+
+PROBE = """
+import sys
+sys.argv = ["kratomlog", *{args!r}]
+from kratomlog.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+loaded = [name for name in ("django.urls", "django.http", "kratomlog.web", "django.conf",
+                            "kratomlog.journal.transfer", "rich") if name in sys.modules]
+sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+"""
+
+
+def loaded_by(tmp_path, *args: str) -> list[str]:
+    env = {**os.environ, "KRATOMLOG_HOME": str(tmp_path / "journal")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=list(args))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    line = next(line for line in done.stderr.splitlines() if line.startswith("LOADED"))
+    return line.split()[1:]
+
+
+def test_status_loads_no_url_http_or_web_machinery_nor_the_importers(tmp_path):
+    loaded = loaded_by(tmp_path, "status", "--json")
+    assert "django.conf" in loaded  # it did read the journal
+    for heavy in ("django.urls", "django.http", "kratomlog.web", "kratomlog.journal.transfer"):
+        assert heavy not in loaded, heavy
+
+
+def test_a_dose_loads_no_url_http_or_web_machinery(tmp_path):
+    loaded = loaded_by(tmp_path, "dose", "2g", "--json")
+    assert not {"django.urls", "django.http", "kratomlog.web", "rich"} & set(loaded), loaded
+
+
+def test_help_sets_up_no_django_and_no_rich(tmp_path):
+    assert loaded_by(tmp_path, "--help") == []
+
+
+def test_every_command_is_in_the_table_under_the_module_that_defines_it():
+    for module in cli.MODULES:
+        if module == "fhir":  # it adds the FHIR format to transfer's `export`
+            assert cli.COMMANDS["export"] == ("transfer", "fhir")
+            continue
+        app = typer.Typer()
+        importlib.import_module(f"kratomlog.cli.{module}").register(app)
+        names = {info.name or info.callback.__name__ for info in app.registered_commands}
+        names |= {group.name for group in app.registered_groups}
+        assert names, module
+        for name in names:
+            assert module in cli.COMMANDS[name], (name, module)
+    every = {name for app_info in [cli.build()] for name in _names(app_info)}
+    assert every == set(cli.COMMANDS)
+
+
+def _names(app: typer.Typer) -> set[str]:
+    names = {info.name or info.callback.__name__ for info in app.registered_commands}
+    return names | {group.name for group in app.registered_groups}
+
+
+def test_a_command_alone_answers_as_with_every_command_loaded(tmp_path):
+    env = {**os.environ, "KRATOMLOG_HOME": str(tmp_path / "journal")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    kratomlog = [sys.executable, "-m", "kratomlog"]
+    subprocess.run([*kratomlog, "dose", "2g"], env=env, check=True, capture_output=True)
+    status = subprocess.run(
+        [*kratomlog, "status", "--json"], env=env, check=True, capture_output=True, text=True
+    )
+    assert json.loads(status.stdout)["totals"]["use_days_last_7"] == 1
