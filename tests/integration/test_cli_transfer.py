@@ -112,7 +112,7 @@ ACTIONS = st.lists(
             st.just("kratom"),
             st.floats(0.1, 40),
             st.integers(1, 60 * 24 * 60),
-            st.text(max_size=12),
+            st.text(st.characters(exclude_characters="\x00"), max_size=12),
         ),
         st.tuples(
             st.just("magnesium"),

@@ -146,8 +146,17 @@ def _placed(person: Person, at: str | None, now: datetime) -> tuple[datetime, st
     return moment, person.timezone, local_day(moment, tz)
 
 
+def check_no_nul(entry: Entry) -> None:
+    """A NUL character cannot be stored on PostgreSQL (and is never meant): said, not crashed."""
+    named = (("--note", entry.note), ("--purpose", entry.purpose), ("NAME", entry.name))
+    for option, text in named:
+        if "\x00" in (text or ""):
+            raise InputError(option, "contains a NUL character (\\x00); remove it")
+
+
 @transaction.atomic
 def _record(entry: Entry, summary: str, now: datetime) -> Logged:
+    check_no_nul(entry)
     entry.save()
     Change.objects.create(
         person=entry.person,
@@ -330,6 +339,7 @@ def edit_entry(
             "nothing to change; give at least one of --amount, --at, "
             "--product, --form, --purpose, --note, --category",
         )
+    check_no_nul(entry)
     entry.save()
     Change.objects.create(
         person=person,
