@@ -31,7 +31,7 @@ from kratomlog.storage import open_journal  # noqa: E402
 open_journal()
 
 from kratomlog import standing  # noqa: E402
-from kratomlog.core.formats import ImportRow  # noqa: E402
+from kratomlog.core.formats import ImportRow, Reading  # noqa: E402
 from kratomlog.core.plan import plan_from_toml  # noqa: E402
 from kratomlog.journal.models import Person  # noqa: E402
 from kratomlog.journal.transfer import store_rows  # noqa: E402
@@ -75,7 +75,7 @@ def five_year_journal() -> Person:
         rows.append(ImportRow(len(rows) + 1, day + timedelta(hours=14), "magnesium", "magnesium",
                               f"bench:{len(rows)}", 1000, "mg", elemental_mg=141.0,
                               compound="glycinate"))
-    store_rows(person, rows, "bench", "bench", NOW, None)
+    store_rows(person, Reading(rows=rows), "bench", "bench", NOW, None)
     plan = plan_from_toml(PLAN, first.date())
     save_plan(person, plan, NOW)
     return person

@@ -81,7 +81,7 @@ def test_a_csv_with_one_bad_row_shows_the_error_and_imports_nothing(phone, app, 
     phone.get_by_role("button", name="Preview").tap()
     errors = phone.locator("#import-errors")
     expect(errors).to_contain_text("Nothing will be imported")
-    expect(errors).to_contain_text("Row 7, column amount: 'lots' is not a number")
+    expect(errors).to_contain_text("line 8, column amount: 'lots' is not a number")
     expect(phone.get_by_role("button", name="Import")).to_have_count(0)
     screenshot(phone, "import-bad-row")
     assert Entry.objects.filter(person=person).count() == 0

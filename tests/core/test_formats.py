@@ -25,7 +25,7 @@ GOOD = """time,substance,amount,unit,form,product,purpose,note,category
 
 
 def test_a_good_csv_becomes_rows_in_grams_and_elemental_mg():
-    rows = read_csv(GOOD, BERLIN, NOW, SIZES)
+    rows = read_csv(GOOD, BERLIN, NOW, SIZES).rows
     assert [(r.substance, r.grams, r.elemental_mg) for r in rows] == [
         ("kratom", 3, None),
         ("kratom", 2.0, None),
@@ -41,7 +41,7 @@ def test_a_good_csv_becomes_rows_in_grams_and_elemental_mg():
 
 def test_the_same_text_gives_the_same_keys_and_identical_rows_stay_distinct():
     text = GOOD + "2026-11-20T08:00,kratom,3,g,powder,,energy,,\n"
-    first, second = read_csv(text, BERLIN, NOW, SIZES), read_csv(text, BERLIN, NOW, SIZES)
+    first, second = read_csv(text, BERLIN, NOW, SIZES).rows, read_csv(text, BERLIN, NOW, SIZES).rows
     assert [r.source_key for r in first] == [r.source_key for r in second]
     assert len({r.source_key for r in first}) == len(first)
 
@@ -66,7 +66,7 @@ def test_one_bad_row_rejects_the_file_with_its_row_column_and_reason(line, colum
     [error] = caught.value.errors
     assert (error.row, error.column) == (6, column)
     assert reason in error.reason
-    assert str(caught.value).startswith(f"nothing imported: row 6, column {column}: ")
+    assert str(caught.value).startswith(f"nothing imported: line 7, column {column}: ")
 
 
 def test_a_csv_without_a_required_column_is_refused():
@@ -96,7 +96,7 @@ csv_rows = st.lists(
 
 @given(csv_rows)
 def test_written_csv_reads_back_the_same(rows):
-    read = read_csv(write_csv(rows), BERLIN, NOW, {})
+    read = read_csv(write_csv(rows), BERLIN, NOW, {}).rows
     assert [
         (r.taken_at.isoformat(), r.amount, r.purpose.strip(), r.note.strip()) for r in read
     ] == [
@@ -186,7 +186,7 @@ PW_EXPORT = {
 
 
 def test_pwjournal_keeps_the_owners_ingestions_and_resolves_custom_units():
-    rows = read_pwjournal(json.dumps(PW_EXPORT), NOW)
+    rows = read_pwjournal(json.dumps(PW_EXPORT), NOW).rows
     assert [(r.substance, r.name, r.grams) for r in rows] == [
         ("kratom", "kratom", 3),
         ("kratom", "kratom", 2.0),
@@ -202,7 +202,8 @@ def test_pwjournal_with_a_bad_ingestion_names_it():
     with pytest.raises(ImportRejected) as caught:
         read_pwjournal(json.dumps(broken), NOW)
     assert str(caught.value.errors[0]) == (
-        "row 2, column time: 'yesterday' is not a time; milliseconds since 1970 (UTC)"
+        "experience \"Evening\", ingestion 2, time: 'yesterday' is not a time; milliseconds "
+        "since 1970 (UTC)"
     )
 
 
@@ -245,7 +246,7 @@ KT_JSON = {
 
 
 def test_kratomtracker_backup_dosages_become_grams_with_the_strain_as_product():
-    rows = read_kratomtracker(json.dumps(KT_JSON), BERLIN, NOW)
+    rows = read_kratomtracker(json.dumps(KT_JSON), BERLIN, NOW).rows
     assert [(r.grams, r.product, r.note) for r in rows] == [
         (2.5, "Green Malay", "morning"),
         (3, "Green Malay", ""),
@@ -254,7 +255,7 @@ def test_kratomtracker_backup_dosages_become_grams_with_the_strain_as_product():
 
 
 def test_kratomtracker_bare_list_of_dosages():
-    rows = read_kratomtracker(json.dumps(KT_JSON["dosages"]), BERLIN, NOW)
+    rows = read_kratomtracker(json.dumps(KT_JSON["dosages"]), BERLIN, NOW).rows
     assert [r.product for r in rows] == [None, None]
 
 
@@ -263,7 +264,7 @@ def test_kratomtracker_csv_with_bom():
         "\ufeffdate,time,iso_timestamp,strain_code,strain_name,amount_g,notes\r\n"
         '2026-11-01,09:00,2026-11-01T09:00:00Z,GM,Green Malay,2.5,"with ""tea"""\r\n'
     )
-    [row] = read_kratomtracker(text, BERLIN, NOW)
+    [row] = read_kratomtracker(text, BERLIN, NOW).rows
     assert (row.grams, row.product, row.note) == (2.5, "Green Malay", 'with "tea"')
 
 
@@ -272,5 +273,5 @@ def test_kratomtracker_csv_bad_amount_names_row_and_column():
         "date,time,iso_timestamp,strain_code,strain_name,amount_g,notes\n"
         "2026-11-01,09:00,2026-11-01T09:00:00Z,GM,Green Malay,lots,\n"
     )
-    with pytest.raises(ImportRejected, match="row 1, column amount_g: 'lots' is not a number"):
+    with pytest.raises(ImportRejected, match="line 2, column amount_g: 'lots' is not a number"):
         read_kratomtracker(text, BERLIN, NOW)

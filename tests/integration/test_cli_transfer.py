@@ -33,7 +33,8 @@ def test_one_bad_row_rejects_the_file_and_writes_nothing(kl, person, tmp_path):
     bad.write_text(fixtures.JOURNAL_CSV.read_text() + "2026-11-22T10:00,kratom,lots,g,,,,,\n")
     result = kl("import", "csv", bad, code=2)
     assert result.stderr.strip() == (
-        "error: nothing imported: row 7, column amount: 'lots' is not a number"
+        "error: nothing imported: line 8, column amount: 'lots' is not a number; use digits "
+        "with a decimal point or comma, e.g. 3, 2.5 or 0,5"
     )
     assert person.entries.count() == 0 and not Change.objects.filter(person=person).exists()
 
@@ -42,7 +43,7 @@ def test_every_bad_row_is_listed(kl, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("time,substance,amount,unit\n2026-11-01,kratom,1,oz\nnot a time,kratom,1,g\n")
     err = kl("import", "csv", bad, code=2).stderr
-    assert "row 1, column unit: unknown unit 'oz'" in err and "row 2, column time" in err
+    assert "line 2, column unit: unknown unit 'oz'" in err and "line 3, column time" in err
 
 
 def test_an_import_is_undone_whole_and_can_then_be_imported_again(kl, person):

@@ -93,7 +93,7 @@ def import_file(kl, tmp_path, document, code):
 
 def test_a_hand_written_export_imports(kl, person, tmp_path):
     assert (
-        "Imported 1 entries from export.json."
+        "Imported 1 entry from export.json."
         in import_file(kl, tmp_path, export_document(), 0).stdout
     )
     assert person.entries.get().grams == 3

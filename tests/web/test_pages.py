@@ -251,7 +251,7 @@ def test_an_upload_with_a_bad_row_shows_it_and_imports_nothing(kl, signed_in, pe
         response = signed_in.post("/transfer/upload", {"format": "csv", "file": upload})
     html = response.content.decode()
     assert response.status_code == 400 and "Nothing will be imported" in html
-    assert "Row 7, column amount: &#x27;lots&#x27; is not a number" in html
+    assert "line 8, column amount: &#x27;lots&#x27; is not a number" in html
     assert "Import " not in html.split("Nothing will be imported")[1].split("Back to")[0]
     assert person.entries.count() == 0
 

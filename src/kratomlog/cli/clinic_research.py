@@ -95,7 +95,7 @@ def export_research(
     from kratomlog.research import export, services
 
     study = services.study_named(name)
-    with Progress(console=errors, transient=True) as bar:
+    with Progress(console=errors.real(), transient=True) as bar:
         task = bar.add_task("exporting", total=None)
         written = export.write_export(
             study,

@@ -158,10 +158,24 @@ def substance(
     ] = None,
     at: At = None,
     note: Note = "",
+    just_category: Annotated[
+        bool,
+        typer.Option(
+            "--just-category",
+            help="Only remember NAME's --category, for later entries and imports; record no "
+            "intake.",
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """Record another supplement, substance or medicine, and see its interactions."""
     person, now = context.person(), context.now()
+    if just_category:
+        if not category:
+            raise InputError("--category", "give the category to remember with --just-category")
+        kept = services.remember_category(person, name, category)
+        console.print(f"{name.strip()} is remembered as {kept}, for later entries and imports.")
+        return
     logged = services.log_other(
         person=person,
         name=name,

@@ -27,6 +27,11 @@ class _Screen:
         self._options = options
         self._console: Any = None
 
+    def real(self) -> Any:
+        """The Rich console itself, for Rich's own objects (a progress bar)."""
+        self.__getattr__("print")
+        return self._console
+
     def __getattr__(self, name: str) -> Any:
         if self._console is None:
             from rich.console import Console

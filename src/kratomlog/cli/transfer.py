@@ -23,9 +23,18 @@ def register(app: typer.Typer) -> None:
 @friendly
 def import_(
     kind: Annotated[
-        str, typer.Argument(metavar="FORMAT", help="csv, pwjournal, kratomtracker or json")
+        str,
+        typer.Argument(metavar="FORMAT", help="csv, pwjournal, kratomtracker, teataper or json"),
     ],
     file: Annotated[Path, typer.Argument(metavar="FILE")],
+    grams_per_ml: Annotated[
+        float | None,
+        typer.Option(
+            "--grams-per-ml",
+            help="teataper: how many grams of kratom a millilitre of your tea holds; remembered "
+            "for later imports.",
+        ),
+    ] = None,
 ) -> None:
     """Import a file, all or nothing; rows already imported are not added again."""
     from kratomlog.journal import transfer  # with the csv module: only imports and exports need it
@@ -37,7 +46,7 @@ def import_(
     person, now = context.person(), context.now()
     # The bar starts only on a long import: started at once, it would put a blank line before
     # an error on a bad file.
-    bar = Progress(console=errors, transient=True)
+    bar = Progress(console=errors.real(), transient=True)
     task = None
 
     def advance(done: int, total: int) -> None:
@@ -51,20 +60,19 @@ def import_(
 
     try:
         result = transfer.import_file(
-            person=person, kind=kind, path=file, now=now, progress=advance
+            person=person,
+            kind=kind,
+            path=file,
+            now=now,
+            progress=advance,
+            grams_per_ml=grams_per_ml,
         )
     finally:
         if task is not None:
             bar.stop()
-    console.print(
-        f"Imported {result.added} entries from {file.name}"
-        + (
-            f"; {result.already_there} were already in the journal."
-            if result.already_there
-            else "."
-        )
-    )
-    if result.added:
+    for line in result.summary(file.name):
+        console.print(line, highlight=False, markup=False)
+    if result.added or result.updated:
         console.print("[dim]Undo with: kratomlog undo[/]")
 
 

@@ -22,6 +22,7 @@ from kratomlog.clinic import audit, care_plans, people, standing
 from kratomlog.clinic.consent import CARE_CONSENT
 from kratomlog.clinic.models import ALERT_RESOLVED, Alert, Patient
 from kratomlog.core.days import local_day, zone
+from kratomlog.core.formats import Reading
 from kratomlog.core.plan import preset_plan
 from kratomlog.journal.demo import load_demo
 from kratomlog.journal.models import Change
@@ -79,7 +80,7 @@ def _doses(
                         product="Green Malay",
                     )
                 )
-    store_rows(person, rows, "demo", "demo", now, None)
+    store_rows(person, Reading(rows=rows), "demo", "demo", now, None)
 
 
 def _checkin(

@@ -12,7 +12,7 @@ from kratomlog.core.amounts import MAGNESIUM_FRACTION
 from kratomlog.core.bounds import check_days
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.formats import ImportRow
+from kratomlog.core.formats import ImportRow, Reading
 from kratomlog.core.plan import taper_plan
 from kratomlog.core.taper import allowance_on
 from kratomlog.journal.models import Person
@@ -101,5 +101,5 @@ def load_demo(*, person: Person, now: datetime, days: int = 90, seed: int = 7) -
             defaults={"form": "powder", "vein": "red", "grams_per_teaspoon": 2.5},
         )
         save_plan(person, plan, now)
-        store_rows(person, rows, "demo", "demo", now, None)
+        store_rows(person, Reading(rows=rows), "demo", "demo", now, None)
     return len(rows)

@@ -31,6 +31,7 @@ class Product(models.Model):
     batch = models.CharField(max_length=200, blank=True)
     grams_per_capsule = models.FloatField(null=True, blank=True)
     grams_per_teaspoon = models.FloatField(null=True, blank=True)
+    grams_per_ml = models.FloatField(null=True, blank=True)  # a tea's strength (Tea Taper)
     restored_by = models.ForeignKey(
         "Change", null=True, on_delete=models.SET_NULL, related_name="+"
     )  # the JSON import that brought it (undoing the import removes it)
@@ -96,4 +97,18 @@ class Entry(models.Model):
                 condition=models.Q(source_key__isnull=False),
                 name="entry_source_key",
             )
+        ]
+
+
+class SubstanceCategory(models.Model):
+    """What a person says a substance is, by name (lower case): it wins over kratomlog's table,
+    for logging and for every later import; an import never writes it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="substance_category_name")
         ]

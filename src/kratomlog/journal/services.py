@@ -22,8 +22,19 @@ from kratomlog.core.breaches import Breach
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, Notice
+from kratomlog.core.substances import category_of
 from kratomlog.core.when import parse_when
-from kratomlog.journal.models import FORMS, KRATOM, MAGNESIUM, OTHER, Change, Entry, Person, Product
+from kratomlog.journal.models import (
+    FORMS,
+    KRATOM,
+    MAGNESIUM,
+    OTHER,
+    Change,
+    Entry,
+    Person,
+    Product,
+    SubstanceCategory,
+)
 
 # The journal's person and settings live in journal.person; these names are still read from here.
 from kratomlog.journal.person import DOSE_UNITS as DOSE_UNITS
@@ -253,8 +264,9 @@ def log_other(
             f"give the substance's name (at most {NAME_MOST} characters), e.g. alcohol",
         )
     if category is None:
-        earlier = person.entries.filter(substance=OTHER, name__iexact=name).order_by("-id").first()
-        category = earlier.category if earlier else None
+        category = known_category(person, name)
+    else:
+        remember_category(person, name, category)
     value, unit = free_amount(amount)
     moment, tz_name, day = _placed(person, at, now)
     entry = Entry(
@@ -270,6 +282,34 @@ def log_other(
         local_day=day,
     )
     return _record(entry, f"logged {name}", now)
+
+
+def remembered_categories(person: Person) -> dict[str, str]:
+    """The categories the person gave, by lower-case name."""
+    return dict(person.categories.values_list("name", "category"))
+
+
+def known_category(person: Person, name: str) -> str | None:
+    """What `name` is: as the person said, else as their last entry of it, else kratomlog's
+    table of substances (Xanax is a benzodiazepine); None when nothing knows it."""
+    said = person.categories.filter(name=" ".join(name.lower().split())).first()
+    if said is not None:
+        return said.category
+    earlier = person.entries.filter(substance=OTHER, name__iexact=name).order_by("-id").first()
+    return earlier.category if earlier else category_of(name)
+
+
+@transaction.atomic
+def remember_category(person: Person, name: str, category: str) -> str:
+    """Remember what `name` is, for later entries and imports (never written by an import)."""
+    checked = check_category(category)
+    key = " ".join(name.lower().split())
+    if not key or len(key) > NAME_MOST:
+        raise InputError("NAME", f"give the substance's name (at most {NAME_MOST} characters)")
+    SubstanceCategory.objects.update_or_create(
+        person=person, name=key, defaults={"category": checked}
+    )
+    return checked
 
 
 def get_entry(person: Person, entry_id: int) -> Entry:

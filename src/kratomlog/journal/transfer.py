@@ -3,23 +3,29 @@
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 
+from kratomlog.core.bounds import check_amount
 from kratomlog.core.days import stored_local, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.formats import ImportRejected, ImportRow, RowError
+from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
 from kratomlog.core.formats.journal_csv import read_csv, write_csv
 from kratomlog.core.formats.kratomtracker import read_kratomtracker
 from kratomlog.core.formats.pwjournal import read_pwjournal
+from kratomlog.core.formats.teataper import PRODUCT as TEA_PRODUCT
+from kratomlog.core.formats.teataper import read_teataper
+from kratomlog.core.words import count
 from kratomlog.journal import lossless
+from kratomlog.journal.import_match import match
 from kratomlog.journal.models import Change, Entry, Person, Product
+from kratomlog.journal.snapshots import snapshot
 
-FORMATS = ("csv", "pwjournal", "kratomtracker", "json")
+FORMATS = ("csv", "pwjournal", "kratomtracker", "teataper", "json")
 BATCH = 2000
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
@@ -29,6 +35,54 @@ Progress = Callable[[int, int], None]  # (rows done, rows in all)
 class Imported:
     added: int
     already_there: int
+    updated: int = 0
+    skipped: tuple[tuple[str, str], ...] = ()  # (where, why)
+    unknown: tuple[str, ...] = ()  # other substances no table knows, imported as `other`
+    said: tuple[str, ...] = ()
+
+    def summary(self, file_name: str, page: bool = False) -> list[str]:
+        """What happened, in words, plural right: the first line, then what else to say.
+        `page`: for the web app, which names its own forms instead of commands."""
+        counts = []
+        if self.updated:
+            counts.append(f"{self.updated} updated (edited in the other app since)")
+        if self.already_there:
+            there = "was" if self.already_there == 1 else "were"
+            counts.append(f"{self.already_there} {there} already in the journal")
+        if self.skipped:
+            counts.append(f"{len(self.skipped)} kept out")
+        lines = [
+            f"Imported {count(self.added, 'entry', 'entries')} from {file_name}"
+            + "".join(f"; {part}" for part in counts)
+            + "."
+        ]
+        lines += [f"  kept out: {where}: {why}" for where, why in self.skipped[:20]]
+        if len(self.skipped) > 20:
+            lines.append(f"  (and {len(self.skipped) - 20} more kept out)")
+        if self.unknown:
+            lines.append(
+                "Imported as category 'other' (no table knows them): "
+                + ", ".join(sorted(self.unknown))
+                + ". Say what each is once, and later imports follow it: "
+                + (
+                    "on the Settings page, under “What a substance is”"
+                    if page
+                    else "kratomlog substance NAME --category CAT --just-category"
+                )
+            )
+        for said in self.said:
+            if page:
+                if "; nothing is set without you" in said:  # a command line follows: the form
+                    said = said.split("; nothing is set without you")[0] + (
+                        "; nothing is set without you: to keep it, choose “At most this many "
+                        "grams a day” under Your own rules on the Plan page"
+                    )
+                said = said.replace(
+                    "import again with --grams-per-ml G", "enter the grams a millilitre holds "
+                    "on the import form and import the file again"
+                )
+            lines.append(said[:1].upper() + said[1:] + ".")
+        return lines
 
 
 def read_text(path: Path) -> str:
@@ -42,14 +96,16 @@ def read_text(path: Path) -> str:
         raise ImportRejected([RowError(0, "FILE", f"cannot read {path} ({error})")]) from None
 
 
-def parse_rows(person: Person, kind: str, text: str, now: datetime) -> list[ImportRow]:
-    """The rows a file holds, or ImportRejected with every bad row; nothing is written.
+def parse_rows(
+    person: Person, kind: str, text: str, now: datetime, grams_per_ml: float | None = None
+) -> Reading:
+    """What a file holds, or ImportRejected with every bad row; nothing is written.
 
     A reader is a pure function of the file: whatever else it raises, the file is one it cannot
     read. That is said as bad input (exit 2), and the details go to the log, where a reader's
     missing check can be found."""
     try:
-        return _read(person, kind, text, now)
+        return _read(person, kind, text, now, grams_per_ml)
     except ImportRejected:
         raise
     except InputError as error:
@@ -63,19 +119,37 @@ def parse_rows(person: Person, kind: str, text: str, now: datetime) -> list[Impo
         ) from None
 
 
-def _read(person: Person, kind: str, text: str, now: datetime) -> list[ImportRow]:
+def _read(
+    person: Person, kind: str, text: str, now: datetime, grams_per_ml: float | None
+) -> Reading:
     tz = zone(person.timezone)
+    remembered = dict(person.categories.values_list("name", "category"))  # the person's word
     if kind == "csv":
         sizes = {
             p.name.lower(): (p.grams_per_capsule, p.grams_per_teaspoon)
             for p in person.products.all()
         }
-        return read_csv(text, tz, now, sizes)
+        return read_csv(text, tz, now, sizes, remembered=remembered)
     if kind == "pwjournal":
-        return read_pwjournal(text, now)
+        return read_pwjournal(text, now, remembered)
     if kind == "kratomtracker":
         return read_kratomtracker(text, tz, now)
+    if kind == "teataper":
+        return read_teataper(text, now, grams_per_ml or tea_strength(person))
     raise ImportRejected([RowError(0, "FORMAT", f"{kind!r}; use one of {', '.join(FORMATS)}")])
+
+
+def tea_strength(person: Person) -> float | None:
+    """The grams a millilitre of the person's tea holds, as they said on an earlier import."""
+    tea = person.products.filter(name=TEA_PRODUCT).first()
+    return tea.grams_per_ml if tea else None
+
+
+def remember_tea_strength(person: Person, grams_per_ml: float) -> None:
+    check_amount(grams_per_ml, "--grams-per-ml", most=1.0)
+    Product.objects.update_or_create(
+        person=person, name=TEA_PRODUCT, defaults={"form": "tea", "grams_per_ml": grams_per_ml}
+    )
 
 
 @dataclass(frozen=True)
@@ -86,9 +160,13 @@ class Preview:
     new: int
     already_there: int
     errors: list[RowError]
+    updated: int = 0
+    lines: list[str] = field(default_factory=list)  # what else the import would say
 
 
-def preview(*, person: Person, kind: str, text: str, now: datetime) -> Preview:
+def preview(
+    *, person: Person, kind: str, text: str, now: datetime, grams_per_ml: float | None = None
+) -> Preview:
     if kind == "json":
         try:
             fresh, already = lossless.preview_json(person, text, now)
@@ -96,14 +174,20 @@ def preview(*, person: Person, kind: str, text: str, now: datetime) -> Preview:
             return Preview([], 0, 0, rejected.errors)
         return Preview([], fresh, already, [])
     try:
-        rows = parse_rows(person, kind, text, now)
+        reading = parse_rows(person, kind, text, now, grams_per_ml)
     except ImportRejected as rejected:
         return Preview([], 0, 0, rejected.errors)
-    known = set(
-        person.entries.filter(source_key__isnull=False).values_list("source_key", flat=True)
+    found = match(person, reading.rows)
+    return Preview(
+        found.fresh,
+        len(found.fresh),
+        found.already_there,
+        [],
+        updated=len(found.updates),
+        lines=Imported(
+            0, 0, 0, tuple(reading.skipped), tuple(sorted(reading.unknown)), tuple(reading.said)
+        ).summary("the file", page=True)[1:],
     )
-    fresh = [row for row in rows if row.source_key not in known]
-    return Preview(fresh, len(fresh), len(rows) - len(fresh), [])
 
 
 def import_text(
@@ -114,17 +198,33 @@ def import_text(
     name: str,
     now: datetime,
     progress: Progress | None = None,
+    grams_per_ml: float | None = None,
 ) -> Imported:
     if kind == "json":
         return import_json(person=person, text=text, now=now, name=name)
-    return store_rows(person, parse_rows(person, kind, text, now), name, kind, now, progress)
+    if grams_per_ml is not None:
+        remember_tea_strength(person, grams_per_ml)
+    reading = parse_rows(person, kind, text, now, grams_per_ml)
+    return store_rows(person, reading, name, kind, now, progress)
 
 
 def import_file(
-    *, person: Person, kind: str, path: Path, now: datetime, progress: Progress | None = None
+    *,
+    person: Person,
+    kind: str,
+    path: Path,
+    now: datetime,
+    progress: Progress | None = None,
+    grams_per_ml: float | None = None,
 ) -> Imported:
     return import_text(
-        person=person, kind=kind, text=read_text(path), name=path.name, now=now, progress=progress
+        person=person,
+        kind=kind,
+        text=read_text(path),
+        name=path.name,
+        now=now,
+        progress=progress,
+        grams_per_ml=grams_per_ml,
     )
 
 
@@ -143,25 +243,25 @@ def delete_everything(person: Person) -> None:
 @transaction.atomic
 def store_rows(
     person: Person,
-    rows: list[ImportRow],
+    reading: Reading,
     file_name: str,
     kind: str,
     now: datetime,
     progress: Progress | None,
 ) -> Imported:
-    known = set(
-        person.entries.filter(source_key__isnull=False).values_list("source_key", flat=True)
-    )
-    fresh = [row for row in rows if row.source_key not in known]
-    if not fresh:
-        return Imported(0, len(rows))
-    products = _products_named(person, {row.product for row in fresh if row.product})
+    found = match(person, reading.rows)
+    fresh = found.fresh
+    told = (tuple(reading.skipped), tuple(sorted(reading.unknown)), tuple(reading.said))
+    if not fresh and not found.updates:
+        return Imported(0, found.already_there, 0, *told)
     change = Change.objects.create(
         person=person,
         at=now,
         action="import",
-        summary=f"imported {len(fresh)} entries from {file_name}",
+        summary=f"imported {count(len(fresh), 'entry', 'entries')} from {file_name}",
     )
+    _update(person, found.updates, file_name, now)
+    products = _products_named(person, {row.product for row in fresh if row.product})
     tz_name, tz = person.timezone, zone(person.timezone)
     for first in range(0, len(fresh), BATCH):
         batch = fresh[first : first + BATCH]
@@ -195,7 +295,31 @@ def store_rows(
         )
         if progress:
             progress(first + len(batch), len(fresh))
-    return Imported(len(fresh), len(rows) - len(fresh))
+    return Imported(len(fresh), found.already_there, len(found.updates), *told)
+
+
+def _update(
+    person: Person, updates: list[tuple[Entry, ImportRow]], file_name: str, now: datetime
+) -> None:
+    """An entry edited in its app since the last import: changed here, its earlier version kept
+    in its history as an edit would be."""
+    tz = zone(person.timezone)
+    for entry, row in updates:
+        before = snapshot(entry)
+        entry.amount, entry.unit, entry.grams = row.amount, row.unit, row.grams
+        entry.elemental_mg, entry.compound = row.elemental_mg, row.compound
+        entry.taken_at, entry.local_day = row.taken_at, row.taken_at.astimezone(tz).date()
+        entry.note = row.note
+        entry.save()
+        Change.objects.create(
+            person=person,
+            at=now,
+            action="edit",
+            summary=f"updated from {file_name}"[:500],
+            entry=entry,
+            before=before,
+            after=snapshot(entry),
+        )
 
 
 ENTRY_COLUMNS = (
@@ -235,8 +359,8 @@ def _insert_entries(values: list[tuple[Any, ...]]) -> None:
     rows = []
     for row in values:
         prepared = list(row)
-        for index, field in prepare:
-            prepared[index] = field.get_db_prep_value(row[index], connection)
+        for index, column in prepare:
+            prepared[index] = column.get_db_prep_value(row[index], connection)
         rows.append(prepared)
     quote = connection.ops.quote_name
     sql = (

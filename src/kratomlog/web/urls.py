@@ -45,6 +45,7 @@ urlpatterns = [
     path("sleep", checkins.sleep_form, name="sleep"),
     path("activity", checkins.record_activity, name="activity"),
     path("settings/crisis", settings.save_crisis, name="save-crisis"),
+    path("settings/category", settings.save_category, name="save-category"),
     path("login/<str:token>", login.login, name="login"),
     path("welcome", login.welcome, name="welcome"),
     path("manifest.webmanifest", app_shell.manifest, name="manifest"),

@@ -1,31 +1,40 @@
 """KratomTracker exports (../shared/FORMATS.md): its JSON backup, a bare list of dosages, or CSV.
 
-Amounts are grams; each strain becomes a product of the same name.
+Amounts are grams; each named strain becomes a product of the same name. A dosage keeps its
+identity across exports: its `id` in the backup. The CSV carries no id, so its rows are known
+by time and grams: a backup and the CSV of the same doses add nothing twice. The app writes
+local times without an offset (Dart's toIso8601String); they are read in the journal's zone.
 """
 
 import csv
 import io
 import json
+import math
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kratomlog.core.amounts import parse_number
 from kratomlog.core.errors import InputError
-from kratomlog.core.formats import ImportRejected, ImportRow, RowError
-from kratomlog.core.formats.journal_csv import checked_time
+from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
+from kratomlog.core.formats.journal_csv import NAIVE_TIMES, checked_time
 from kratomlog.core.formats.keys import KeyMaker
+from kratomlog.core.when import local_moment
 
 CSV_HEADER = ("date", "time", "iso_timestamp", "strain_code", "strain_name", "amount_g", "notes")
+NO_STRAIN = ("unknown strain", "unknown", "none")  # what the app writes for a dose without one
+EFFECTS = (("mood", "mood"), ("energy", "energy"), ("painRelief", "pain relief"),
+           ("anxiety", "anxiety"), ("focus", "focus"))  # fmt: skip
 
 
-def read_kratomtracker(text: str, tz: ZoneInfo, now: datetime) -> list[ImportRow]:
+def read_kratomtracker(text: str, tz: ZoneInfo, now: datetime) -> Reading:
     text = text.lstrip("\ufeff")
     if text.lstrip()[:1] in ("{", "["):
         return _read_json(text, tz, now)
     return _read_csv(text, tz, now)
 
 
-def _read_json(text: str, tz: ZoneInfo, now: datetime) -> list[ImportRow]:
+def _read_json(text: str, tz: ZoneInfo, now: datetime) -> Reading:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -33,106 +42,170 @@ def _read_json(text: str, tz: ZoneInfo, now: datetime) -> list[ImportRow]:
     dosages = document if isinstance(document, list) else document.get("dosages")
     if not isinstance(dosages, list):
         raise ImportRejected([RowError(0, "dosages", "missing; not a KratomTracker backup")])
-    strains = (
-        {}
-        if isinstance(document, list)
-        else {strain.get("id"): strain for strain in document.get("strains") or []}
-    )
-    keys = KeyMaker("kt")
-    rows, errors = [], []
+    backup = document if isinstance(document, dict) else {}
+    strains = {
+        strain.get("id"): strain
+        for strain in backup.get("strains") or []
+        if isinstance(strain, dict)
+    }
+    effects = {
+        effect.get("dosageId"): effect
+        for effect in backup.get("effects") or []
+        if isinstance(effect, dict)
+    }
+    reading, errors, keys = Reading(), [], KeyMaker("kt")
     for number, dosage in enumerate(dosages, start=1):
+        where = f"dosage {number}"
+        if not isinstance(dosage, dict):
+            errors.append(RowError(number, "dosage", f"{dosage!r:.40} is not a dosage", where))
+            continue
         try:
             strain = strains.get(dosage.get("strainId")) or {}
-            rows.append(
-                _row(
-                    number,
-                    dosage.get("timestamp"),
-                    dosage.get("amount"),
-                    strain.get("name"),
-                    dosage.get("notes"),
-                    tz,
-                    now,
-                    keys.key([dosage.get("id"), dosage.get("timestamp"), dosage.get("amount")]),
-                    "timestamp",
-                    "amount",
-                )
+            effect = _effects(effects.get(dosage.get("id")))
+            notes = [str(dosage.get("notes") or "").strip(), effect]
+            row, naive = _row(
+                number,
+                where,
+                dosage.get("timestamp"),
+                _grams_of(dosage.get("amount")),
+                strain.get("name"),
+                "; ".join(note for note in notes if note),
+                tz,
+                now,
+                f"kt:{dosage['id']}" if dosage.get("id") else keys.key(
+                    [dosage.get("timestamp"), dosage.get("amount")]
+                ),
+                "timestamp",
             )
         except InputError as error:
-            errors.append(RowError(number, error.field, error.problem))
+            errors.append(RowError(number, error.field, error.problem, where))
+            continue
+        reading.rows.append(row)
+        if naive:
+            reading.said.append(NAIVE_TIMES.format(zone=tz.key))
     if errors:
         raise ImportRejected(errors)
-    return rows
+    limit = (backup.get("settings") or {}).get("dailyLimit")
+    if isinstance(limit, int | float) and not isinstance(limit, bool) and 0 < limit < 1000:
+        command = (
+            "printf 'name = \"daily limit\"\\n[[rule]]\\nkind = \"max_grams_per_day\"\\n"
+            f"max_grams = {limit:g}\\n' > daily-limit.toml && kratomlog plan set daily-limit.toml"
+        )
+        reading.said.append(
+            f"KratomTracker had a daily limit of {limit:g} g; nothing is set without you. To "
+            f"keep it as a plan here: {command}"
+        )
+    reading.said = list(dict.fromkeys(reading.said))
+    return reading
 
 
-def _read_csv(text: str, tz: ZoneInfo, now: datetime) -> list[ImportRow]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [
-        name for name in ("iso_timestamp", "amount_g") if name not in (reader.fieldnames or [])
+def _effects(effect: dict[str, Any] | None) -> str:
+    """The older app's effects of a dose (1-5 scales), in the dose's note."""
+    if not effect:
+        return ""
+    rated = [
+        f"{label} {effect[key]}/5"
+        for key, label in EFFECTS
+        if isinstance(effect.get(key), int) and not isinstance(effect.get(key), bool)
     ]
+    told = [f"effects: {', '.join(rated)}"] if rated else []
+    if effect.get("notes"):
+        told.append(f"effect notes: {str(effect['notes']).strip()}")
+    if isinstance(effect.get("duration"), int):
+        told.append(f"lasted {effect['duration']} min")
+    return "; ".join(told)
+
+
+def _grams_of(amount: Any) -> Any:
+    if isinstance(amount, bool) or not isinstance(amount, int | float | str):
+        raise InputError("amount", f"{amount!r:.40} is not a number of grams")
+    return amount
+
+
+def _read_csv(text: str, tz: ZoneInfo, now: datetime) -> Reading:
+    lines = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(lines, [])]
+    missing = [name for name in ("iso_timestamp", "amount_g") if name not in header]
     if missing:
         raise ImportRejected(
             [
                 RowError(
-                    0, "header", f"missing column {missing[0]!r}; expected {','.join(CSV_HEADER)}"
+                    0,
+                    "header",
+                    f"missing column {missing[0]!r}; expected {','.join(CSV_HEADER)}",
+                    "line 1",
                 )
             ]
         )
-    keys = KeyMaker("kt")
-    rows, errors = [], []
-    for number, record in enumerate(reader, start=1):
+    reading, errors, keys = Reading(), [], KeyMaker("kt-csv")
+    number, line = 0, 1
+    for cells in lines:
+        first_line, line = line + 1, lines.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        number += 1
+        record = dict(zip(header, cells, strict=False))
+        where = f"line {first_line}"
         try:
-            rows.append(
-                _row(
-                    number,
-                    record.get("iso_timestamp"),
-                    record.get("amount_g"),
-                    record.get("strain_name"),
-                    record.get("notes"),
-                    tz,
-                    now,
-                    keys.key(
-                        [
-                            record.get("iso_timestamp"),
-                            record.get("strain_code"),
-                            record.get("amount_g"),
-                        ]
-                    ),
-                    "iso_timestamp",
-                    "amount_g",
-                )
+            row, naive = _row(
+                number,
+                where,
+                record.get("iso_timestamp"),
+                record.get("amount_g"),
+                record.get("strain_name"),
+                str(record.get("notes") or "").strip(),
+                tz,
+                now,
+                keys.key([record.get("iso_timestamp"), record.get("amount_g")]),
+                "iso_timestamp",
             )
         except InputError as error:
-            errors.append(RowError(number, error.field, error.problem))
+            errors.append(RowError(number, error.field, error.problem, where))
+            continue
+        reading.rows.append(row)
+        if naive:
+            reading.said.append(NAIVE_TIMES.format(zone=tz.key))
     if errors:
         raise ImportRejected(errors)
-    return rows
+    reading.said = list(dict.fromkeys(reading.said))
+    return reading
 
 
 def _row(
     number: int,
+    where: str,
     timestamp: Any,
     amount: Any,
     strain: Any,
-    notes: Any,
+    note: str,
     tz: ZoneInfo,
     now: datetime,
     key: str,
     time_column: str,
-    amount_column: str,
-) -> ImportRow:
+) -> tuple[ImportRow, bool]:
+    """The dose, and whether its time had no offset (read in the journal's zone)."""
     try:
         moment = datetime.fromisoformat(str(timestamp).strip())
     except ValueError:
-        raise InputError(time_column, f"{timestamp!r} is not an ISO 8601 time") from None
-    moment = checked_time(moment if moment.tzinfo else moment.replace(tzinfo=tz), now, time_column)
-    try:
-        grams = float(str(amount).strip())
-    except ValueError:
-        raise InputError(amount_column, f"{amount!r} is not a number of grams") from None
+        raise InputError(time_column, f"{timestamp!r:.40} is not an ISO 8601 time") from None
+    naive = moment.tzinfo is None
+    moment = checked_time(local_moment(moment, tz, time_column) if naive else moment, now,
+                          time_column)  # fmt: skip
+    column = "amount" if time_column == "timestamp" else "amount_g"
+    if isinstance(amount, int | float):
+        grams = float(amount)
+        if not math.isfinite(grams):
+            raise InputError(column, f"{amount!r} is not a number of grams")
+    else:
+        grams = parse_number(str(amount or ""), column)
     if not grams > 0:
-        raise InputError(amount_column, f"{amount!r} is not above zero")
+        raise InputError(column, f"{amount!r} is not above zero")
+    name = str(strain).strip() if isinstance(strain, str) else ""
+    if name.lower() in NO_STRAIN:
+        name = ""
     return ImportRow(
         row=number,
+        where=where,
         taken_at=moment,
         substance="kratom",
         name="kratom",
@@ -141,6 +214,6 @@ def _row(
         unit="g",
         grams=grams,
         form="powder",
-        product=str(strain).strip() if strain else None,
-        note=str(notes or "").strip(),
-    )
+        product=name or None,  # a strain without a name makes no "Unknown strain" product
+        note=note,
+    ), naive

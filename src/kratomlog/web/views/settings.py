@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog.checkins.services import resources
 from kratomlog.core.errors import InputError
+from kratomlog.core.interactions import CATEGORIES
 from kratomlog.journal import services
 from kratomlog.journal.models import FORMS
 from kratomlog.web.views.common import field, now, number, person_of
@@ -29,6 +30,8 @@ def settings_page(request: HttpRequest, error: InputError | None = None) -> Http
             "forms": FORMS,
             "products": person.products.order_by("name"),
             "crisis_resources": resources(person),
+            "categories": sorted(person.categories.values_list("name", "category")),
+            "all_categories": CATEGORIES,
             "crisis_lines": person.crisis_resources,
             "error": error,
             "message": request.session.pop("message", None),
@@ -92,4 +95,16 @@ def save_product(request: HttpRequest) -> HttpResponse:
     except InputError as error:
         return settings_page(request, error)
     request.session["message"] = f"Product {product.name!r} saved."
+    return HttpResponseRedirect(reverse("settings"))
+
+
+@require_POST
+def save_category(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    name = field(request, "name") or ""
+    try:
+        kept = services.remember_category(person, name, field(request, "category") or "")
+    except InputError as error:
+        return settings_page(request, error)
+    request.session["message"] = f"{name} is remembered as {kept}."
     return HttpResponseRedirect(reverse("settings"))

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected
-from kratomlog.core.words import count
 from kratomlog.journal import transfer
-from kratomlog.web.views.common import now, person_of
+from kratomlog.web.views.common import field, now, number, person_of
 
 FORMAT_NAMES = {
     "csv": "kratomlog CSV",
     "pwjournal": "PsychonautWiki Journal (JSON)",
     "kratomtracker": "KratomTracker (JSON or CSV)",
+    "teataper": "Tea Taper (JSON)",
     "json": "kratomlog JSON export",
 }
 ACCEPTED_SUFFIXES = (".csv", ".json", ".txt")
@@ -97,25 +97,33 @@ def upload(request: HttpRequest) -> HttpResponse:
         return transfer_page(
             request,
             f"file: {sent.name!r} is {sent.size / 1048576:.1f} MB; the most "
-            f"is {settings.UPLOAD_MAX_BYTES // 1048576} MB (split it, or use "
-            f"kratomlog import on the command line)",
+            f"is {settings.UPLOAD_MAX_BYTES // 1048576} MB (split it, or import it with the "
+            f"command line, which takes any size)",
             413,
         )
     try:
         text = sent.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         return transfer_page(request, f"file: {sent.name!r} is not UTF-8 text", 400)
-    found = transfer.preview(person=person, kind=kind, text=text, now=now())
+    strength = field(request, "grams_per_ml")
+    try:
+        grams_per_ml = number(strength, "grams per ml") if strength else None
+    except InputError as error:
+        return transfer_page(request, f"{error.field}: {error.problem}", 400)
+    found = transfer.preview(
+        person=person, kind=kind, text=text, now=now(), grams_per_ml=grams_per_ml
+    )
     _forget_upload(request)
     sweep_uploads()
     ticket = ""
-    if not found.errors and found.new:
+    if not found.errors and (found.new or found.updated):
         ticket = secrets.token_urlsafe(16)
         (_upload_dir() / f"{ticket}.txt").write_text(text, encoding="utf-8")
         request.session["upload"] = {
             "ticket": ticket,
             "kind": kind,
             "name": get_valid_filename(sent.name),
+            "grams_per_ml": grams_per_ml,
         }
     return render(
         request,
@@ -148,6 +156,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
             text=path.read_text(encoding="utf-8"),
             name=upload["name"],
             now=now(),
+            grams_per_ml=upload.get("grams_per_ml"),
         )
     except FileNotFoundError:  # abandoned too long, and swept away
         return transfer_page(request, "file: that upload is gone; upload it again", 400)
@@ -155,15 +164,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         return transfer_page(request, str(rejected), 400)
     finally:
         path.unlink(missing_ok=True)
-    request.session["message"] = (
-        f"Imported {count(result.added, 'entry', 'entries')} from {upload['name']}"
-        + (
-            f"; {result.already_there} {'was' if result.already_there == 1 else 'were'} "
-            "already here."
-            if result.already_there
-            else "."
-        )
-    )
+    request.session["message"] = " ".join(result.summary(upload["name"], page=True))
     return HttpResponseRedirect(reverse("transfer"))
 
 
