@@ -1,5 +1,6 @@
 """The study page's charts: SVG drawn on the server, each with a sentence and a table of its
-numbers (the personal app's Chart and axes, kratomlog.web.charts), nothing inline for the CSP."""
+numbers (the personal app's Chart and axes, kratomlog.web.chart_parts), nothing inline for the
+CSP; each with a legend for its marks."""
 
 from collections.abc import Sequence
 from itertools import count
@@ -9,7 +10,18 @@ from django.utils.safestring import mark_safe
 
 from kratomlog.core.cohort import MeanInterval
 from kratomlog.research.summary import StudySummary
-from kratomlog.web.charts import BOTTOM, HEIGHT, LEFT, WIDTH, Chart, _axes, _frame, _scale, _y_axis
+from kratomlog.web.chart_parts import (
+    BOTTOM,
+    HEIGHT,
+    LEFT,
+    PLOT_WIDTH,
+    Chart,
+    axes,
+    bar_box,
+    frame,
+    round_top,
+    y_axis,
+)
 
 _ids = count(1)
 
@@ -32,16 +44,16 @@ def bars(
     if not values:
         return _empty(title)
     chart_id = f"study-{next(_ids)}"
-    top = top or _scale(max(values))
-    slot, y = (WIDTH - LEFT) / len(values), _y_axis(top)
+    top = top or round_top(max(values))
+    slot, y = PLOT_WIDTH / len(values), y_axis(top)
     body = format_html_join(
         "",
         '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
         (
             (
-                round(LEFT + i * slot + slot * 0.1, 1),
+                bar_box(i, slot)[0],
                 y(v),
-                round(slot * 0.8, 2),
+                bar_box(i, slot)[1],
                 round(HEIGHT - BOTTOM - y(v), 1),
                 label,
                 f"{v:g}{unit}",
@@ -49,10 +61,9 @@ def bars(
             for i, (label, v) in enumerate(zip(labels, values, strict=True))
         ),
     )
-    svg = _frame(
-        chart_id, title, summary, format_html("{}{}", _axes(top, unit, labels[0], labels[-1]), body)
-    )
-    return Chart(chart_id, title, summary, svg, headers, rows)
+    svg = frame(chart_id, title, summary, format_html("{}{}", axes(top, unit, labels), body))
+    legend = [("bar", title.split(" (")[0].lower())]
+    return Chart(chart_id, title, summary, svg, headers, rows, legend)
 
 
 def line_with_interval(
@@ -62,9 +73,9 @@ def line_with_interval(
     if not points:
         return _empty(title)
     chart_id = f"study-{next(_ids)}"
-    y = _y_axis(top)
+    y = y_axis(top)
     last = max(week for week, _ in points) or 1
-    x = lambda week: round(LEFT + week / last * (WIDTH - LEFT - 8), 1)  # noqa: E731
+    x = lambda week: round(LEFT + (week + 0.5) / (last + 1) * PLOT_WIDTH, 1)  # noqa: E731
     clip = lambda value: min(top, max(0.0, value))  # noqa: E731
     upper = " ".join(f"{x(w)},{y(clip(m.high))}" for w, m in points)
     lower = " ".join(f"{x(w)},{y(clip(m.low))}" for w, m in reversed(points))
@@ -72,7 +83,7 @@ def line_with_interval(
     body = format_html(
         '{}<polygon class="interval" points="{} {}"><title>95% interval</title></polygon>'
         '<polyline class="mean" points="{}"><title>mean</title></polyline>{}',
-        _axes(top, "", "week 0", f"week {last}"),
+        axes(top, "", [f"week {week}" for week in range(last + 1)]),
         upper,
         lower,
         line,
@@ -95,9 +106,10 @@ def line_with_interval(
         chart_id,
         title,
         summary,
-        _frame(chart_id, title, summary, body),
+        frame(chart_id, title, summary, body),
         ("Week", "Participants", "Mean", "95% low", "95% high"),
         rows,
+        [("allowance", f"mean {what}"), ("interval", "its 95% interval")],
     )
 
 
