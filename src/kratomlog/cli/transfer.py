@@ -71,7 +71,7 @@ def import_(
         if task is not None:
             bar.stop()
     for line in result.summary(file.name):
-        console.print(line, highlight=False, markup=False)
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
     if result.added or result.updated:
         console.print("[dim]Undo with: kratomlog undo[/]")
 

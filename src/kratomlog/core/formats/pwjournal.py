@@ -178,8 +178,9 @@ def _row(
             grams = kratom_grams(_amount(dose, unit))
         elif dose is not None:
             reading.unknown.add(f"{name} (in {unit or 'no unit'}: no grams known)")
+            why = f"dose unknown: {unit or 'no unit'} without grams per unit"
             common["note"] = "; ".join(
-                part for part in (f"{dose:g} {unit}".strip(), common["note"]) if part
+                part for part in (f"{dose:g} {unit}".strip(), common["note"], why) if part
             )
         return ImportRow(
             substance="kratom",
