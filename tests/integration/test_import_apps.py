@@ -371,3 +371,12 @@ def test_a_csv_is_named_by_its_lines_and_its_own_export_imports_as_nothing_new(
 def test_csv_problems_are_named_with_the_line_a_spreadsheet_shows(kl, tmp_path, body, expected):
     error = kl("import", "csv", write(tmp_path, "bad.csv", body), code=2).stderr
     assert expected in error, error
+
+
+def test_an_amount_past_any_dose_is_refused_by_name(kl, tmp_path):
+    huge = dict(KT_BACKUP, dosages=[dict(KT_BACKUP["dosages"][0], amount=1e308)])
+    error = kl("import", "kratomtracker", write(tmp_path, "kt.json", huge), code=2).stderr
+    assert "dosage 1, amount: 1e+308 is out of range" in error
+    record = ingestion("Kratom", "2026-11-17T08:00:00+00:00", 1e308, "g")
+    error = kl("import", "pwjournal", write(tmp_path, "pw.json", pw_export(record)), code=2).stderr
+    assert 'experience "Tue", ingestion 1, dose: 1e+308 is not a dose' in error

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kratomlog.core.amounts import parse_number
+from kratomlog.core.bounds import MAX_GRAMS, check_amount
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
 from kratomlog.core.formats.journal_csv import NAIVE_TIMES, checked_time
@@ -200,6 +201,7 @@ def _row(
         grams = parse_number(str(amount or ""), column)
     if not grams > 0:
         raise InputError(column, f"{amount!r} is not above zero")
+    check_amount(grams, column, most=MAX_GRAMS)
     name = str(strain).strip() if isinstance(strain, str) else ""
     if name.lower() in NO_STRAIN:
         name = ""

@@ -20,6 +20,7 @@ from kratomlog.core.amounts import (
     magnesium_elemental_mg,
     parse_amount,
 )
+from kratomlog.core.bounds import MAX_AMOUNT
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
 from kratomlog.core.formats.journal_csv import checked_time
@@ -227,7 +228,7 @@ def _dose(
         isinstance(dose, bool)
         or not isinstance(dose, int | float)
         or not math.isfinite(dose)
-        or dose < 0
+        or not 0 <= dose <= MAX_AMOUNT
     ):
         raise InputError("dose", f"{dose!r:.40} is not a dose; a number or null")
     custom_id = ingestion.get("customUnitId")
