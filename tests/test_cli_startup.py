@@ -52,6 +52,36 @@ def test_a_dose_loads_no_url_http_or_web_machinery(tmp_path):
     assert not {"django.urls", "django.http", "kratomlog.web", "rich"} & set(loaded), loaded
 
 
+def test_django_forms_checks_and_the_log_settings_wait_for_a_first_use(tmp_path):
+    """Django's forms (and template engine) and system checks are a fifth of a command's
+    start-up and no command uses them; they stay deferred, and the log file is configured only
+    when something is logged, and then the record reaches it. (A new journal's first command
+    migrates, and `migrate` loads the checks it runs: the journal here is made first.)"""
+    probe = PROBE.format(args=["status", "--json"]) + """
+from kratomlog.deferred import deferred
+sys.stderr.write("DEFERRED " + " ".join(
+    name for name in ("django.forms", "django.core.checks") if deferred(name)) + "\\n")
+sys.stderr.write("ABSENT " + " ".join(name for name in (
+    "django.template", "django.core.mail", "logging.config") if name not in sys.modules) + "\\n")
+import logging
+logging.getLogger("kratomlog.imports").warning("a probe record")
+"""
+    env = {**os.environ, "KRATOMLOG_HOME": str(tmp_path / "journal")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    made = [sys.executable, "-m", "kratomlog", "dose", "2g"]
+    subprocess.run(made, env=env, check=True, capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    said = {line.split()[0]: line.split()[1:] for line in done.stderr.splitlines() if line}
+    assert said["DEFERRED"] == ["django.forms", "django.core.checks"], done.stderr
+    assert said["ABSENT"] == ["django.template", "django.core.mail", "logging.config"]
+    log = (tmp_path / "journal" / "kratomlog.log").read_text()
+    assert "WARNING kratomlog.imports: a probe record" in log
+    assert "a probe record" not in done.stderr  # to the file, not the screen
+
+
 def test_help_sets_up_no_django_and_no_rich(tmp_path):
     assert loaded_by(tmp_path, "--help") == []
 

@@ -1,8 +1,9 @@
 """Where a person stands: status, daily history, and what a new entry means."""
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from kratomlog.checkins import recovery
+from kratomlog.checkins import signals as checkin_signals
 from kratomlog.core.breaches import Breach, find_breaches
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow, daily_rows
@@ -12,8 +13,10 @@ from kratomlog.core.plan import PlanHistory
 from kratomlog.core.status import Status, judge
 from kratomlog.journal import queries
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Person
-from kratomlog.journal.services import Logged
 from kratomlog.plans.services import plan_history
+
+if TYPE_CHECKING:  # status alone never loads the recording side
+    from kratomlog.journal.services import Logged
 
 
 def status(person: Person, as_of: datetime, plans: PlanHistory | None = None) -> Status:
@@ -37,7 +40,7 @@ def status_and_recent(
         plans,
         journal,
         magnesium.get(today, 0.0),
-        recovery.signals(person, journal, as_of),
+        checkin_signals.signals(person, journal, as_of),
         recorded_from=queries.recorded_from(person),
     )
     return result, daily_rows(first, today, journal, plans, magnesium)
@@ -48,7 +51,7 @@ def history(person: Person, first: date, last: date, now: datetime) -> list[DayR
     return daily_rows(first, last, queries.use_index(person, now), plan_history(person), magnesium)
 
 
-def what_it_means(logged: Logged, now: datetime, replaced: Dose | None = None) -> Logged:
+def what_it_means(logged: "Logged", now: datetime, replaced: Dose | None = None) -> "Logged":
     """Fill in the limits an entry breaks and its interactions within 24 hours.
 
     A breach is reported when it holds the entry, or when it is new because of the entry (a

@@ -1,6 +1,7 @@
 """Opening the journal: Django set up and the database migrated on first use, no extra step;
 the data directory private to its owner; a writer that waits while another one writes."""
 
+import logging
 import os
 import stat
 import sys
@@ -29,13 +30,33 @@ def setup_django() -> None:
         return
     # A command that serves no page skips what django.setup() adds for a server: its URL
     # prefix and its request loggers (whose mail handler imports the whole HTTP layer, about
-    # 70 ms a command). The journal's own log file is configured as always.
-    import logging.config
-
+    # 70 ms a command), and Django's forms and checks wait for a first use (kratomlog.deferred).
+    # The log file is configured when something is first logged to it.
     from django.conf import settings
 
-    logging.config.dictConfig(settings.LOGGING)
+    from kratomlog.deferred import UNUSED_BY_COMMANDS, defer
+
+    defer(*UNUSED_BY_COMMANDS)
+    logging.getLogger("kratomlog").addHandler(_LogFileOnFirstUse(settings.LOGGING))
     apps.populate(settings.INSTALLED_APPS)
+
+
+class _LogFileOnFirstUse(logging.Handler):
+    """Stands in for the log file's handler until a record reaches it: then the logging
+    settings (settings.LOGGING, the one description of the log) are applied, which replaces this
+    stand-in, and the record goes to the real file. A command that logs nothing never imports
+    logging.config (15 ms)."""
+
+    def __init__(self, config: dict) -> None:
+        super().__init__()
+        self._config = config
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        import logging.config
+
+        logging.config.dictConfig(self._config)
+        logging.getLogger(record.name).handle(record)
+        return True
 
 
 def open_journal() -> None:

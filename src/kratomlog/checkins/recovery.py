@@ -6,34 +6,18 @@ from datetime import date, datetime, time
 from statistics import fmean
 from typing import Any
 
-from kratomlog.checkins.services import live_checkins, live_nights, night_of
+from kratomlog.checkins.queries import live_checkins, live_nights
+from kratomlog.checkins.services import night_of
 from kratomlog.core import analysis, course, due
 from kratomlog.core.days import local_day, stored_zone, zone
 from kratomlog.core.journal import UseIndex
 from kratomlog.core.plan import PlanHistory
 from kratomlog.core.rules import NoUse
-from kratomlog.core.signals import Signal
 from kratomlog.core.sleep import Night
 from kratomlog.journal import queries
 from kratomlog.journal.models import KRATOM, Person
 
 EVENING = time(17)
-
-
-def answered(person: Person, until: datetime) -> list[course.Answered]:
-    rows = live_checkins(person, until).values_list(
-        "instrument", "local_day", "taken_at", "total", "self_harm"
-    )
-    return [course.Answered(*row) for row in rows]
-
-
-def signals(
-    person: Person, journal: UseIndex, as_of: datetime
-) -> tuple[course.Stop | None, list[Signal]]:
-    stop = course.current_stop(journal, as_of)
-    done = answered(person, as_of)
-    found = [course.self_harm_risk(done), course.withdrawal_persisting(stop, done)]
-    return stop, [signal for signal in found if signal]
 
 
 def due_now(person: Person, now: datetime, plans: PlanHistory) -> list[due.Due]:

@@ -2,18 +2,17 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
 from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
+from kratomlog.checkins.queries import live_checkins as live_checkins
+from kratomlog.checkins.queries import live_nights as live_nights
 from kratomlog.core import crisis
 from kratomlog.core.bounds import (
-    EARLIEST,
-    EARLIEST_DAY,
     MAX_MINUTES,
-    READABLE_UNTIL,
     check_day,
     check_whole,
 )
@@ -220,22 +219,3 @@ def undo_record(model: str, uid: str, replaced: Sequence[str] = ()) -> None:
     kinds[model].objects.filter(uid=uid).update(deleted=True)
     if replaced:
         SleepDiary.objects.filter(uid__in=replaced).update(deleted=False)
-
-
-def live_checkins(person: Person, until: datetime | None = None):  # type: ignore[no-untyped-def]
-    """Check-ins not deleted, whose time the reading side can work with (see live_entries)."""
-    found = person.checkins.filter(
-        deleted=False, taken_at__gte=EARLIEST, taken_at__lt=READABLE_UNTIL
-    )
-    return found.filter(taken_at__lte=until) if until else found
-
-
-def live_nights(person: Person, until_night: date | None = None):  # type: ignore[no-untyped-def]
-    found = person.sleep_diaries.filter(
-        deleted=False,
-        into_bed__gte=EARLIEST,
-        out_of_bed__lt=READABLE_UNTIL,
-        night__gte=EARLIEST_DAY,
-        night__lt=READABLE_UNTIL.date(),
-    )
-    return found.filter(night__lte=until_night) if until_night else found

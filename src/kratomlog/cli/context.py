@@ -17,7 +17,7 @@ def ready() -> None:
 
 def person() -> "Person":
     ready()
-    from kratomlog.journal.services import local_person
+    from kratomlog.journal.person import local_person
 
     return local_person()
 

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.exceptions import TyperException
 
-from kratomlog.core.errors import InputError
-from kratomlog.core.formats import ImportRejected
+from kratomlog.core.errors import BadInput
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -66,7 +65,7 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
 
                 setup_django()
             return command(*args, **kwargs)
-        except (InputError, ImportRejected) as error:
+        except BadInput as error:  # a value, or a whole import file (ImportRejected)
             sys.stderr.write(f"error: {_one_line(str(error))}\n")  # one line, never wrapped
             raise typer.Exit(USAGE_ERROR) from None
         except (typer.Exit, typer.Abort, TyperException):  # typer's own way to end a command

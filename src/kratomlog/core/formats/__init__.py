@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kratomlog.core.errors import BadInput
+
 
 @dataclass(frozen=True)
 class ImportRow:
@@ -56,7 +58,7 @@ class Reading:
 
 
 @dataclass
-class ImportRejected(Exception):
+class ImportRejected(BadInput):
     errors: list[RowError] = field(default_factory=list)
 
     def __str__(self) -> str:

@@ -1,0 +1,41 @@
+"""Parts of Django that a command run from a terminal never uses, loaded only if something
+does use them.
+
+Importing Django's ORM imports its forms (and with them the template engine) and its system
+checks (and with them the mail and security machinery): about a fifth of a command's start-up,
+for code that only a web page or `migrate` runs. Each is put in place as a module whose body
+runs on first use (the standard library's LazyLoader), so nothing changes for the code that
+does use it: `migrate` on first use still runs its checks.
+
+Only the command line does this (storage.setup_django's lean path); the web app and the clinic
+load Django whole, as usual.
+"""
+
+import importlib.util
+import sys
+
+# django.db.models imports both at the top of its modules and uses them only in methods
+# (a model field's form field, a model's checks).
+UNUSED_BY_COMMANDS = ("django.forms", "django.core.checks")
+
+
+def defer(*names: str) -> None:
+    """Each named module, not yet imported, becomes one that runs when first used."""
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
+
+
+def deferred(name: str) -> bool:
+    """Is `name` still waiting for its first use (for the test that keeps it so)?"""
+    module = sys.modules.get(name)
+    return module is not None and type(module).__name__ == "_LazyModule"
