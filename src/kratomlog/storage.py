@@ -1,6 +1,7 @@
 """Opening the journal: Django set up and the database migrated on first use, no extra step;
 the data directory private to its owner; a writer that waits while another one writes."""
 
+import gc
 import logging
 import os
 import stat
@@ -39,6 +40,11 @@ def setup_django() -> None:
     defer(*UNUSED_BY_COMMANDS)
     logging.getLogger("kratomlog").addHandler(_LogFileOnFirstUse(settings.LOGGING))
     apps.populate(settings.INSTALLED_APPS)
+    # What is set up lives as long as the command: frozen, the collector never walks it again
+    # (one full collection during `status` walked it for 40 ms). Collection goes on as usual
+    # for the command's own work (cli.main pauses it during start-up).
+    gc.freeze()
+    gc.enable()
 
 
 class _LogFileOnFirstUse(logging.Handler):
