@@ -48,6 +48,18 @@ def test_the_calendar_opens_at_the_latest_weeks(browser, app):
     context.close()
 
 
+def test_the_calendar_says_it_scrolls_only_where_it_does(browser, app):
+    context, page = demo_history(browser, app, viewport={"width": 1280, "height": 900})
+    box = page.locator(".calendar-scroll")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth")  # a year fits a desktop
+    expect(box).not_to_have_attribute("data-scrolls", "")
+    expect(page.locator(".scroll-hint")).to_be_hidden()
+    page.set_viewport_size(PHONE)  # turned into a phone's width: now it scrolls, and says so
+    expect(box).to_have_attribute("data-scrolls", "")
+    expect(page.locator(".scroll-hint")).to_be_visible()
+    context.close()
+
+
 def test_history_entries_fit_a_phone_with_44px_targets(browser, app):
     context, page = demo_history(browser, app)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -4,6 +4,7 @@ import json
 import re
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 from kratomlog.journal.models import Entry
 from tests import fixtures
@@ -311,6 +312,34 @@ def test_the_app_is_installable(signed_in):
     assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
     worker = signed_in.get("/sw.js")
     assert worker.headers["Content-Type"] == "text/javascript" and b"caches.open" in worker.content
+
+
+def test_an_upgraded_style_or_script_reaches_an_installed_app(signed_in, monkeypatch, tmp_path):
+    """The worker serves its shell from its cache first: a changed file must rename the cache,
+    or a browser that installed the app keeps the old styles and scripts for ever."""
+    from django.contrib.staticfiles import finders
+
+    from kratomlog.web.views import app_shell
+
+    worker = signed_in.get("/sw.js").content.decode()
+    for name in app_shell.SHELL_FILES:  # the files digested are the files the worker keeps
+        assert f'"/static/{name}"' in worker
+    before = re.search(r'const SHELL = "(kratomlog-shell-[0-9a-f]{12})"', worker).group(1)
+    upgraded = tmp_path / "app.css"
+    upgraded.write_text(Path(finders.find("web/app.css")).read_text() + "\n.new { color: red; }\n")
+    real_find = finders.find
+    monkeypatch.setattr(
+        finders, "find", lambda name, **kw: str(upgraded) if name == "web/app.css"
+        else real_find(name, **kw)
+    )
+    app_shell.shell_digest.cache_clear()
+    try:
+        after = signed_in.get("/sw.js").content.decode()
+    finally:
+        monkeypatch.undo()
+        app_shell.shell_digest.cache_clear()
+    renamed = re.search(r'const SHELL = "(kratomlog-shell-[0-9a-f]{12})"', after).group(1)
+    assert renamed != before
 
 
 def test_an_import_can_be_undone_from_the_page(kl, signed_in, person):

@@ -1,5 +1,7 @@
 """What makes the app installable: the manifest and the service worker, served from the root."""
 
+import functools
+import hashlib
 import json
 
 from django.contrib.staticfiles import finders
@@ -29,10 +31,26 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return HttpResponse(json.dumps(data), content_type="application/manifest+json")
 
 
+# The files the service worker keeps (its SHELL_FILES), by their static paths.
+SHELL_FILES = ("web/app.css", "web/app.js", "web/icon.svg", "django_htmx/htmx-2.min.js")
+
+
 def service_worker(request: HttpRequest) -> HttpResponse:
-    """At the root so that its scope is the whole app."""
+    """At the root so that its scope is the whole app. Its cache is named after the shell's
+    content: the worker serves the shell from its cache first, so an upgrade that changes a
+    style or a script must change the worker too, or the browser would keep the old ones."""
     path = finders.find("web/sw.js")
     with open(str(path), encoding="utf-8") as source:
-        response = HttpResponse(source.read(), content_type="text/javascript")
+        text = source.read().replace("kratomlog-shell-v1", f"kratomlog-shell-{shell_digest()}")
+    response = HttpResponse(text, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@functools.cache
+def shell_digest() -> str:
+    digest = hashlib.sha256()
+    for name in SHELL_FILES:
+        with open(str(finders.find(name)), "rb") as shell_file:
+            digest.update(shell_file.read())
+    return digest.hexdigest()[:12]

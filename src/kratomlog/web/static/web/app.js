@@ -16,11 +16,17 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
 });
 
-// A calendar wider than the screen opens at its latest weeks, at the right.
+// A calendar wider than the screen opens at its latest weeks, at the right, and says that it
+// scrolls only when it does (a year fits a desktop; the hint and the faded edge follow).
+const markScrolling = (box) => {
+  box.toggleAttribute("data-scrolls", box.scrollWidth > box.clientWidth + 1);
+};
 const scrollToLatest = (root) => {
   root.querySelectorAll("[data-scroll-end]").forEach((box) => {
     box.scrollLeft = box.scrollWidth;
+    markScrolling(box);
   });
 };
 scrollToLatest(document);
 document.addEventListener("htmx:afterSettle", (event) => scrollToLatest(event.detail.elt));
+window.addEventListener("resize", () => document.querySelectorAll("[data-scroll-end]").forEach(markScrolling));
