@@ -4,6 +4,7 @@ path, Django not even set up for `--help`, and each command's module named in on
 import importlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -117,3 +118,39 @@ def test_a_command_alone_answers_as_with_every_command_loaded(tmp_path):
         [*kratomlog, "status", "--json"], env=env, check=True, capture_output=True, text=True
     )
     assert json.loads(status.stdout)["totals"]["use_days_last_7"] == 1
+
+
+def test_a_journal_made_by_an_older_version_is_migrated_by_its_next_command(tmp_path):
+    """The schema is checked from the recorded migrations, not the migration graph: a journal
+    whose latest migrations are missing (as an older kratomlog left it) is brought up to date
+    by the next command, which then answers as usual."""
+    env = {**os.environ, "KRATOMLOG_HOME": str(tmp_path / "journal")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["KRATOMLOG_WEB"] = "0"
+    kratomlog = [sys.executable, "-m", "kratomlog"]
+    subprocess.run([*kratomlog, "dose", "2g"], env=env, check=True, capture_output=True)
+    older = (
+        "from kratomlog.storage import setup_django; setup_django(); "
+        "from django.core.management import call_command; "
+        "call_command('migrate', 'journal', '0004_restored_by', verbosity=0)"
+    )
+    subprocess.run([sys.executable, "-c", older], env=env, check=True, capture_output=True)
+    journal = sqlite3.connect(tmp_path / "journal" / "journal.sqlite3")
+    applied = {row[0] for row in journal.execute("SELECT name FROM django_migrations")}
+    assert "0005_person_journal_started" not in applied  # as an older version left it
+    journal.close()
+
+    status = subprocess.run(
+        [*kratomlog, "status", "--json"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["totals"]["use_days_last_7"] == 1
+    journal = sqlite3.connect(tmp_path / "journal" / "journal.sqlite3")
+    applied = {row[0] for row in journal.execute("SELECT name FROM django_migrations")}
+    assert {"0005_person_journal_started", "0006_categories_and_tea"} <= applied
+    journal.close()
+    subprocess.run(  # what the newer migrations brought works
+        [*kratomlog, "config", "set", "journal-started", "2026-01-05"],
+        env=env, check=True, capture_output=True,
+    )
