@@ -1,6 +1,5 @@
 """Plans: sets of rules in force from a start day; presets carry their source and evidence."""
 
-import tomllib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -163,6 +162,8 @@ def taper_plan(
 
 def plan_from_toml(text: str, default_start: date) -> Plan:
     """A plan file: `name`, optional `start` (a date), and [[rule]] tables."""
+    import tomllib  # here, not at the top: every status reads plans, few read a plan file
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
