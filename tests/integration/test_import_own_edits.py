@@ -217,3 +217,27 @@ def test_undoing_an_edit_recorded_before_digests_were_kept_leaves_the_digest(kl,
     assert "undid: edited entry" in kl("undo").stdout
     assert first_entry(person).grams == 3.0
     assert NOTHING_NEW.format("backup.json") in kl("import", "kratomtracker", path).stdout
+
+
+def test_one_undo_reverses_an_import_that_added_and_updated_entries(kl, person, tmp_path):
+    kl("import", "kratomtracker", kratomtracker(tmp_path))
+    first = first_entry(person)
+    kl("edit", first.id, "--amount", "2.5g")
+    later = json.loads(kratomtracker(tmp_path, "later.json", 3.5).read_text())
+    later["dosages"][1]["amount"] = 2.0
+    later["dosages"].append(
+        {"id": "d3", "strainId": "s1", "amount": 1.5, "timestamp": "2026-11-22T10:00:00.000"}
+    )
+    out = kl("import", "kratomtracker", write(tmp_path, "later.json", later)).stdout
+    assert "Imported 1 entry from later.json; 2 updated (edited in the other app since)" in out
+    assert "undid: imported 1 entry from later.json and updated 2" in kl("undo").stdout
+    shown = listed(kl)
+    assert "2.5 g kratom (powder, Red Bali)" in shown and "1.5 g" not in shown
+    assert sorted(person.entries.values_list("grams", flat=True)) == [2.5, 2.5]
+    history = json.loads(kl("revisions", first.id, "--json").stdout)
+    assert [(c["after"]["grams"], c["undone"]) for c in history] == [(2.5, False), (3.5, True)]
+    # the next undo is the person's own edit: nothing of the import is left to undo
+    assert f"undid: edited entry #{first.id}" in kl("undo").stdout
+    # and the file imports again as it did
+    out = kl("import", "kratomtracker", write(tmp_path, "later.json", later)).stdout
+    assert "Imported 1 entry from later.json; 2 updated" in out

@@ -13,15 +13,19 @@ from kratomlog.journal.models import Change, Entry, Person
 from kratomlog.journal.snapshots import snapshot
 
 
-def update_entries(person: Person, updates: list[Update], file_name: str, now: datetime) -> None:
-    """Each entry as its app has changed it since the last import; undo brings back the
-    earlier version, digest included."""
+def update_entries(
+    person: Person, updates: list[Update], file_name: str, now: datetime
+) -> list[str]:
+    """Each entry as its app has changed it since the last import, as an edit of its own in the
+    entry's history: the uids of those edits, which undoing the import reverses (the earlier
+    version back, digest included)."""
     tz = zone(person.timezone)
+    edits = []
     for update in updates:
         before = snapshot(update.entry)
         take_row(update.entry, update.row, tz)
         update.entry.save()
-        Change.objects.create(
+        edit = Change.objects.create(
             person=person,
             at=now,
             action="edit",
@@ -30,6 +34,8 @@ def update_entries(person: Person, updates: list[Update], file_name: str, now: d
             before=before,
             after=snapshot(update.entry),
         )
+        edits.append(str(edit.uid))
+    return edits
 
 
 def take_row(entry: Entry, row: ImportRow, tz: ZoneInfo) -> None:

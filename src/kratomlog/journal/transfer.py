@@ -285,14 +285,17 @@ def store_rows(
     remember_digests(found.unstamped)
     if not fresh and not found.updates:
         return Imported(0, found.already_there, 0, *told)
+    both = edited_in_both(found.updates, zone(person.timezone))
+    edits = update_entries(person, found.updates, file_name, now)
+    # After its edits, so that undo takes the import first, and with them: the whole import.
     change = Change.objects.create(
         person=person,
         at=now,
         action="import",
-        summary=f"imported {count(len(fresh), 'entry', 'entries')} from {file_name}",
+        summary=f"imported {count(len(fresh), 'entry', 'entries')} from {file_name}"
+        + (f" and updated {len(edits)}" if edits else ""),
+        after={"updated": edits} if edits else None,
     )
-    both = edited_in_both(found.updates, zone(person.timezone))
-    update_entries(person, found.updates, file_name, now)
     products = _products_named(person, {row.product for row in fresh if row.product})
     tz_name, tz = person.timezone, zone(person.timezone)
     for first in range(0, len(fresh), BATCH):
