@@ -1,13 +1,20 @@
 """Which rows of a file the journal already holds, which update an entry, which are new.
 
-A row is the entry of the same identity (the source app's id for it) when there is one: the
-same content is already there, other content is an edit made in that app since, and updates the
-entry (its earlier version kept in the history). A row without such an entry is still already
-there when an entry holds the same dose at the same second: the same doses exported again
-in another of the app's formats (a KratomTracker CSV after its backup), by another of its
-versions (iOS after Android), or kratomlog's own CSV export imported back.
+A row is the entry of the same identity (the source app's id for it) when there is one. The
+entry remembers the row as the app last gave it (its digest): a row the app has not changed
+since is already there, whatever the person has changed in the entry here; a row the app has
+changed is an edit made in that app since, and updates the entry (its earlier version kept in
+the history), even over an edit made here: the later edit wins, and the summary says so.
+Entries imported before digests were kept are compared by content instead.
+
+A row without such an entry is still already there when an entry holds the same dose at the
+same second: the same doses exported again in another of the app's formats (a KratomTracker CSV
+after its backup), by another of its versions (iOS after Android), or kratomlog's own CSV
+export imported back.
 """
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,11 +26,20 @@ from kratomlog.journal.models import Entry, Person
 Fingerprint = tuple[str, str, str, float]
 
 
+@dataclass(frozen=True)
+class Update:
+    entry: Entry
+    row: ImportRow
+    edited_here: bool  # the person changed the entry since the last import; the app's row wins
+
+
 @dataclass
 class Matched:
     fresh: list[ImportRow] = field(default_factory=list)
-    updates: list[tuple[Entry, ImportRow]] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
     already_there: int = 0
+    # Entries imported before digests were kept, the same as their row: the digest to remember.
+    unstamped: list[tuple[Entry, str]] = field(default_factory=list)
 
 
 def _second(moment: datetime) -> str:
@@ -41,12 +57,28 @@ def fingerprint_of_row(row: ImportRow) -> Fingerprint:
     return _fingerprint(row.taken_at, row.substance, row.name, row.grams, row.amount)
 
 
+def _entry_fingerprint(entry: Entry) -> Fingerprint:
+    return _fingerprint(entry.taken_at, entry.substance, entry.name, entry.grams, entry.amount)
+
+
 def same_content(entry: Entry, row: ImportRow) -> bool:
-    return (
-        _fingerprint(entry.taken_at, entry.substance, entry.name, entry.grams, entry.amount)
-        == fingerprint_of_row(row)
-        and (entry.note or "") == row.note
-    )
+    return _entry_fingerprint(entry) == fingerprint_of_row(row) and (entry.note or "") == row.note
+
+
+def _digest(print_: Fingerprint, note: str) -> str:
+    """What same_content compares, as 16 hex digits: short enough to keep on every entry, and
+    it is only ever compared with the one entry of the row's identity."""
+    canonical = json.dumps([*print_, note], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def digest_of_row(row: ImportRow) -> str:
+    return _digest(fingerprint_of_row(row), row.note)
+
+
+def digest_of_entry(entry: Entry) -> str:
+    """The digest its row would have; not its stored one once it is edited here."""
+    return _digest(_entry_fingerprint(entry), entry.note or "")
 
 
 def match(person: Person, rows: Iterable[ImportRow]) -> Matched:
@@ -65,10 +97,7 @@ def match(person: Person, rows: Iterable[ImportRow]) -> Matched:
     for row in rows:
         entry = by_key.get(row.source_key)
         if entry is not None:
-            if entry.deleted or same_content(entry, row):
-                found.already_there += 1
-            else:
-                found.updates.append((entry, row))
+            _match_known(entry, row, found)
             continue
         print_ = fingerprint_of_row(row)
         if held[print_] > 0:
@@ -77,3 +106,19 @@ def match(person: Person, rows: Iterable[ImportRow]) -> Matched:
             continue
         found.fresh.append(row)
     return found
+
+
+def _match_known(entry: Entry, row: ImportRow, found: Matched) -> None:
+    """A row whose entry is already here: already there unless the app has changed it."""
+    digest = digest_of_row(row)
+    if entry.deleted or entry.source_digest == digest:
+        found.already_there += 1
+    elif entry.source_digest is None:  # imported before digests were kept
+        if same_content(entry, row):
+            found.already_there += 1
+            found.unstamped.append((entry, digest))
+        else:
+            found.updates.append(Update(entry, row, edited_here=False))
+    else:
+        edited_here = digest_of_entry(entry) != entry.source_digest
+        found.updates.append(Update(entry, row, edited_here))

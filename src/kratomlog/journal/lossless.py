@@ -196,6 +196,10 @@ def _entry(data: dict[str, Any], where: str, now: datetime, latest: date) -> dic
         "timezone": doc.zone_name(data, "timezone", where),
         "source": doc.text(data, "source", where, 20),
         "source_key": doc.text(data, "source_key", where, 128, null=True),
+        # exports made before imports kept it, and a sync's records, leave it out
+        "source_digest": doc.text(data, "source_digest", where, 16, null=True)
+        if "source_digest" in data
+        else None,
         "deleted": doc.flag(data, "deleted", where),
         "taken_at": doc.moment(data, "taken_at", where, now),
         "local_day": doc.day(data, "local_day", where, latest),

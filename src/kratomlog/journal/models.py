@@ -83,6 +83,9 @@ class Entry(models.Model):
     local_day = models.DateField()  # taken_at's day in that zone
     source = models.CharField(max_length=20, default="manual")
     source_key = models.CharField(max_length=128, null=True)  # re-importing a file adds nothing
+    # The row as its app last gave it (import_match.digest_of_row): a re-import of a row the app
+    # has not changed leaves the entry as it is, with any edit made to it here.
+    source_digest = models.CharField(max_length=16, null=True)
     imported_by = models.ForeignKey(Change, null=True, on_delete=models.SET_NULL, related_name="+")
     deleted = models.BooleanField(default=False)
     restored_by = models.ForeignKey(

@@ -7,7 +7,10 @@ from typing import Any
 from kratomlog.journal.models import Entry
 
 FIELDS = ("substance", "name", "category", "amount", "unit", "grams", "elemental_mg", "compound",
-          "form", "purpose", "note", "timezone", "source", "source_key", "deleted")  # fmt: skip
+          "form", "purpose", "note", "timezone", "source", "source_key", "source_digest",
+          "deleted")  # fmt: skip
+# Snapshots kept before the field existed lack it: restoring one leaves the entry's own value.
+ADDED_LATER = ("source_digest",)
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
@@ -27,7 +30,8 @@ def _finite(value: Any) -> Any:
 def restore(entry: Entry, data: dict[str, Any]) -> None:
     """Set `entry`'s fields back to a snapshot (the product by name, as it now exists)."""
     for name in FIELDS:
-        setattr(entry, name, data[name])
+        if name in data or name not in ADDED_LATER:
+            setattr(entry, name, data[name])
     entry.taken_at = datetime.fromisoformat(data["taken_at"])
     entry.local_day = date.fromisoformat(data["local_day"])
     product_name = data.get("product")

@@ -21,9 +21,9 @@ from kratomlog.core.formats.teataper import PRODUCT as TEA_PRODUCT
 from kratomlog.core.formats.teataper import read_teataper
 from kratomlog.core.words import count
 from kratomlog.journal import lossless
-from kratomlog.journal.import_match import match
+from kratomlog.journal.import_match import digest_of_row, match
+from kratomlog.journal.import_updates import edited_in_both, remember_digests, update_entries
 from kratomlog.journal.models import Change, Entry, Person, Product
-from kratomlog.journal.snapshots import snapshot
 
 FORMATS = ("csv", "pwjournal", "kratomtracker", "teataper", "json")
 BATCH = 2000
@@ -39,6 +39,8 @@ class Imported:
     skipped: tuple[tuple[str, str], ...] = ()  # (where, why)
     unknown: tuple[str, ...] = ()  # other substances no table knows, imported as `other`
     said: tuple[str, ...] = ()
+    # Entries edited here and changed again in the other app since: (entry id, what changed).
+    edited_in_both: tuple[tuple[int, str], ...] = ()
 
     def summary(self, file_name: str, page: bool = False) -> list[str]:
         """What happened, in words, plural right: the first line, then what else to say.
@@ -59,6 +61,7 @@ class Imported:
         lines += [f"  kept out: {where}: {why}" for where, why in self.skipped[:20]]
         if len(self.skipped) > 20:
             lines.append(f"  (and {len(self.skipped) - 20} more kept out)")
+        lines += self._edited_in_both(page)
         if self.unknown:
             lines.append(
                 "Imported as category 'other' (no table knows them): "
@@ -82,6 +85,26 @@ class Imported:
                     "on the import form and import the file again"
                 )
             lines.append(said[:1].upper() + said[1:] + ".")
+        return lines
+
+    def _edited_in_both(self, page: bool) -> list[str]:
+        """The later edit won: the person's own is not lost, and they are told where it is."""
+        both = len(self.edited_in_both)
+        if not both:
+            return []
+        one = both == 1
+        lines = [
+            f"{count(both, 'entry', 'entries')} you had edited here {'was' if one else 'were'} "
+            f"changed again in the other app: the app's version is kept, yours is in "
+            f"{'its' if one else 'their'} history "
+            + ("(Edit, on the History page, shows it):" if page else "(kratomlog revisions ID):")
+        ]
+        lines += [
+            f"  {what}" if page else f"  #{number}, {what}"
+            for number, what in self.edited_in_both[:20]
+        ]
+        if both > 20:
+            lines.append(f"  (and {both - 20} more edited in both)")
         return lines
 
 
@@ -178,6 +201,7 @@ def preview(
     except ImportRejected as rejected:
         return Preview([], 0, 0, rejected.errors)
     found = match(person, reading.rows)
+    both = edited_in_both(found.updates, zone(person.timezone))
     return Preview(
         found.fresh,
         len(found.fresh),
@@ -185,7 +209,13 @@ def preview(
         [],
         updated=len(found.updates),
         lines=Imported(
-            0, 0, 0, tuple(reading.skipped), tuple(sorted(reading.unknown)), tuple(reading.said)
+            0,
+            0,
+            0,
+            tuple(reading.skipped),
+            tuple(sorted(reading.unknown)),
+            tuple(reading.said),
+            tuple(both),
         ).summary("the file", page=True)[1:],
     )
 
@@ -252,15 +282,20 @@ def store_rows(
     found = match(person, reading.rows)
     fresh = found.fresh
     told = (tuple(reading.skipped), tuple(sorted(reading.unknown)), tuple(reading.said))
+    remember_digests(found.unstamped)
     if not fresh and not found.updates:
         return Imported(0, found.already_there, 0, *told)
+    both = edited_in_both(found.updates, zone(person.timezone))
+    edits = update_entries(person, found.updates, file_name, now)
+    # After its edits, so that undo takes the import first, and with them: the whole import.
     change = Change.objects.create(
         person=person,
         at=now,
         action="import",
-        summary=f"imported {count(len(fresh), 'entry', 'entries')} from {file_name}",
+        summary=f"imported {count(len(fresh), 'entry', 'entries')} from {file_name}"
+        + (f" and updated {len(edits)}" if edits else ""),
+        after={"updated": edits} if edits else None,
     )
-    _update(person, found.updates, file_name, now)
     products = _products_named(person, {row.product for row in fresh if row.product})
     tz_name, tz = person.timezone, zone(person.timezone)
     for first in range(0, len(fresh), BATCH):
@@ -287,6 +322,7 @@ def store_rows(
                     row.taken_at.astimezone(tz).date(),
                     kind,
                     row.source_key,
+                    digest_of_row(row),
                     change.id,
                     False,
                 )
@@ -295,31 +331,7 @@ def store_rows(
         )
         if progress:
             progress(first + len(batch), len(fresh))
-    return Imported(len(fresh), found.already_there, len(found.updates), *told)
-
-
-def _update(
-    person: Person, updates: list[tuple[Entry, ImportRow]], file_name: str, now: datetime
-) -> None:
-    """An entry edited in its app since the last import: changed here, its earlier version kept
-    in its history as an edit would be."""
-    tz = zone(person.timezone)
-    for entry, row in updates:
-        before = snapshot(entry)
-        entry.amount, entry.unit, entry.grams = row.amount, row.unit, row.grams
-        entry.elemental_mg, entry.compound = row.elemental_mg, row.compound
-        entry.taken_at, entry.local_day = row.taken_at, row.taken_at.astimezone(tz).date()
-        entry.note = row.note
-        entry.save()
-        Change.objects.create(
-            person=person,
-            at=now,
-            action="edit",
-            summary=f"updated from {file_name}"[:500],
-            entry=entry,
-            before=before,
-            after=snapshot(entry),
-        )
+    return Imported(len(fresh), found.already_there, len(found.updates), *told, tuple(both))
 
 
 ENTRY_COLUMNS = (
@@ -342,6 +354,7 @@ ENTRY_COLUMNS = (
     "local_day",
     "source",
     "source_key",
+    "source_digest",
     "imported_by_id",
     "deleted",
 )

@@ -33,9 +33,11 @@ def undo_latest(*, person: Person, now: datetime) -> str:
         restore(change.entry, change.before)
         change.entry.save()
     elif change.action == "import":
-        # An import is reversed whole; its rows go, so the same file can be imported again.
+        # An import is reversed whole: the entries it updated as they were, its rows gone, so
+        # the same file can be imported again.
         from kratomlog.journal.lossless import unrestore
 
+        _undo_updates(person, after.get("updated", []))
         Entry.objects.filter(imported_by=change).delete()
         unrestore(change)
     elif change.action == "checkin":
@@ -51,3 +53,14 @@ def undo_latest(*, person: Person, now: datetime) -> str:
     summary = f"undid: {change.summary}"
     Change.objects.create(person=person, at=now, action="undo", summary=summary[:500])
     return summary
+
+
+def _undo_updates(person: Person, uids: list[str]) -> None:
+    """The edits an import made to entries their app had changed, latest first."""
+    edits = person.changes.filter(uid__in=uids, undone=False).select_related("entry")
+    for edit in edits.order_by("-id"):
+        if edit.entry is not None:
+            restore(edit.entry, edit.before)
+            edit.entry.save()
+        edit.undone = True
+        edit.save(update_fields=["undone"])

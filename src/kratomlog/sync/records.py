@@ -37,7 +37,11 @@ _SECTIONS = {"checkin": "checkins", "sleep": "sleep", "activity": "activities"}
 
 
 def entry_document(entry: Entry) -> dict[str, Any]:
-    return {"uid": str(entry.uid), **snapshot(entry), "imported_by": None}
+    """Without the digest of its imported row: that is the local journal's own record of its
+    imports, which a clinic never makes (and leaving it out keeps each document as it was)."""
+    document = {"uid": str(entry.uid), **snapshot(entry), "imported_by": None}
+    del document["source_digest"]
+    return document
 
 
 def change_document(change: Change, entry_uids: dict[int, str]) -> dict[str, Any]:
