@@ -12,7 +12,7 @@ import pytest
 from kratomlog.journal import transfer
 from kratomlog.journal.models import Entry
 from tests.integration.conftest import NOW
-from tests.integration.test_import_apps import KT_BACKUP, MS, ingestion, pw_export, write
+from tests.integration.test_import_apps import KT_BACKUP, KT_CSV, MS, ingestion, pw_export, write
 
 NOTHING_NEW = "Imported 0 entries from {}; 2 were already in the journal."
 
@@ -241,3 +241,37 @@ def test_one_undo_reverses_an_import_that_added_and_updated_entries(kl, person, 
     # and the file imports again as it did
     out = kl("import", "kratomtracker", write(tmp_path, "later.json", later)).stdout
     assert "Imported 1 entry from later.json; 2 updated" in out
+
+
+@pytest.mark.parametrize(
+    "change", [("--amount", "2.5g"), ("--at", "2026-11-20T08:30")], ids=["amount", "time"]
+)
+def test_an_edit_made_here_then_the_apps_csv_of_the_same_doses_adds_nothing(
+    kl, person, tmp_path, change
+):
+    """The CSV has no ids: its doses are matched by what they were, and an edited entry is the
+    dose the app gave, not a new one beside it (which would double a day's grams)."""
+    kl("import", "kratomtracker", kratomtracker(tmp_path))
+    edited = first_entry(person)
+    kl("edit", edited.id, *change)
+    out = kl("import", "kratomtracker", write(tmp_path, "doses.csv", KT_CSV)).stdout
+    assert "Imported 0 entries from doses.csv; 2 were already in the journal." in out
+    assert person.entries.count() == 2
+    edited.refresh_from_db()  # the edit made here stands
+    assert edited.grams == (2.5 if change[0] == "--amount" else 3.0)
+
+
+def test_a_new_dose_like_an_edited_one_is_still_new_when_the_file_has_it_twice(
+    kl, person, tmp_path
+):
+    """An entry edited and then edited back counts once: the file's second identical dose is a
+    dose of its own."""
+    kl("import", "kratomtracker", kratomtracker(tmp_path))
+    entry = first_entry(person)
+    kl("edit", entry.id, "--amount", "2.5g")
+    kl("edit", entry.id, "--amount", "3g")
+    twice = KT_CSV.replace(
+        "\r\n2026-11-21", "\r\n2026-11-20,08:00,2026-11-20T08:00:00.000,RB,Red Bali,3.0,\r\n2026-11-21"
+    )
+    out = kl("import", "kratomtracker", write(tmp_path, "twice.csv", twice)).stdout
+    assert "Imported 1 entry from twice.csv; 2 were already in the journal." in out

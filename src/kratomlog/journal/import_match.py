@@ -16,12 +16,13 @@ export imported back.
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from kratomlog.core.formats import ImportRow
-from kratomlog.journal.models import Entry, Person
+from kratomlog.journal.models import Change, Entry, Person
 
 Fingerprint = tuple[str, str, str, float]
 
@@ -87,12 +88,14 @@ def match(person: Person, rows: Iterable[ImportRow]) -> Matched:
         entry.source_key: entry
         for entry in person.entries.filter(source_key__isnull=False).select_related("product")
     }
-    held = Counter(
-        _fingerprint(*values)
-        for values in person.entries.filter(deleted=False).values_list(
-            "taken_at", "substance", "name", "grams", "amount"
+    now_held = {
+        entry_id: _fingerprint(*values)
+        for entry_id, *values in person.entries.filter(deleted=False).values_list(
+            "id", "taken_at", "substance", "name", "grams", "amount"
         )
-    )
+    }
+    held = Counter(now_held.values())
+    held.update(_as_imported_before_edits_here(person, now_held))
     found = Matched()
     for row in rows:
         entry = by_key.get(row.source_key)
@@ -122,3 +125,35 @@ def _match_known(entry: Entry, row: ImportRow, found: Matched) -> None:
     else:
         edited_here = digest_of_entry(entry) != entry.source_digest
         found.updates.append(Update(entry, row, edited_here))
+
+
+def _as_imported_before_edits_here(
+    person: Person, now_held: dict[int, Fingerprint]
+) -> Iterator[Fingerprint]:
+    """Imported entries the person has edited here since, as they were imported (the first
+    version in their history): the same doses in another of the app's formats (its CSV after
+    its backup) are the entries as the app gave them, not new ones beside the edit."""
+    first_versions: dict[int, dict[str, Any]] = {}
+    edits = (
+        Change.objects.filter(
+            person=person, action="edit", undone=False, before__isnull=False,
+            entry__source_key__isnull=False, entry__deleted=False,
+        )
+        .order_by("at", "id")
+        .values_list("entry_id", "before")
+    )  # fmt: skip
+    for entry_id, before in edits:
+        first_versions.setdefault(entry_id, before)
+    for entry_id, before in first_versions.items():
+        try:
+            imported = _fingerprint(
+                datetime.fromisoformat(before["taken_at"]),
+                before["substance"],
+                before["name"],
+                before["grams"],
+                before["amount"],
+            )
+        except (KeyError, TypeError, ValueError):  # a version kept in an older shape: no match
+            continue
+        if imported != now_held.get(entry_id):  # an edit back to as it was counts once
+            yield imported
