@@ -86,7 +86,8 @@ def read_csv(
         if not any(cell.strip() for cell in cells):
             continue  # a blank line between rows is no row
         number += 1
-        record = dict(zip(header, cells, strict=False))
+        # Each cell stripped once: a row's fields are read a dozen times (its key among them).
+        record = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         try:
             row = _row(number, record, tz, now, products, keys, f"line {first_line}", remembered)
         except InputError as error:
@@ -126,14 +127,14 @@ def _naive(text: str) -> bool:
         return False
 
 
-def _cell(record: Mapping[str, Any], name: str) -> str:
-    value = record.get(name)
-    return value.strip() if isinstance(value, str) else ""
+def _cell(record: Mapping[str, str], name: str) -> str:
+    """A cell of the row, stripped (read_csv strips them); a column the row lacks is empty."""
+    return record.get(name, "")
 
 
 def _row(
     number: int,
-    record: Mapping[str, Any],
+    record: Mapping[str, str],
     tz: ZoneInfo,
     now: datetime,
     products: ProductSizes,
