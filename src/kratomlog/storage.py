@@ -2,7 +2,6 @@
 the data directory private to its owner; a writer that waits while another one writes."""
 
 import gc
-import logging
 import os
 import stat
 import sys
@@ -35,34 +34,16 @@ def setup_django() -> None:
     # The log file is configured when something is first logged to it.
     from django.conf import settings
 
-    from kratomlog.deferred import UNUSED_BY_COMMANDS, defer
+    from kratomlog.deferred import UNUSED_BY_COMMANDS, LogFileOnFirstUse, defer
 
     defer(*UNUSED_BY_COMMANDS)
-    logging.getLogger("kratomlog").addHandler(_LogFileOnFirstUse(settings.LOGGING))
+    LogFileOnFirstUse.stand_in(settings.LOGGING)
     apps.populate(settings.INSTALLED_APPS)
     # What is set up lives as long as the command: frozen, the collector never walks it again
     # (one full collection during `status` walked it for 40 ms). Collection goes on as usual
     # for the command's own work (cli.main pauses it during start-up).
     gc.freeze()
     gc.enable()
-
-
-class _LogFileOnFirstUse(logging.Handler):
-    """Stands in for the log file's handler until a record reaches it: then the logging
-    settings (settings.LOGGING, the one description of the log) are applied, which replaces this
-    stand-in, and the record goes to the real file. A command that logs nothing never imports
-    logging.config (15 ms)."""
-
-    def __init__(self, config: dict) -> None:
-        super().__init__()
-        self._config = config
-
-    def handle(self, record: logging.LogRecord) -> bool:
-        import logging.config
-
-        logging.config.dictConfig(self._config)
-        logging.getLogger(record.name).handle(record)
-        return True
 
 
 def open_journal() -> None:
