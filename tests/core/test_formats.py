@@ -275,3 +275,14 @@ def test_kratomtracker_csv_bad_amount_names_row_and_column():
     )
     with pytest.raises(ImportRejected, match="line 2, column amount_g: 'lots' is not a number"):
         read_kratomtracker(text, BERLIN, NOW)
+
+
+def test_json_halves_of_a_character_are_mended_wherever_they_are_and_counted():
+    from kratomlog.core.formats.json_file import read_json
+
+    text = '{"a\\ud83d": ["x\\udc00y", {"n": "\\ud83d\\ude00 \\ud83d"}], "ok": "caf\\u00e9"}'
+    document, halves = read_json(text)
+    assert halves == 3  # the pair (\\ud83d\\ude00) is one character, not two halves
+    assert document == {"ok": "café", "a\ufffd": ["x\ufffdy", {"n": "\U0001f600 \ufffd"}]}
+    assert read_json('"\\udfff"') == ("\ufffd", 1)
+    assert read_json('[1, "plain"]') == ([1, "plain"], 0)

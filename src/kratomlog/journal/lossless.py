@@ -6,7 +6,6 @@ An import checks the whole file before it writes anything, adds only what the jo
 journal's history: kept, shown in revisions, never undone here.
 """
 
-import json
 import math
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +16,9 @@ from kratomlog.checkins import transfer as checkin_transfer
 from kratomlog.core.bounds import MAX_GRAMS, MAX_SPAN_DAYS
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, RowError
+from kratomlog.core.formats.json_file import read_json
 from kratomlog.core.plan import plan_from_dict
+from kratomlog.core.words import count
 from kratomlog.journal import document as doc
 from kratomlog.journal.models import FORMS, Change, Entry, Person, Product
 from kratomlog.journal.person import DOSE_UNITS
@@ -95,10 +96,18 @@ def export_json(person: Person, now: datetime) -> dict[str, Any]:
 
 def read_export(text: str, now: datetime) -> dict[str, Any]:
     """The export's content, every value checked; ImportRejected names the first bad one."""
-    try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
+    document, halves = read_json(text)
+    if halves:  # kratomlog never writes one: this file was changed by hand or by another tool
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    "file",
+                    f"holds {count(halves, 'half character')} (a lone \\ud800-"
+                    "\\udfff escape), which a kratomlog export never does; nothing imported",
+                )
+            ]
+        )
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise ImportRejected(
             [RowError(0, "format", f'not a kratomlog export (expected "format": "{JSON_FORMAT}")')]

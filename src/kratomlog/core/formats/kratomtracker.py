@@ -8,7 +8,6 @@ local times without an offset (Dart's toIso8601String); they are read in the jou
 
 import csv
 import io
-import json
 import math
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from kratomlog.core.bounds import MAX_GRAMS, check_amount
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
 from kratomlog.core.formats.journal_csv import NAIVE_TIMES, checked_time
+from kratomlog.core.formats.json_file import broken_characters, read_json
 from kratomlog.core.formats.keys import KeyMaker
 from kratomlog.core.when import local_moment
 
@@ -36,10 +36,7 @@ def read_kratomtracker(text: str, tz: ZoneInfo, now: datetime) -> Reading:
 
 
 def _read_json(text: str, tz: ZoneInfo, now: datetime) -> Reading:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
+    document, halves = read_json(text)
     dosages = document if isinstance(document, list) else document.get("dosages")
     if not isinstance(dosages, list):
         raise ImportRejected([RowError(0, "dosages", "missing; not a KratomTracker backup")])
@@ -96,6 +93,8 @@ def _read_json(text: str, tz: ZoneInfo, now: datetime) -> Reading:
             f"KratomTracker had a daily limit of {limit:g} g; nothing is set without you. To "
             f"keep it as a plan here: {command}"
         )
+    if halves:
+        reading.said.append(broken_characters(halves))
     reading.said = list(dict.fromkeys(reading.said))
     return reading
 

@@ -9,7 +9,6 @@ notes, ratings and place, a custom unit's count and name, the estimate's spread 
 the stomach was all go in the notes.
 """
 
-import json
 import math
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +23,7 @@ from kratomlog.core.bounds import MAX_AMOUNT
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
 from kratomlog.core.formats.journal_csv import checked_time
+from kratomlog.core.formats.json_file import broken_characters, read_json
 from kratomlog.core.formats.keys import KeyMaker
 from kratomlog.core.substances import category_of, is_kratom
 
@@ -36,10 +36,7 @@ STOMACH = {"EMPTY": "empty", "QUARTERFULL": "a quarter full", "HALFFULL": "half 
 
 
 def read_pwjournal(text: str, now: datetime, remembered: dict[str, str] | None = None) -> Reading:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
+    document, halves = read_json(text)
     if not isinstance(document, dict) or (document and not set(document) & EXPORT_KEYS):
         raise ImportRejected([RowError(0, "file", "not a PsychonautWiki Journal export")])
     experiences = document.get("experiences", [])  # Android leaves an empty list out
@@ -87,6 +84,8 @@ def read_pwjournal(text: str, now: datetime, remembered: dict[str, str] | None =
             reading.rows.append(row)
     if errors:
         raise ImportRejected(errors)
+    if halves:
+        reading.said.append(broken_characters(halves))
     return reading
 
 

@@ -6,7 +6,6 @@ it, the use is kept (a use day, the amount in ml) with its grams unknown. A day'
 scores (0-10), triggers, helpers and note go with that day's first entry.
 """
 
-import json
 import math
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
 from kratomlog.core.formats.journal_csv import checked_time
+from kratomlog.core.formats.json_file import broken_characters, read_json
 
 PRODUCT = "Tea Taper tea"
 SCALES = (("craving", "craving"), ("withdrawal", "withdrawal"), ("anxiety", "anxiety"),
@@ -22,10 +22,7 @@ SCALES = (("craving", "craving"), ("withdrawal", "withdrawal"), ("anxiety", "anx
 
 
 def read_teataper(text: str, now: datetime, grams_per_ml: float | None) -> Reading:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRejected([RowError(0, "file", f"not JSON ({error})")]) from None
+    document, halves = read_json(text)
     days = document.get("days") if isinstance(document, dict) else None
     if not isinstance(days, dict):
         raise ImportRejected([RowError(0, "days", "missing; not a Tea Taper export")])
@@ -62,6 +59,8 @@ def read_teataper(text: str, now: datetime, grams_per_ml: float | None) -> Readi
             "the doses' grams are unknown (Tea Taper records millilitres of tea): each use is "
             "kept with its ml; import again with --grams-per-ml G to weigh them"
         )
+    if halves:
+        reading.said.append(broken_characters(halves))
     return reading
 
 

@@ -1,0 +1,78 @@
+"""Text as apps really write it: an app that keeps text as UTF-16 and cuts a note in the middle
+of an emoji writes half of it (an escape such as \\ud83d alone). The import keeps the rest of the
+text, marks the broken character with U+FFFD and says so; a file nested past reading is refused
+in one line. The clock: Mon 23 Nov 2026 19:00 in Berlin."""
+
+import json
+
+import pytest
+
+from tests.integration.test_import_apps import KT_BACKUP, TEA, imported, ingestion, pw_export, write
+
+HALF = "\ud83d"  # the first half of 😀 (\ud83d\ude00), alone
+
+
+def kratomtracker_file():
+    backup = json.loads(json.dumps(KT_BACKUP))
+    backup["dosages"][0]["notes"] = f"felt it {HALF}"
+    return backup
+
+
+def pwjournal_file():
+    export = pw_export(ingestion("Kratom", "2026-11-20T07:00:00+00:00", 3.0, "g", notes="calm"))
+    export["experiences"][0]["title"] = f"Tue {HALF}"
+    return export
+
+
+def teataper_file():
+    tea = json.loads(json.dumps(TEA))
+    tea["days"]["2026-11-20"]["entries"][0]["note"] = f"strong {HALF}"
+    return tea
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [("kratomtracker", kratomtracker_file), ("pwjournal", pwjournal_file),
+     ("teataper", teataper_file)],
+)  # fmt: skip
+def test_half_an_emoji_is_kept_as_the_replacement_character_and_said(
+    kl, person, tmp_path, kind, content
+):
+    path = write(tmp_path, f"{kind}.json", content())
+    assert "\\ud83d" in path.read_text()  # the escape, as the app writes it
+    out = imported(kl, kind, path)
+    assert "1 broken character (half of an emoji, cut by the app that wrote the file) kept as" in out
+    notes = " ".join(person.entries.values_list("note", flat=True))
+    assert "\ufffd" in notes and HALF not in notes
+    assert "felt it \ufffd" in notes or "Tue \ufffd" in notes or "strong \ufffd" in notes
+
+
+def test_a_whole_emoji_is_kept_as_it_is(kl, person, tmp_path):
+    backup = json.loads(json.dumps(KT_BACKUP))
+    backup["dosages"][0]["notes"] = "felt it \U0001f600"  # written as \ud83d\ude00, a pair
+    out = kl("import", "kratomtracker", write(tmp_path, "kt.json", backup)).stdout
+    assert "broken character" not in out
+    assert person.entries.filter(note__contains="felt it \U0001f600").count() == 1
+
+
+def test_a_kratomlog_export_with_half_a_character_is_refused_by_name(kl, person, tmp_path):
+    kl("dose", "2g", "--at", "08:00")
+    exported = tmp_path / "export.json"
+    kl("export", "json", "--output", exported)
+    document = json.loads(exported.read_text())
+    document["entries"][0]["note"] = f"edited by hand {HALF}"
+    exported.write_text(json.dumps(document))
+    before = person.entries.count()
+    failed = kl("import", "json", exported, code=2)
+    assert "file: holds 1 half character (a lone \\ud800-\\udfff escape)" in failed.stderr
+    assert person.entries.count() == before
+
+
+@pytest.mark.parametrize("kind", ["kratomtracker", "pwjournal", "teataper", "json"])
+def test_a_file_nested_past_reading_is_refused_in_one_line(kl, person, tmp_path, kind):
+    path = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+    failed = kl("import", kind, path, code=2)
+    assert failed.stderr.strip().endswith(
+        "file: nested deeper than any app's export; not a file to import"
+    ), failed.stderr
+    assert "Traceback" not in failed.stderr and person.entries.count() == 0
