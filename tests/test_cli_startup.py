@@ -154,3 +154,23 @@ def test_a_journal_made_by_an_older_version_is_migrated_by_its_next_command(tmp_
         [*kratomlog, "config", "set", "journal-started", "2026-01-05"],
         env=env, check=True, capture_output=True,
     )
+
+
+def test_collection_resumes_once_django_is_set_up_for_commands_and_servers(tmp_path):
+    """cli.main pauses the collector during start-up; a server (`serve`, `clinic serve`, the
+    clinic's worker) runs for weeks after it, so setting Django up resumes collection on every
+    path, with start-up's objects frozen."""
+    env = {**os.environ, "KRATOMLOG_HOME": str(tmp_path / "journal")}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    probe = (
+        "import gc, os; gc.disable(); os.environ['KRATOMLOG_WEB'] = {web!r}; "
+        "from kratomlog.storage import setup_django; setup_django(); "
+        "print(gc.isenabled(), gc.get_freeze_count() > 1000)"
+    )
+    for web in ("0", "1"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe.format(web=web)],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.stdout.split() == ["True", "True"], (web, done.stdout, done.stderr)

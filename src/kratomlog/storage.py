@@ -27,11 +27,22 @@ def setup_django() -> None:
         import django
 
         django.setup(set_prefix=False)
-        return
-    # A command that serves no page skips what django.setup() adds for a server: its URL
-    # prefix and its request loggers (whose mail handler imports the whole HTTP layer, about
-    # 70 ms a command), and Django's forms and checks wait for a first use (kratomlog.deferred).
-    # The log file is configured when something is first logged to it.
+    else:
+        _setup_for_a_command()
+    # What is set up lives as long as the process: frozen, the collector never walks it again
+    # (one full collection during `status` walked it for 40 ms; a server's forked workers share
+    # it untouched). Collection goes on as usual from here, for servers and workers above all
+    # (cli.main pauses it during start-up).
+    gc.freeze()
+    gc.enable()
+
+
+def _setup_for_a_command() -> None:
+    """A command that serves no page skips what django.setup() adds for a server: its URL
+    prefix and its request loggers (whose mail handler imports the whole HTTP layer, about
+    70 ms a command), and Django's forms and checks wait for a first use (kratomlog.deferred).
+    The log file is configured when something is first logged to it."""
+    from django.apps import apps
     from django.conf import settings
 
     from kratomlog.deferred import UNUSED_BY_COMMANDS, LogFileOnFirstUse, defer
@@ -39,11 +50,6 @@ def setup_django() -> None:
     defer(*UNUSED_BY_COMMANDS)
     LogFileOnFirstUse.stand_in(settings.LOGGING)
     apps.populate(settings.INSTALLED_APPS)
-    # What is set up lives as long as the command: frozen, the collector never walks it again
-    # (one full collection during `status` walked it for 40 ms). Collection goes on as usual
-    # for the command's own work (cli.main pauses it during start-up).
-    gc.freeze()
-    gc.enable()
 
 
 def open_journal() -> None:
