@@ -76,3 +76,26 @@ def test_a_file_nested_past_reading_is_refused_in_one_line(kl, person, tmp_path,
         "file: nested deeper than any app's export; not a file to import"
     ), failed.stderr
     assert "Traceback" not in failed.stderr and person.entries.count() == 0
+
+
+def test_a_nul_character_or_a_name_past_its_column_is_named_and_nothing_imported(
+    kl, person, tmp_path
+):
+    backup = json.loads(json.dumps(KT_BACKUP))
+    backup["dosages"][1]["notes"] = "a\x00b"
+    failed = kl("import", "kratomtracker", write(tmp_path, "kt.json", backup), code=2)
+    assert "note: holds a NUL character (\\x00), which no text can; remove it" in failed.stderr
+    export = pw_export(ingestion("y" * 300, "2026-11-20T07:00:00+00:00", 1, "mg"))
+    failed = kl("import", "pwjournal", write(tmp_path, "pw.json", export), code=2)
+    assert "name: longer than 200 characters" in failed.stderr
+    assert person.entries.count() == 0
+
+
+def test_an_identity_too_long_to_keep_whole_is_kept_as_its_digest(kl, person, tmp_path):
+    """A creation time of 1e308 written out whole is 300 digits: still one record, the same
+    in every export, so the second import adds nothing."""
+    export = pw_export(ingestion("Kratom", "2026-11-20T07:00:00+00:00", 3.0, "g"))
+    export["experiences"][0]["ingestions"][0]["creationDate"] = 1e308
+    out = imported(kl, "pwjournal", write(tmp_path, "pw.json", export))
+    assert "Imported 1 entry from pw.json." in out
+    assert len(person.entries.get().source_key) <= 128

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from kratomlog.core.bounds import check_amount
 from kratomlog.core.days import stored_local, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
+from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError, fit_for_the_journal
 from kratomlog.core.formats.journal_csv import read_csv, write_csv
 from kratomlog.core.formats.kratomtracker import read_kratomtracker
 from kratomlog.core.formats.pwjournal import read_pwjournal
@@ -128,7 +128,7 @@ def parse_rows(
     read. That is said as bad input (exit 2), and the details go to the log, where a reader's
     missing check can be found."""
     try:
-        return _read(person, kind, text, now, grams_per_ml)
+        return fit_for_the_journal(_read(person, kind, text, now, grams_per_ml))
     except ImportRejected:
         raise
     except InputError as error:

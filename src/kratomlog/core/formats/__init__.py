@@ -1,6 +1,7 @@
 """Reading other files into journal rows, all or nothing: any bad row rejects the whole file."""
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from kratomlog.core.errors import BadInput
@@ -65,3 +66,36 @@ class ImportRejected(BadInput):
         shown = "; ".join(str(error) for error in self.errors[:5])
         more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
         return f"nothing imported: {shown}{more}"
+
+
+# What the journal's columns hold (journal.models): a longer value is named, not cut.
+MOST = {"name": 200, "unit": 40, "compound": 40, "form": 20, "product": 200, "purpose": 200,
+        "category": 40, "note": None}  # fmt: skip
+KEY_MOST = 128
+
+
+def fit_for_the_journal(reading: Reading) -> Reading:
+    """Every row as the journal can hold it, or ImportRejected naming each that cannot be.
+
+    A NUL character is no text: no app writes one, a damaged file may, and PostgreSQL cannot
+    store one. A value longer than its column is named rather than cut. A record's identity
+    longer than its column (a creation time of 1e308 written out whole) is kept as a digest of
+    itself: still the same for the same record in every export."""
+    errors, rows = [], []
+    for row in reading.rows:
+        for column, most in MOST.items():
+            value = getattr(row, column) or ""
+            if "\x00" in value:
+                errors.append(RowError(row.row, column, "holds a NUL character (\\x00), which no "
+                                       "text can; remove it", row.where))  # fmt: skip
+            elif most is not None and len(value) > most:
+                errors.append(RowError(row.row, column, f"longer than {most} characters",
+                                       row.where))  # fmt: skip
+        if len(row.source_key) > KEY_MOST or "\x00" in row.source_key:
+            digest = hashlib.sha256(row.source_key.encode("utf-8", "surrogatepass")).hexdigest()
+            row = replace(row, source_key=f"{row.source_key.partition(':')[0][:20]}:#{digest}")
+        rows.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    reading.rows = rows
+    return reading
