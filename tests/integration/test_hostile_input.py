@@ -146,7 +146,7 @@ JSON_CASES = [
     (spoil("checkins", [{"uid": "x"}]), "checkins[0].instrument: missing"),
     (spoil("crisis_resources", "no bar here"), "crisis_resources: "),
     (spoil("entries", {"not": "a list"}), "entries: missing or not a list"),
-    (lambda: "[" * 100_000, "file: not JSON"),
+    (lambda: "[" * 100_000, "file: nested deeper than any app's export"),
 ]
 
 

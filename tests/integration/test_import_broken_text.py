@@ -99,3 +99,19 @@ def test_an_identity_too_long_to_keep_whole_is_kept_as_its_digest(kl, person, tm
     out = imported(kl, "pwjournal", write(tmp_path, "pw.json", export))
     assert "Imported 1 entry from pw.json." in out
     assert len(person.entries.get().source_key) <= 128
+
+
+def test_a_kratomlog_export_with_a_nul_character_anywhere_is_refused_by_where(
+    kl, person, tmp_path
+):
+    """PostgreSQL stores a NUL neither as text nor in JSON (a change's before and after)."""
+    kl("dose", "2g", "--at", "08:00", "--note", "calm")
+    exported = tmp_path / "export.json"
+    kl("export", "json", "--output", exported)
+    kl("undo")
+    document = json.loads(exported.read_text())
+    document["changes"][0]["after"]["note"] = "calm\x00"
+    exported.write_text(json.dumps(document))
+    failed = kl("import", "json", exported, code=2)
+    assert "changes[0].after.note: holds a NUL character (\\x00)" in failed.stderr
+    assert not person.entries.filter(deleted=False).exists()

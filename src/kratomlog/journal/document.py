@@ -47,6 +47,8 @@ def text(
         raise InputError(f"{where}.{key}", f"{value!r} is not text")
     if most is not None and len(value) > most:
         raise InputError(f"{where}.{key}", f"too long; at most {most} characters")
+    if "\x00" in value:  # no text holds one, and PostgreSQL cannot store one
+        raise InputError(f"{where}.{key}", "holds a NUL character (\\x00), which no text can")
     return value
 
 
