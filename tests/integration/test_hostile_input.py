@@ -23,7 +23,14 @@ def files(tmp_path):
     huge_window.write_text(
         'name = "x"\n[[rule]]\nkind = "max_use_days"\nmax = 1\nwindow_days = 1000000000\n'
     )
-    return {"binary": binary, "not_tables": not_tables, "huge_window": huge_window}
+    nul_name = tmp_path / "nul-name.toml"
+    nul_name.write_text('name = "a\\u0000b"\n[[rule]]\nkind = "no_use"\n')
+    nul_rule = tmp_path / "nul-rule.toml"
+    nul_rule.write_text('name = "x"\n[[rule]]\nkind = "no_use"\nid = "r\\u0000"\n')
+    nul_resources = tmp_path / "resources.txt"
+    nul_resources.write_text("Line\x00 | 123\n")
+    return {"binary": binary, "not_tables": not_tables, "huge_window": huge_window,
+            "nul_name": nul_name, "nul_rule": nul_rule, "nul_resources": nul_resources}
 
 
 CASES = [
@@ -61,6 +68,11 @@ CASES = [
     (("serve", "--port", "70000"), "error: --port: 70000 is not a port"),
     (("import", "csv", "{tmp}"), "error: nothing imported: FILE: cannot read"),
     (("config", "set", "crisis-resources", "{binary}"), "error: VALUE: cannot read"),
+    # PostgreSQL stores a NUL neither as text nor in JSON: refused where it is, on both.
+    (("plan", "set", "{nul_name}"), "error: name: holds a NUL character (\\x00)"),
+    (("plan", "set", "{nul_rule}"), "error: rule 1.id: holds a NUL character (\\x00)"),
+    (("config", "set", "crisis-resources", "{nul_resources}"),
+     "error: crisis resources: holds a NUL character"),
 ]
 
 

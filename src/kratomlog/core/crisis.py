@@ -31,7 +31,9 @@ MESSAGE = (
 def parse_resources(text: str) -> tuple[Resource, ...]:
     """One resource a line: "name | how to reach it"."""
     from kratomlog.core.errors import InputError
+    from kratomlog.core.text import refuse_nul
 
+    refuse_nul(text, "crisis resources")
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

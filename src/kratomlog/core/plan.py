@@ -1,5 +1,6 @@
 """Plans: sets of rules in force from a start day; presets carry their source and evidence."""
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from kratomlog.core.rules import (
 )
 from kratomlog.core.sources import Source
 from kratomlog.core.taper import allowances
+from kratomlog.core.text import NUL_PROBLEM, nul_at
 
 NAME_MOST = 200  # what the journal's column holds
 # The latest start a stored plan may have; a new one is held to ten years ahead by its service.
@@ -173,6 +175,10 @@ def plan_from_toml(text: str, default_start: date) -> Plan:
 
 def plan_from_document(document: dict[str, Any], default_start: date) -> Plan:
     """A plan file's content once parsed (from TOML, or the same keys as JSON in the API)."""
+    nul = nul_at(document)
+    if nul is not None:  # named as the other errors of a plan file name a rule: from 1
+        where = re.sub(r"^rule\[(\d+)\]", lambda m: f"rule {int(m[1]) + 1}", nul)
+        raise InputError(where, NUL_PROBLEM)
     name = document.get("name")
     if not isinstance(name, str) or not name.strip():
         raise InputError("name", 'missing; a plan file starts with name = "..."')

@@ -16,8 +16,9 @@ from kratomlog.checkins import transfer as checkin_transfer
 from kratomlog.core.bounds import MAX_GRAMS, MAX_SPAN_DAYS
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, RowError
-from kratomlog.core.formats.json_file import nul_at, read_json
+from kratomlog.core.formats.json_file import read_json
 from kratomlog.core.plan import plan_from_dict
+from kratomlog.core.text import NUL_PROBLEM, nul_at
 from kratomlog.core.words import count
 from kratomlog.journal import document as doc
 from kratomlog.journal.models import FORMS, Change, Entry, Person, Product
@@ -110,7 +111,7 @@ def read_export(text: str, now: datetime) -> dict[str, Any]:
         )
     nul = nul_at(document)
     if nul:
-        raise ImportRejected([RowError(0, nul, "holds a NUL character (\\x00), which no text can")])
+        raise ImportRejected([RowError(0, nul, NUL_PROBLEM)])
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise ImportRejected(
             [RowError(0, "format", f'not a kratomlog export (expected "format": "{JSON_FORMAT}")')]

@@ -70,21 +70,3 @@ def _mended(document: Any) -> tuple[Any, int]:
                     pending.append(value)
     return document, halves
 
-
-def nul_at(document: Any) -> str | None:
-    """Where the first NUL character is (`changes[1].after.note`), if any: no text holds one,
-    and PostgreSQL can store one neither as text nor in JSON."""
-    pending: list[tuple[str, Any]] = [("", document)]
-    while pending:
-        where, value = pending.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return where or "file"
-        elif isinstance(value, dict):
-            for key, inner in value.items():
-                if "\x00" in key:
-                    return f"{where}.{key!r}".lstrip(".")
-                pending.append((f"{where}.{key}".lstrip("."), inner))
-        elif isinstance(value, list):
-            pending.extend((f"{where}[{index}]", inner) for index, inner in enumerate(value))
-    return None
