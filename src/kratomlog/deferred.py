@@ -9,7 +9,7 @@ does use it: `migrate` on first use still runs its checks.
 
 The log file is the same: its handler is configured when something is first logged to it.
 
-Only the command line does this (storage.setup_django's lean path); the web app and the clinic
+Only the command line does this (storage._setup_for_a_command); the web app and the clinic
 load Django whole, as usual.
 """
 

@@ -31,5 +31,4 @@ def refuse_nul(document: Any, field: str) -> None:
     """InputError naming where in `field` a NUL character is, if one is."""
     where = nul_at(document)
     if where is not None:
-        place = field if where == "text" else f"{field}: {where}" if field else where
-        raise InputError(place, NUL_PROBLEM)
+        raise InputError(field if where == "text" else f"{field}: {where}", NUL_PROBLEM)

@@ -13,6 +13,7 @@ from typing import Any
 from kratomlog.core.bounds import MAX_AMOUNT, check_day, check_moment, check_whole
 from kratomlog.core.days import zone
 from kratomlog.core.errors import InputError
+from kratomlog.core.text import NUL_PROBLEM
 
 
 def record(value: Any, where: str) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def text(
     if most is not None and len(value) > most:
         raise InputError(f"{where}.{key}", f"too long; at most {most} characters")
     if "\x00" in value:  # no text holds one, and PostgreSQL cannot store one
-        raise InputError(f"{where}.{key}", "holds a NUL character (\\x00), which no text can")
+        raise InputError(f"{where}.{key}", NUL_PROBLEM)
     return value
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from kratomlog.core.errors import BadInput
+from kratomlog.core.text import NUL_PROBLEM
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,7 @@ def fit_for_the_journal(reading: Reading) -> Reading:
         for column, most in MOST.items():
             value = getattr(row, column) or ""
             if "\x00" in value:
-                errors.append(RowError(row.row, column, "holds a NUL character (\\x00), which no "
-                                       "text can; remove it", row.where))  # fmt: skip
+                errors.append(RowError(row.row, column, f"{NUL_PROBLEM}; remove it", row.where))
             elif most is not None and len(value) > most:
                 errors.append(RowError(row.row, column, f"longer than {most} characters",
                                        row.where))  # fmt: skip
