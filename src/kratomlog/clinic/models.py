@@ -34,6 +34,8 @@ class Account(models.Model):
     )
     role = models.CharField(max_length=20, choices=[(r, r) for r in ROLES])
     display_name = models.CharField(max_length=200, blank=True)  # "Dr Lee"
+    # Staff read times in their own zone; blank: the clinic's zone (KRATOMLOG_CLINIC_TIMEZONE).
+    timezone = models.CharField(max_length=64, blank=True)
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
 
     def __str__(self) -> str:
@@ -53,9 +55,19 @@ class Patient(models.Model):
     # transaction, so that "may this clinician see this patient" is a plain column filter.
     sharing = models.BooleanField(default=False)
     joined_at = models.DateTimeField()
+    # How staff name the patient ("Ana P."), given at invitation or by the patient; the
+    # clinic's own record number and a phone to call, both optional.
+    display_name = models.CharField(max_length=200, blank=True)
+    record_number = models.CharField(max_length=64, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["team", "sharing"])]
+
+    @property
+    def shown_name(self) -> str:
+        """The name staff see: the display name, else the sign-in email."""
+        return self.display_name or self.user.email or self.user.get_username()
 
 
 class Consent(models.Model):
@@ -221,6 +233,7 @@ class Visit(models.Model):
     cows_answers = models.JSONField(null=True)  # 11 item scores
     cows_total = models.IntegerField(null=True)
     note = models.TextField(blank=True)
+    next_visit_on = models.DateField(null=True, blank=True)  # shown on triage
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
