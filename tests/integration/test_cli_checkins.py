@@ -231,3 +231,14 @@ def test_check_ins_are_in_the_export_and_its_round_trip(kl, tmp_path, person):
     sleep = (tmp_path / "journal-sleep.csv").read_text()
     assert "2026-11-22,sleep_efficiency,80.9" in sleep
     assert (tmp_path / "journal-activities.csv").read_text().count("exercise") == 1
+
+
+def test_once_a_break_is_over_the_sleep_diary_is_asked_for_nowhere(kl, tmp_path):
+    # A 90-day break from 20 August ended on 18 November; on 23 November neither `due` nor the
+    # calendar asks for the diary any more, though the plan is still the one in force.
+    kl("plan", "set", "break-90", "--start", "2026-08-20")
+    assert "sleep" not in kl("due").stdout
+    path = tmp_path / "schedule.ics"
+    kl("due", "--ics", path)
+    text = path.read_text()
+    assert text.count("BEGIN:VEVENT") == 3 and "sleep diary" not in text

@@ -12,7 +12,6 @@ from kratomlog.core import analysis, course, due
 from kratomlog.core.days import local_day, stored_zone, zone
 from kratomlog.core.journal import UseIndex
 from kratomlog.core.plan import PlanHistory
-from kratomlog.core.rules import NoUse
 from kratomlog.core.sleep import Night
 from kratomlog.journal import queries
 from kratomlog.journal.models import KRATOM, Person
@@ -38,8 +37,10 @@ def due_now(person: Person, now: datetime, plans: PlanHistory) -> list[due.Due]:
     }
     last = live_nights(person).order_by("-night").first()
     tz = zone(person.timezone)
-    plan = plans.in_force(local_day(now, tz))
-    recovering = bool(plan and (plan.taper or any(isinstance(r, NoUse) for r in plan.rules)))
+    today = local_day(now, tz)
+    plan = plans.in_force(today)
+    until = plan.sleep_diary_until() if plan else None
+    recovering = until is not None and today <= until
     return due.due(now, tz, last_taken, last.night if last else None, recovering)
 
 

@@ -7,8 +7,6 @@ from icalendar import Calendar, Event
 
 from kratomlog.checkins.services import live_checkins
 from kratomlog.core.days import local_day, zone
-from kratomlog.core.rules import NoUse
-from kratomlog.core.taper import schedule
 from kratomlog.journal.models import Person
 from kratomlog.plans.services import plan_history
 
@@ -57,13 +55,8 @@ def schedule_ics(person: Person, now: datetime) -> bytes:
             )
         )
     plan = plan_history(person).in_force(today)
-    if plan and (plan.taper or any(isinstance(rule, NoUse) for rule in plan.rules)):
-        breaks = [rule.days for rule in plan.rules if isinstance(rule, NoUse)]
-        ends = (
-            schedule(plan.taper, plan.start)[-1].first_day
-            if plan.taper
-            else plan.start + timedelta(days=breaks[0])
-        )
+    ends = plan.sleep_diary_until() if plan else None
+    if ends is not None and today <= ends:
         calendar.add_component(
             _event(
                 "sleep-diary",

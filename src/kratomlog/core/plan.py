@@ -20,7 +20,7 @@ from kratomlog.core.rules import (
     rule_from_table,
 )
 from kratomlog.core.sources import Source
-from kratomlog.core.taper import allowances
+from kratomlog.core.taper import allowances, schedule
 from kratomlog.core.text import NUL_PROBLEM, nul_at
 
 NAME_MOST = 200  # what the journal's column holds
@@ -48,6 +48,15 @@ class Plan:
     @property
     def taper(self) -> Taper | None:
         return next((rule for rule in self.rules if isinstance(rule, Taper)), None)
+
+    def sleep_diary_until(self) -> date | None:
+        """The last morning the sleep diary is asked for: the day a taper reaches its last step,
+        or the end of a no-use break; None when the plan is neither. `kratomlog due` and the
+        calendar export both read this, so they start and stop together."""
+        if self.taper:
+            return schedule(self.taper, self.start)[-1].first_day
+        breaks = [rule.days for rule in self.rules if isinstance(rule, NoUse)]
+        return self.start + timedelta(days=breaks[0]) if breaks else None
 
 
 @dataclass(frozen=True)
