@@ -22,8 +22,10 @@ from tests.clinic.test_authorisation_matrix import (
     concrete_paths,
     fill,
     rule_for,
-    world,  # noqa: F401 (a fixture)
 )
+from tests.clinic.test_authorisation_matrix import world as matrix_world
+
+world = matrix_world  # the matrix's sample objects and ways in, as a fixture here too
 
 SIGNED_IN_ROLES = ("patient_a", "clinician_a", "researcher", "admin")
 
