@@ -242,3 +242,19 @@ def test_once_a_break_is_over_the_sleep_diary_is_asked_for_nowhere(kl, tmp_path)
     kl("due", "--ics", path)
     text = path.read_text()
     assert text.count("BEGIN:VEVENT") == 3 and "sleep diary" not in text
+
+
+def test_the_change_since_the_start_says_whether_it_is_reliable(kl):
+    kl("checkin", "phq9", "--answers", "3,2,2,2,2,2,2,2,0", "--at", "2026-10-26T19:00")  # 17
+    kl("checkin", "phq9", "--answers", "1,1,1,1,1,1,1,1,0", "--at", "2026-11-23T18:30")  # 8
+    kl("checkin", "gad7", "--answers", "1,1,1,1,1,1,1", "--at", "2026-11-01T19:00")
+    found = json.loads(kl("checkins", "--outcomes", "--json").stdout)
+    assert found["phq9"]["baseline"]["total"] == 17 and found["phq9"]["latest"]["total"] == 8
+    assert (found["phq9"]["change"], found["phq9"]["category"]) == (-9, "recovered")
+    assert (found["phq9"]["threshold"], found["phq9"]["cutoff"]) == (6, 10)
+    assert found["gad7"] is None and found["withdrawal"] is None
+    words = kl("checkins", "--outcomes").stdout
+    assert "Your PHQ-9 went from 17 to 8: a reliable improvement" in words
+    assert "GAD-7: fewer than two scores" in words
+    listed = kl("checkins").stdout
+    assert "17 of 27" in listed and "8 of 27" in listed and "7 of 21" in listed

@@ -32,7 +32,7 @@ COMMANDS = {
     "import": ("transfer",),
     "export": ("transfer", "fhir"),
     "demo": ("transfer",),
-    **dict.fromkeys(("checkin", "sleep", "activity", "due", "recovery"), ("checkins",)),
+    **dict.fromkeys(("checkin", "checkins", "sleep", "activity", "due", "recovery"), ("checkins",)),
     "serve": ("serve",),
     "clinic": ("clinic",),
     "sources": ("sources",),

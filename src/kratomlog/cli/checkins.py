@@ -2,7 +2,7 @@
 what the record shows."""
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,13 +16,14 @@ from kratomlog.core.instruments import ACTIVITIES, INSTRUMENTS, instrument
 from kratomlog.core.sleep import QUALITY
 
 if TYPE_CHECKING:
-    from kratomlog.checkins import recovery, services
+    from kratomlog.checkins import outcomes, recovery, services
     from kratomlog.core import analysis, course
     from kratomlog.journal import queries
     from kratomlog.plans import services as plan_services
 else:
     analysis = lazy("kratomlog.core.analysis", journal=False)
     course = lazy("kratomlog.core.course", journal=False)
+    outcomes = lazy("kratomlog.checkins.outcomes")
     recovery = lazy("kratomlog.checkins.recovery")
     services = lazy("kratomlog.checkins.services")
     queries = lazy("kratomlog.journal.queries")
@@ -37,6 +38,7 @@ def register(app: typer.Typer) -> None:
     app.command()(activity)
     app.command()(due)
     app.command("recovery")(recovery_report)
+    app.command("checkins")(list_checkins)
 
 
 def show_crisis(resources: tuple) -> None:  # type: ignore[type-arg]
@@ -185,9 +187,7 @@ def sleep(
 
 @friendly
 def activity(
-    kind: Annotated[
-        str, typer.Argument(metavar="KIND", help=f"One of: {', '.join(ACTIVITIES)}.")
-    ],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=f"One of: {', '.join(ACTIVITIES)}.")],
     minutes: Annotated[int | None, typer.Option()] = None,
     at: Annotated[str | None, typer.Option()] = None,
     note: Annotated[str, typer.Option()] = "",
@@ -313,3 +313,62 @@ def set_crisis_resources(path: str) -> None:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError("VALUE", f"cannot read {path!r} ({error}); {accepted}") from None
     services.set_resources(context.person(), text)
+
+
+@friendly
+def list_checkins(
+    show_outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--outcomes",
+            help="Change since the journal's start: the first score against the latest, and "
+            "whether the change is reliable (PHQ-9, GAD-7).",
+        ),
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """The check-ins of the last 30 days, or with --outcomes the change since the start."""
+    person, now = context.person(), context.now()
+    if show_outcomes:
+        found = outcomes.outcomes(person, outcomes.journal_start(person), now)
+        if as_json:
+            print_json(outcomes.as_dict(found))
+            return
+        for key, outcome in found.items():
+            name = instrument(key).name
+            if outcome is None:
+                console.print(f"{name}: fewer than two scores since the journal's start.")
+            else:
+                console.print(f"Your {outcome.words()}.")
+        return
+    tz = zone(person.timezone)
+    recent = (
+        services.live_checkins(person, now)
+        .filter(taken_at__gte=now - timedelta(days=30))
+        .order_by("taken_at")
+    )
+    rows = [
+        {
+            "instrument": c.instrument,
+            "taken_at": c.taken_at.isoformat(),
+            "total": c.total,
+            "band": c.band or None,
+        }
+        for c in recent
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("No check-ins in the last 30 days.")
+        return
+    grid = table("When", "Check-in", "Total", "Band")
+    for checkin in recent:
+        chosen = instrument(checkin.instrument)
+        grid.add_row(
+            checkin.taken_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            chosen.name,
+            f"{checkin.total} of {chosen.highest * len(chosen.items)}",
+            checkin.band,
+        )
+    console.print(grid)

@@ -42,5 +42,6 @@ api.add_router("", "kratomlog.clinic.api_public.router")
 api.add_router("/me", "kratomlog.clinic.api_me.router")
 api.add_router("/me", "kratomlog.clinic.api_sync.router")  # a local journal's sync
 api.add_router("", "kratomlog.clinic.api_staff.router")
+api.add_router("", "kratomlog.clinic.api_outcomes.router")  # change since enrolment
 api.add_router("", "kratomlog.research.api.router")  # studies: GET /studies, /me/studies/...
 api.add_router("", "kratomlog.research.api.fhir_router")  # GET /patients/{id}/fhir

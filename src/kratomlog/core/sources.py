@@ -191,6 +191,18 @@ KITCHEN_SCALE = Source(
     _OWN,
     "the rounding of a taper's daily allowances",
 )
+RELIABLE_CHANGE = Source(
+    "reliable-change",
+    "NHS Talking Therapies manual: PHQ-9 a change of 6 or more is reliable, caseness 10 or "
+    "more; GAD-7 a change of 4 or more, caseness 8 or more (Jacobson & Truax 1991, J Consult "
+    "Clin Psychol 59:12; Ronk 2016)",
+    "secondary source; the method is established",
+    "England's routine outcome reporting for talking therapies, and the reliable change "
+    "method it uses: a change counts only when it is larger than the questionnaire's own "
+    "measurement error. No such value is published for kratomlog's withdrawal check-in, for "
+    "craving or for the BAM, so their change is shown without a category.",
+    "'recovered', 'improved', 'no reliable change' and 'deteriorated' beside PHQ-9 and GAD-7",
+)
 
 ALL = (
     SELF_HELP_GUIDELINES,
@@ -212,6 +224,7 @@ ALL = (
     LARGE_DOSE,
     CHECKIN_SCHEDULE,
     KITCHEN_SCALE,
+    RELIABLE_CHANGE,
 )
 
 # Plans saved by earlier versions carry the citation of their day; they still find their entry.

@@ -1,0 +1,41 @@
+"""Change since the start of care for one person, read from their check-ins (core.outcomes)."""
+
+from collections import defaultdict
+from datetime import UTC, datetime, time
+
+from kratomlog.checkins.queries import live_checkins
+from kratomlog.core.bounds import EARLIEST
+from kratomlog.core.days import zone
+from kratomlog.core.instruments import instrument
+from kratomlog.core.outcomes import Outcome, Score, outcome
+from kratomlog.journal.models import Person
+
+# PHQ-9 and GAD-7 with their categories; withdrawal and craving with their change only.
+MEASURED = ("phq9", "gad7", "withdrawal", "craving")
+
+
+def journal_start(person: Person) -> datetime:
+    """Locally the start of care is the journal's start: the day it says it began, else any."""
+    if person.journal_started is None:
+        return EARLIEST
+    local = datetime.combine(person.journal_started, time(0), zone(person.timezone))
+    return local.astimezone(UTC)
+
+
+def outcomes(person: Person, start: datetime, now: datetime) -> dict[str, Outcome | None]:
+    """Each instrument's first score at or after `start` against its latest; None for fewer
+    than two. One query for all four."""
+    scores: dict[str, list[Score]] = defaultdict(list)
+    rows = (
+        live_checkins(person, now)
+        .filter(instrument__in=MEASURED, taken_at__gte=start)
+        .order_by("taken_at", "id")
+        .values_list("instrument", "taken_at", "total")
+    )
+    for key, at, total in rows:
+        scores[key].append(Score(at, total))
+    return {key: outcome(key, instrument(key).name, scores[key], start) for key in MEASURED}
+
+
+def as_dict(found: dict[str, Outcome | None]) -> dict[str, object]:
+    return {key: (value.as_dict() if value else None) for key, value in found.items()}

@@ -1,0 +1,61 @@
+"""Change since the start of care, for a patient (their own) and for their clinician."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from kratomlog.checkins import outcomes
+from kratomlog.clinic import audit
+from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
+from kratomlog.clinic.api_errors import answers
+from kratomlog.clinic.models import CLINICIAN, PATIENT, Patient
+from kratomlog.clinic.policy import own_patient, patient_for_clinician
+
+router = Router(tags=["outcomes"])
+
+
+class ScoreOut(Schema):
+    at: datetime
+    total: int
+
+
+class OutcomeOut(Schema):
+    baseline: ScoreOut
+    latest: ScoreOut
+    change: int
+    category: str | None  # recovered, improved, no_reliable_change, deteriorated; None: no rule
+    threshold: int | None  # the change that is reliable
+    cutoff: int | None  # caseness
+    source: str
+    words: str
+
+
+class OutcomesOut(Schema):
+    phq9: OutcomeOut | None
+    gad7: OutcomeOut | None
+    withdrawal: OutcomeOut | None
+    craving: OutcomeOut | None
+
+
+def _since_enrolment(patient: Patient) -> dict[str, object]:
+    """In a clinic, care starts at enrolment: the first score at or after joining is the
+    baseline."""
+    found = outcomes.outcomes(patient.person, patient.joined_at, datetime.now(UTC))
+    return outcomes.as_dict(found)
+
+
+@router.get("/me/outcomes", auth=Bearer(PATIENT), response=answers(OutcomesOut))
+def my_outcomes(request: HttpRequest) -> dict[str, object]:
+    return _since_enrolment(own_patient(request.user))
+
+
+@router.get("/patients/{patient_id}/outcomes", auth=OF_PATIENT, response=answers(OutcomesOut))
+def patient_outcomes(request: HttpRequest, patient_id: UUID) -> dict[str, object]:
+    patient = patient_for_clinician(request.user, patient_id)
+    audit.record(
+        action="read", actor=request.user, role=CLINICIAN, what="outcomes", patient=patient,
+        address=audit.client_address(request),
+    )  # fmt: skip
+    return _since_enrolment(patient)
