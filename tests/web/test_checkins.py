@@ -142,3 +142,13 @@ def test_each_kind_of_check_in_downloads_as_a_long_csv(signed_in):
         ",gad7,total,mild,7"
     )
     assert signed_in.get("/export-isi.csv").status_code == 404
+
+
+def test_the_check_ins_page_says_in_words_how_the_phq9_changed_since_the_start(kl, signed_in):
+    kl("checkin", "phq9", "--answers", "3,2,2,2,2,2,2,2,0", "--at", "2026-10-26T19:00")  # 17
+    html = unescape(signed_in.get("/checkins").content.decode())
+    assert "Shown once a questionnaire has two scores since you started" in html
+    kl("checkin", "phq9", "--answers", "1,1,1,1,1,1,1,1,0", "--at", "2026-11-23T18:30")  # 8
+    html = unescape(signed_in.get("/checkins").content.decode())
+    assert "Your PHQ-9 went from 17 to 8: a reliable improvement" in html
+    assert 'href="/sources#reliable-change"' in html

@@ -22,6 +22,12 @@ def journal_start(person: Person) -> datetime:
     return local.astimezone(UTC)
 
 
+def care_start(person: Person) -> datetime:
+    """In a clinic, care starts at enrolment; in a local journal, at the journal's start."""
+    patient = getattr(person, "patient", None)  # only where the clinic app is installed
+    return patient.joined_at if patient is not None else journal_start(person)
+
+
 def outcomes(person: Person, start: datetime, now: datetime) -> dict[str, Outcome | None]:
     """Each instrument's first score at or after `start` against its latest; None for fewer
     than two. One query for all four."""

@@ -4,9 +4,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from kratomlog.checkins import recovery, services
+from kratomlog.checkins import outcomes, recovery, services
 from kratomlog.checkins.schedule import schedule_ics
-from kratomlog.core import analysis, course
+from kratomlog.core import analysis, course, sources
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import INSTRUMENTS, PHQ9
@@ -126,6 +126,11 @@ def checkins_page(
     shows = recovery.record_shows(person, journal, plans, moment)
     today = local_day(moment, zone(person.timezone))
     recent = services.live_checkins(person, moment).order_by("-taken_at")[:20]
+    changes = [
+        found
+        for found in outcomes.outcomes(person, outcomes.care_start(person), moment).values()
+        if found is not None
+    ]
     withdrawal_chart = charts.bars(
         "Withdrawal by day since the last dose",
         (
@@ -206,6 +211,8 @@ def checkins_page(
             "sleep_chart": sleep_chart,
             "score_charts": score_charts,
             "recent": recent,
+            "changes": changes,
+            "reliable_change": sources.RELIABLE_CHANGE,
             "activities": person.activities.filter(deleted=False).order_by("-taken_at")[:10],
             "activity_kinds": services.ACTIVITIES,
             "phq9": PHQ9,
