@@ -56,6 +56,8 @@ def test_status_json_on_the_fixture_journal(kl, fixture_journal):
         "grams_last_7": 5.5,
         "grams_last_30": 12.5,
         "grams_today": 1.5,
+        "doses_last_7": 2,
+        "doses_last_30": 5,
     }
     assert data["magnesium"]["today_elemental_mg"] == 141.0
     assert data["magnesium"]["over_limit"] is False
@@ -88,6 +90,16 @@ def test_status_in_plain_words(kl, fixture_journal):
     assert "Magnesium today: 141 mg elemental of the 350 mg upper limit" in out
     assert "loss of control since 2026-11-23" in out
     assert "\x1b[" not in out
+
+
+def test_doses_are_counted_beside_use_days_and_grams(kl):
+    # How often, beside how much: three doses on one day are one use day and three doses.
+    for at in ("2026-11-23T07:00", "2026-11-23T12:00", "2026-11-23T16:00", "2026-11-01T09:00"):
+        kl("dose", "1g", "--at", at)
+    totals = json.loads(kl("status", "--json").stdout)["totals"]
+    assert (totals["use_days_last_7"], totals["doses_last_7"], totals["grams_last_7"]) == (1, 3, 3)
+    assert (totals["use_days_last_30"], totals["doses_last_30"]) == (2, 4)
+    assert "Last 7 days: 1 use day, 3 doses, 3 g." in kl("status").stdout
 
 
 def test_status_of_an_empty_journal(kl):

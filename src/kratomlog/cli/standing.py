@@ -13,6 +13,7 @@ from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.rules import grams
 from kratomlog.core.when import parse_when
+from kratomlog.core.words import count
 
 if TYPE_CHECKING:
     from kratomlog import standing
@@ -75,8 +76,9 @@ def show_status(result: "Status") -> None:
         console.print(f"Taper allowance today: {grams(result.taper_allowance_today)}")
     t = result.totals
     console.print(
-        f"Last 7 days: {t.use_days_last_7} use days, {grams(t.grams_last_7)}.  "
-        f"Last 30 days: {t.use_days_last_30} use days, {grams(t.grams_last_30)}.  "
+        f"Last 7 days: {count(t.use_days_last_7, 'use day')}, {count(t.doses_last_7, 'dose')}, "
+        f"{grams(t.grams_last_7)}.  Last 30 days: {count(t.use_days_last_30, 'use day')}, "
+        f"{count(t.doses_last_30, 'dose')}, {grams(t.grams_last_30)}.  "
         f"Today: {grams(t.grams_today)}."
     )
     since = result.days_since_last_use

@@ -67,6 +67,11 @@ class UseIndex:
     def doses_in(self, first: date, last: date) -> list[Dose]:
         return [dose for day in self.use_days_in(first, last) for dose in self.doses_by_day[day]]
 
+    def doses_between(self, first: date, last: date) -> int:
+        """Doses from `first` to `last`, both included: how often, beside how much (Rogers
+        2024: dependence follows frequency more than amount)."""
+        return sum(len(self.doses_by_day[day]) for day in self.use_days_in(first, last))
+
     def grams_between(self, first: date, last: date) -> float:
         return sum(self.grams_by_day[day] for day in self.use_days_in(first, last))
 

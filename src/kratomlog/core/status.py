@@ -27,6 +27,8 @@ class Totals:
     grams_last_7: float
     grams_last_30: float
     grams_today: float
+    doses_last_7: int
+    doses_last_30: int
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def _totals(journal: UseIndex, today: date) -> Totals:
         grams_last_7=journal.grams_between(week, today),
         grams_last_30=journal.grams_between(month, today),
         grams_today=journal.grams_on(today),
+        doses_last_7=journal.doses_between(week, today),
+        doses_last_30=journal.doses_between(month, today),
     )
 
 
