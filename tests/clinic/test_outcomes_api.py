@@ -60,3 +60,36 @@ def test_the_baseline_is_the_first_score_since_enrolment_and_the_category_follow
     ).exists()
     other_team = call("get", f"/patients/{cast.patient_a.public_id}/outcomes", "clinician_b")
     assert other_team.status_code == 404
+
+
+def test_the_taper_review_by_api_for_the_patient_and_their_clinician(call, cast, clock):
+    set_plan = call(
+        "put", f"/patients/{cast.patient_a.public_id}/plan", "clinician_a",
+        {"name": "taper", "start": "2026-11-24", "rule": [
+            {"kind": "taper", "start_grams_per_day": 4, "step": "1", "every_days": 2,
+             "floor_grams": 0},
+        ]},
+    )  # fmt: skip
+    assert set_plan.status_code == 200, set_plan.content
+    clock.move_to(NOW + timedelta(days=4))  # Friday 27 November: the second step's last day
+    for when, grams in (("2026-11-24T09:00", 4), ("2026-11-25T09:00", 5), ("2026-11-26T09:00", 3)):
+        answer = call(
+            "post", "/me/entries", "patient_a",
+            {"substance": "kratom", "amount": grams, "taken_at": f"{when}+01:00"},
+        )  # fmt: skip
+        assert answer.status_code == 201, answer.content
+
+    mine = call("get", "/me/taper-review", "patient_a").json()
+    assert "NIDA Clinical Trials Network" in mine["source"]
+    first, second = mine["steps"][:2]
+    assert (first["from"], first["to"], first["allowance_grams"]) == ("2026-11-24", "2026-11-25", 4)
+    assert (first["days"], first["days_within"], first["grams_max"], first["state"]) == (
+        2,
+        1,
+        5,
+        "done",
+    )
+    assert (second["allowance_grams"], second["current"], second["days"]) == (3, True, 2)
+    assert [s["state"] for s in mine["steps"][2:]] == ["to come"] * 3
+    theirs = call("get", f"/patients/{cast.patient_a.public_id}/taper-review", "clinician_a")
+    assert theirs.json() == mine

@@ -174,6 +174,25 @@ def test_taper_prints_its_schedule_and_judges_days_by_it(kl):
     assert [(r["allowance"], len(r["breaches"])) for r in rows] == [(12, 0), (10.8, 0), (10.8, 1)]
 
 
+def test_the_taper_review_shows_each_step_with_what_the_record_shows(kl):
+    assert "No taper to review" in kl("plan", "review").stdout
+    kl("plan", "taper", "--from", "6", "--step", "2", "--every", "7", "--start", "2026-11-09")
+    kl("dose", "5g", "--at", "2026-11-10T09:00", "--note", "nausea")
+    kl("dose", "4g", "--at", "2026-11-17T09:00")
+    kl("dose", "1g", "--at", "2026-11-17T20:00")
+    kl("checkin", "craving", "--answers", "6", "--at", "2026-11-17T21:00")
+    data = json.loads(kl("plan", "review", "--json").stdout)
+    first, second, third = data["steps"][:3]
+    assert (first["allowance_grams"], first["days"], first["days_within"]) == (6, 7, 7)
+    assert first["notes"] == ["nausea"] and first["state"] == "done"
+    # 16-22 November at 4 g: the 17th's 5 g in two doses breaks it.
+    assert (second["days_within"], second["grams_max"], second["doses_max"]) == (6, 5, 2)
+    assert second["craving_mean"] == 6 and second["state"] == "done"
+    assert third["state"] == "current" and third["days"] == 1  # Monday 23 November
+    out = kl("plan", "review").stdout
+    assert "3 (now)" in out and "step 1: nausea" in out and "NIDA Clinical Trials" in out
+
+
 def test_a_percentage_taper_without_floor_is_refused(kl, person):
     result = kl("plan", "taper", "--from", "12", "--step", "10%", "--every", "7", code=2)
     assert result.stderr.startswith("error: --floor: a percentage taper never reaches 0")

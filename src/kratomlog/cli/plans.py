@@ -12,8 +12,9 @@ from kratomlog.core.rules import grams
 from kratomlog.core.taper import schedule
 
 if TYPE_CHECKING:
-    from kratomlog.plans import services
+    from kratomlog.plans import review, services
 else:
+    review = lazy("kratomlog.plans.review")
     services = lazy("kratomlog.plans.services")
 
 Start = Annotated[
@@ -30,6 +31,7 @@ def register(app: typer.Typer) -> None:
     plan_app.command("show")(plan_show)
     plan_app.command("presets")(plan_presets)
     plan_app.command("taper")(plan_taper)
+    plan_app.command("review")(plan_review)
     app.add_typer(plan_app, name="plan")
 
 
@@ -170,3 +172,65 @@ def plan_taper(
     )
     console.print("Schedule only (not set):" if dry_run else "Taper set as your plan.")
     show_plan(plan)
+
+
+def _or_dash(value: object, unit: str = "") -> str:
+    return (
+        "-"
+        if value is None
+        else f"{value:g}{unit}"
+        if isinstance(value, float)
+        else f"{value}{unit}"
+    )
+
+
+@friendly
+def plan_review(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The taper step by step: each step's allowance, the days kept within it, grams and doses a
+    day, withdrawal, craving, sleep and PHQ-9, and the notes written in it."""
+    from kratomlog.core.sources import DOSE_ADJUSTMENT
+
+    person, now = context.person(), context.now()
+    plan, steps = review.taper_review(person, now)
+    if as_json:
+        print_json(
+            {
+                "plan": plan.name if plan else None,
+                "source": DOSE_ADJUSTMENT.citation,
+                "steps": [step.as_dict() for step in steps],
+            }
+        )
+        return
+    if plan is None:
+        console.print("No taper to review: set one with `kratomlog plan taper`.")
+        return
+    console.print(f"[bold]{plan.name}[/] from {plan.start}, step by step.")
+    grid = table(
+        "Step", "Days", "Allowance", "Kept", "Grams a day (max)", "Doses a day (max)",
+        "Withdrawal", "Craving", "Sleep (efficiency)", "PHQ-9",
+    )  # fmt: skip
+    for step in steps:
+        name = f"{step.number}{' (now)' if step.current else ''}"
+        span = f"{step.first_day} to {step.last_day or 'on'}"
+        if step.state == "to come":
+            grid.add_row(name, span, grams(step.allowance_grams), "to come", *[""] * 6)
+            continue
+        grid.add_row(
+            name,
+            span,
+            grams(step.allowance_grams),
+            f"{step.days_within} of {step.days}",
+            f"{_or_dash(step.grams_per_day)} g ({_or_dash(step.grams_max)})",
+            f"{_or_dash(step.doses_per_day)} ({_or_dash(step.doses_max)})",
+            _or_dash(step.withdrawal_mean),
+            _or_dash(step.craving_mean),
+            "-"
+            if step.sleep_tst_minutes is None
+            else f"{step.sleep_tst_minutes / 60:.1f} h ({step.sleep_efficiency:g}%)",
+            _or_dash(step.phq9_latest),
+        )
+    console.print(grid)
+    for step in steps:
+        for note in step.notes:
+            console.print(f"  step {step.number}: {note}")
+    console.print(f"What is tracked follows {DOSE_ADJUSTMENT}.")

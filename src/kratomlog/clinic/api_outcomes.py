@@ -1,10 +1,11 @@
-"""Change since the start of care, for a patient (their own) and for their clinician."""
+"""Measurement-based care: change since enrolment and the taper review, for a patient (their
+own) and for their clinician."""
 
 from datetime import UTC, datetime
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from kratomlog.checkins import outcomes
 from kratomlog.clinic import audit
@@ -12,6 +13,8 @@ from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import answers
 from kratomlog.clinic.models import CLINICIAN, PATIENT, Patient
 from kratomlog.clinic.policy import own_patient, patient_for_clinician
+from kratomlog.core.sources import DOSE_ADJUSTMENT
+from kratomlog.plans import review
 
 router = Router(tags=["outcomes"])
 
@@ -59,3 +62,56 @@ def patient_outcomes(request: HttpRequest, patient_id: UUID) -> dict[str, object
         address=audit.client_address(request),
     )  # fmt: skip
     return _since_enrolment(patient)
+
+
+class StepOut(Schema):
+    step: int
+    from_: str = Field(alias="from")
+    to: str | None  # None: the last step, which lasts
+    allowance_grams: float
+    state: str  # done, current, to come
+    current: bool
+    days: int
+    days_within: int
+    grams_per_day: float | None
+    grams_max: float | None
+    doses_per_day: float | None
+    doses_max: int | None
+    withdrawal_mean: float | None
+    craving_mean: float | None
+    sleep_tst_minutes: float | None
+    sleep_efficiency: float | None
+    phq9_latest: int | None
+    notes: list[str]
+
+
+class TaperReviewOut(Schema):
+    plan: str | None
+    source: str
+    steps: list[StepOut]
+
+
+def _taper_review(patient: Patient) -> dict[str, object]:
+    plan, steps = review.taper_review(patient.person, datetime.now(UTC))
+    return {
+        "plan": plan.name if plan else None,
+        "source": DOSE_ADJUSTMENT.citation,
+        "steps": [step.as_dict() for step in steps],
+    }
+
+
+@router.get("/me/taper-review", auth=Bearer(PATIENT), response=answers(TaperReviewOut),
+            by_alias=True)  # fmt: skip
+def my_taper_review(request: HttpRequest) -> dict[str, object]:
+    return _taper_review(own_patient(request.user))
+
+
+@router.get("/patients/{patient_id}/taper-review", auth=OF_PATIENT,
+            response=answers(TaperReviewOut), by_alias=True)  # fmt: skip
+def patient_taper_review(request: HttpRequest, patient_id: UUID) -> dict[str, object]:
+    patient = patient_for_clinician(request.user, patient_id)
+    audit.record(
+        action="read", actor=request.user, role=CLINICIAN, what="taper review", patient=patient,
+        address=audit.client_address(request),
+    )  # fmt: skip
+    return _taper_review(patient)

@@ -203,6 +203,17 @@ RELIABLE_CHANGE = Source(
     "craving or for the BAM, so their change is shown without a category.",
     "'recovered', 'improved', 'no reliable change' and 'deteriorated' beside PHQ-9 and GAD-7",
 )
+DOSE_ADJUSTMENT = Source(
+    "dose-adjustment",
+    "NIDA Clinical Trials Network consensus on dose adjustment (Addiction Science & Clinical "
+    "Practice 2024): track withdrawal, use, the effects of use, craving and side effects",
+    "expert consensus",
+    "A consensus of clinicians and researchers of the US National Institute on Drug Abuse's "
+    "trials network on what to watch when a dose of opioid treatment is adjusted. kratomlog "
+    "reads it for a kratom taper, which it was not written for.",
+    "the taper review's columns: withdrawal and craving check-ins, grams and doses a day, sleep "
+    "and PHQ-9 as effects, and the notes recorded in each step",
+)
 
 ALL = (
     SELF_HELP_GUIDELINES,
@@ -225,6 +236,7 @@ ALL = (
     CHECKIN_SCHEDULE,
     KITCHEN_SCALE,
     RELIABLE_CHANGE,
+    DOSE_ADJUSTMENT,
 )
 
 # Plans saved by earlier versions carry the citation of their day; they still find their entry.
