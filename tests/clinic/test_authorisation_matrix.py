@@ -68,11 +68,13 @@ RULES = (
     Rule(r"/api/v1/alerts$", CLINICIANS, "api"),
     Rule(r"/api/v1/alerts/", CLINICIAN_OF_A, "api"),
     Rule(r"/api/v1/audit$", roles("admin"), "api"),
+    Rule(r"/api/v1/outcomes$", CLINICIANS | roles("admin"), "api"),
     # Staff pages.
     Rule(r"/accounts/invite-patient$", CLINICIANS),
     Rule(r"/accounts/$", roles("clinician_a", "clinician_b", "researcher", "admin")),
     Rule(r"/clinic/$", CLINICIANS),
     Rule(r"/clinic/alerts$", CLINICIANS),
+    Rule(r"/clinic/outcomes(\.csv)?$", CLINICIANS | roles("admin")),
     Rule(r"/clinic/(patients|alerts)/", CLINICIAN_OF_A),
     Rule(r"/research/$", roles("researcher")),
     Rule(r"/research/[^/]+/$", roles("researcher")),

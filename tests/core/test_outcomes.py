@@ -90,3 +90,30 @@ def test_the_words_say_what_changed_and_by_which_rule():
     assert "a change of 6 or more counts as reliable" in found.words()
     assert found.as_dict()["category"] == "recovered"
     assert "NHS Talking Therapies" in found.as_dict()["source"]
+
+
+def test_the_wilson_interval_matches_its_worked_value_and_stays_within_0_and_1():
+    from kratomlog.core.outcomes import wilson
+
+    low, high = wilson(8, 20)  # 40%: 21.9% to 61.3% (Newcombe 1998's worked example method)
+    assert (round(low, 3), round(high, 3)) == (0.219, 0.613)
+    assert wilson(0, 10)[0] == 0.0 and wilson(10, 10)[1] == 1.0
+
+
+def test_a_cell_of_fewer_than_5_shows_no_count():
+    from kratomlog.core.outcomes import Share
+
+    assert Share(4, 40).as_dict()["count"] == "fewer than 5" and Share(4, 40).words() == "fewer than 5"
+    assert Share(0, 3).as_dict()["count"] == "fewer than 5"  # of fewer than 5: no share either
+    assert Share(0, 40).as_dict()["count"] == 0 and Share(5, 40).as_dict()["count"] == 5
+    assert Share(5, 40).words() == "5 (12%; 5% to 26%)"
+
+
+def test_a_tally_counts_each_pair_once():
+    from kratomlog.core.outcomes import tally
+
+    shares = tally([(15, 8), (15, 14), (9, 3), (4, 12), (20, 12), (12, 12)], PHQ9)
+    assert {key: share.count for key, share in shares.items()} == {
+        "recovered": 1, "improved": 2, "no_reliable_change": 2, "deteriorated": 1,
+    }  # fmt: skip
+    assert all(share.total == 6 for share in shares.values())

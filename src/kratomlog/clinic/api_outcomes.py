@@ -5,14 +5,15 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kratomlog.checkins import outcomes
 from kratomlog.clinic import audit
+from kratomlog.clinic import outcomes as clinic_outcomes
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import answers
-from kratomlog.clinic.models import CLINICIAN, PATIENT, Patient
-from kratomlog.clinic.policy import own_patient, patient_for_clinician
+from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT, Patient
+from kratomlog.clinic.policy import own_patient, patient_for_clinician, role_of
 from kratomlog.core.sources import DOSE_ADJUSTMENT
 from kratomlog.plans import review
 
@@ -115,3 +116,58 @@ def patient_taper_review(request: HttpRequest, patient_id: UUID) -> dict[str, ob
         address=audit.client_address(request),
     )  # fmt: skip
     return _taper_review(patient)
+
+
+class ShareOut(Schema):
+    count: int | str  # a whole number, or "fewer than 5"
+    share: float | None
+    low: float | None  # the share's 95% interval (Wilson)
+    high: float | None
+
+
+class InstrumentOutcomesOut(Schema):
+    with_two_scores: int | str
+    recovered: ShareOut
+    improved: ShareOut
+    no_reliable_change: ShareOut
+    deteriorated: ShareOut
+
+
+class RetentionOut(ShareOut):
+    week: int
+    enrolled: int
+
+
+class GroupOut(Schema):
+    group: str  # "all patients", "team North", "enrolled 2026-09"
+    in_care: int | str
+    instruments: dict[str, InstrumentOutcomesOut]
+    retention: list[RetentionOut]
+
+
+class ClinicOutcomesOut(Schema):
+    from_: str = Field(alias="from")
+    to: str
+    team: str | None
+    categories: list[str]
+    thresholds: dict[str, dict[str, int]]
+    source: str
+    retention_means: str
+    groups: list[GroupOut]
+
+
+@router.get("/outcomes", auth=Bearer(CLINICIAN, ADMIN), response=answers(ClinicOutcomesOut),
+            by_alias=True)  # fmt: skip
+def outcomes_of_the_clinic(
+    request: HttpRequest, team: str | None = None, from_: str | None = Query(None, alias="from"),
+    to: str | None = None,
+) -> dict[str, object]:  # fmt: skip
+    """Of the patients in care in the period (default the last 12 months), how many changed
+    reliably on PHQ-9 and GAD-7, and how many still record by week since enrolment; by team
+    and by month of enrolment. A cell of fewer than 5 patients says so instead of its count."""
+    found = clinic_outcomes.clinic_outcomes(request.user, datetime.now(UTC), team, from_, to)
+    audit.record(
+        action="read", actor=request.user, role=role_of(request.user) or "",
+        what="clinic outcomes", address=audit.client_address(request),
+    )  # fmt: skip
+    return found

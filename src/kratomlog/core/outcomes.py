@@ -111,3 +111,60 @@ def outcome(key: str, name: str, scores: Sequence[Score], start: datetime) -> Ou
     if len(since) < 2:
         return None
     return Outcome(key, name, since[0], since[-1], THRESHOLDS.get(key))
+
+
+# A clinic's outcomes: counts with their 95% intervals, and no cell small enough to identify.
+SMALLEST_SHOWN = 5
+FEWER_THAN = f"fewer than {SMALLEST_SHOWN}"
+
+
+def wilson(count: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a share (Wilson 1927), good for small counts and shares
+    near 0 or 1, where the plain normal interval fails."""
+    if total == 0:
+        return (0.0, 0.0)
+    share = count / total
+    centre = share + z * z / (2 * total)
+    spread = z * ((share * (1 - share) + z * z / (4 * total)) / total) ** 0.5
+    scale = 1 + z * z / total
+    return (max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale))
+
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    total: int
+
+    @property
+    def hidden(self) -> bool:
+        """A count of 1 to 4 is not shown (nor its share): with a team and a month it could
+        name a person. 0 is shown: it names no one."""
+        return 0 < self.count < SMALLEST_SHOWN or 0 < self.total < SMALLEST_SHOWN
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.hidden:
+            return {"count": FEWER_THAN, "share": None, "low": None, "high": None}
+        low, high = wilson(self.count, self.total)
+        share = self.count / self.total if self.total else None
+        return {
+            "count": self.count,
+            "share": round(share, 3) if share is not None else None,
+            "low": round(low, 3),
+            "high": round(high, 3),
+        }
+
+    def words(self) -> str:
+        if self.hidden:
+            return FEWER_THAN
+        if not self.total:
+            return "0"
+        low, high = wilson(self.count, self.total)
+        return f"{self.count} ({self.count / self.total:.0%}; {low:.0%} to {high:.0%})"
+
+
+def tally(pairs: Sequence[tuple[int, int]], threshold: Threshold) -> dict[str, Share]:
+    """How many (baseline, latest) pairs fall in each category, of all pairs."""
+    found = dict.fromkeys(CATEGORIES, 0)
+    for baseline, latest in pairs:
+        found[category(baseline, latest, threshold)] += 1
+    return {key: Share(count, len(pairs)) for key, count in found.items()}

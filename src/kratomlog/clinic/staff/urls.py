@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kratomlog.clinic.staff import alerts, patient, triage
+from kratomlog.clinic.staff import alerts, outcomes, patient, triage
 
 urlpatterns = [
     path("", triage.triage_page, name="clinic-triage"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/plan", patient.set_plan, name="clinic-patient-plan"),
     path("patients/<uuid:patient_id>/visit", patient.add_visit, name="clinic-patient-visit"),
     path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
+    path("outcomes", outcomes.outcomes_page, name="clinic-outcomes"),
+    path("outcomes.csv", outcomes.outcomes_csv, name="clinic-outcomes-csv"),
     path("alerts", alerts.inbox_page, name="clinic-alerts"),
     path("alerts/<int:alert_id>", alerts.alert_page, name="clinic-alert"),
     path("alerts/<int:alert_id>/ack", alerts.acknowledge, name="clinic-alert-ack"),

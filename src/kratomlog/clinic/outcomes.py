@@ -1,0 +1,141 @@
+"""A clinic's outcomes: of the patients in care in a period, how many changed reliably on PHQ-9
+and GAD-7, and how many are still recording by week since enrolment. By team and by month of
+enrolment, for a clinician's teams or (an admin) all; only patients who share are counted.
+
+One query a table whatever the number of patients: each patient's first score since enrolment
+and latest score in the period come from correlated subqueries on the check-ins' (person,
+instrument, taken_at) index, and retention from the stored standings.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from kratomlog.checkins.models import CheckIn
+from kratomlog.clinic.models import ADMIN, CLINICIAN, Patient
+from kratomlog.clinic.policy import require_role, visible_patients
+from kratomlog.core import outcomes
+from kratomlog.core.errors import InputError
+from kratomlog.core.outcomes import CATEGORIES, THRESHOLDS, Share
+from kratomlog.core.sources import RELIABLE_CHANGE
+
+INSTRUMENTS = {"phq9": "PHQ-9", "gad7": "GAD-7"}
+RETENTION_WEEKS = (1, 2, 4, 8, 12, 26)
+ALL = "all patients"
+
+
+@dataclass
+class Group:
+    name: str  # "all patients", a team's name, or a month of enrolment "2026-09"
+    in_care: int = 0
+    pairs: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # week -> (patients enrolled at least that long, of them still recording in or after it)
+    retention: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.name,
+            "in_care": outcomes.FEWER_THAN if 0 < self.in_care < 5 else self.in_care,
+            "instruments": {
+                key: {
+                    "with_two_scores": Share(len(self.pairs[key]), self.in_care).as_dict()["count"],
+                    **{
+                        name: share.as_dict()
+                        for name, share in outcomes.tally(self.pairs[key], THRESHOLDS[key]).items()
+                    },
+                }
+                for key in INSTRUMENTS
+            },
+            "retention": [
+                {"week": week, "enrolled": enrolled, **Share(still, enrolled).as_dict()}
+                for week, (enrolled, still) in sorted(self.retention.items())
+            ],
+        }
+
+
+def _patients(user: Any, team: str | None) -> QuerySet[Patient]:
+    role = require_role(user, CLINICIAN, ADMIN)
+    patients = visible_patients(user) if role == CLINICIAN else Patient.objects.filter(sharing=True)
+    if team:
+        patients = patients.filter(team__name=team)
+    return patients
+
+
+def _score(key: str, last: datetime, newest: bool, column: str) -> Subquery:
+    """The patient's first (or latest) check-in of `key` from enrolment to `last`: an index
+    seek a patient."""
+    found = CheckIn.objects.filter(
+        person=OuterRef("person"), instrument=key, deleted=False,
+        taken_at__gte=OuterRef("joined_at"), taken_at__lt=last,
+    ).order_by("-taken_at" if newest else "taken_at", "-id" if newest else "id")  # fmt: skip
+    return Subquery(found.values(column)[:1])
+
+
+def period(first: str | None, last: str | None, today: date) -> tuple[date, date]:
+    """The period asked for (YYYY-MM-DD, both included); default the last 12 months."""
+    try:
+        end = date.fromisoformat(last) if last else today
+    except ValueError:
+        raise InputError("to", f"{last!r} is not a date; YYYY-MM-DD") from None
+    try:
+        start = date.fromisoformat(first) if first else end - timedelta(days=365)
+    except ValueError:
+        raise InputError("from", f"{first!r} is not a date; YYYY-MM-DD") from None
+    if start > end:
+        raise InputError("from", f"{start} is after 'to' ({end}); give a period that runs forward")
+    return start, end
+
+
+def clinic_outcomes(
+    user: Any, now: datetime, team: str | None = None, first: str | None = None,
+    last: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    start, end = period(first, last, now.date())
+    until = datetime.combine(end + timedelta(days=1), time(0), UTC)
+    since = datetime.combine(start, time(0), UTC)
+    annotations: dict[str, Any] = {}
+    for key in INSTRUMENTS:
+        for end_of, newest in (("first", False), ("last", True)):
+            for column in ("id", "total"):
+                annotations[f"{key}_{end_of}_{column}"] = _score(key, until, newest, column)
+    rows = (
+        _patients(user, team)
+        .filter(joined_at__lt=until)
+        .filter(Q(standing__last_activity_at__gte=since) | Q(joined_at__gte=since))
+        .annotate(**annotations)
+        .values("team__name", "joined_at", "standing__last_activity_at", *annotations)
+    )
+    groups: dict[str, Group] = {}
+    for row in rows:
+        joined = row["joined_at"]
+        for name in (ALL, f"team {row['team__name']}", f"enrolled {joined:%Y-%m}"):
+            group = groups.setdefault(name, Group(name))
+            group.in_care += 1
+            for key in INSTRUMENTS:
+                if row[f"{key}_first_id"] != row[f"{key}_last_id"]:  # two scores or more
+                    group.pairs[key].append((row[f"{key}_first_total"], row[f"{key}_last_total"]))
+            latest = row["standing__last_activity_at"]
+            for week in RETENTION_WEEKS:
+                if joined + timedelta(weeks=week) <= until:
+                    counted = group.retention[week]
+                    counted[0] += 1
+                    counted[1] += bool(latest and latest >= joined + timedelta(weeks=week - 1))
+    ordered = sorted(groups.values(), key=lambda g: (g.name != ALL, g.name))
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "team": team,
+        "categories": list(CATEGORIES),
+        "thresholds": {
+            key: {"reliable": t.reliable, "cutoff": t.cutoff}
+            for key, t in THRESHOLDS.items()
+            if key in INSTRUMENTS
+        },
+        "source": RELIABLE_CHANGE.citation,
+        "retention_means": "of the patients enrolled at least that many weeks before the period's "
+        "end, those whose latest record is in that week or later",
+        "groups": [group.as_dict() for group in ordered] if groups else [Group(ALL).as_dict()],
+    }
