@@ -1,7 +1,9 @@
 """Clinic benchmarks on PostgreSQL (`make bench`); figures go in the README.
 
 1. Triage for a clinician with 2,000 patients, each with a year of journal: the page
-   (/clinic/) and GET /api/v1/patients, server side, median of 10 (target under 300 ms).
+   (/clinic/) and GET /api/v1/patients, server side, median of 10 (target under 300 ms); and
+   the clinic's outcomes for them, each with a PHQ-9 and a GAD-7 every 14 days (/clinic/outcomes
+   and GET /api/v1/outcomes, target under 500 ms).
 2. A load run: `clinic serve --workers 2` and two `clinic worker` processes; 50 simulated
    patients log doses and check-ins through the API for 60 seconds while one worker is killed
    with SIGKILL and restarted. Afterwards: no server error, every write present, one unresolved
@@ -55,6 +57,7 @@ from django.test import Client  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from kratomlog.checkins.models import CheckIn  # noqa: E402
 from kratomlog.clinic import people, standing, tokens  # noqa: E402
 from kratomlog.clinic.models import PATIENT, Account, Patient  # noqa: E402
 from kratomlog.core.days import local_day, zone  # noqa: E402
@@ -104,6 +107,19 @@ def make_patients(count: int, team) -> list[Patient]:  # type: ignore[no-untyped
             Entry.objects.bulk_create(batch)
             batch = []
     Entry.objects.bulk_create(batch)
+    scores: list[CheckIn] = []
+    for person in persons:
+        for day in range(0, 365, 14):
+            moment = NOW - timedelta(days=day, hours=3)
+            for key, most in (("phq9", 27), ("gad7", 21)):
+                scores.append(CheckIn(person=person, instrument=key, taken_at=moment,
+                                      timezone="Europe/Berlin", local_day=local_day(moment, tz),
+                                      answers=[], total=rng.randint(0, most)))  # fmt: skip
+    CheckIn.objects.bulk_create(scores, batch_size=20_000)
+    # Enrolled a year ago, so that every score counts from enrolment on.
+    Patient.objects.filter(id__in=[p.id for p in patients]).update(
+        joined_at=NOW - timedelta(days=366)
+    )
     return patients
 
 
@@ -134,6 +150,9 @@ def triage_bench() -> dict[str, float]:
         "standing_refresh_ms_per_patient": round(refreshed, 1),
         "triage_page_ms": round(median_ms(lambda: page.get("/clinic/")), 1),
         "triage_api_ms": round(median_ms(lambda: api.get("/api/v1/patients")), 1),
+        "checkins": CheckIn.objects.count(),
+        "outcomes_page_ms": round(median_ms(lambda: page.get("/clinic/outcomes")), 1),
+        "outcomes_api_ms": round(median_ms(lambda: api.get("/api/v1/outcomes")), 1),
     }
 
 
