@@ -88,7 +88,7 @@ RULES = (
     # The patient's own journal pages (the local app's), filled with patient A's objects.
     Rule(r"/entries/", PATIENTS),
     Rule(r"/(sharing|$|log/|undo|history|plan|transfer|export|delete-everything|settings"
-         r"|checkins|checkin/|sleep|activity|sources)", PATIENTS | roles("patient_b")),
+         r"|checkins|checkin/|sleep|activity|sources|help)", PATIENTS | roles("patient_b")),
 )  # fmt: skip
 
 

@@ -258,3 +258,36 @@ def test_the_change_since_the_start_says_whether_it_is_reliable(kl):
     assert "GAD-7: fewer than two scores" in words
     listed = kl("checkins").stdout
     assert "17 of 27" in listed and "8 of 27" in listed and "7 of 21" in listed
+
+
+def test_help_now_shows_the_crisis_resources_and_the_persons_own_plan(kl, tmp_path):
+    out = kl("help").stdout
+    assert "988 Suicide & Crisis Lifeline" in out and "no plan for hard moments yet" in out
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "# My warning signs\nNot sleeping two nights running\n"
+        "# What helps me\nA walk by the river\nCalling my sister\n"
+        "# People I can call\nMara | +49 30 1234567\n"
+        "# My reasons to keep going\nMy daughter\n"
+    )
+    assert "saved" in kl("help", "--set", plan).stdout
+    shown = json.loads(kl("help", "--json").stdout)
+    assert shown["coping_plan"] == {
+        "warning_signs": ["Not sleeping two nights running"],
+        "what_helps": ["A walk by the river", "Calling my sister"],
+        "people": [{"name": "Mara", "phone": "+49 30 1234567"}],
+        "reasons": ["My daughter"],
+    }
+    assert "988" in json.dumps(shown["crisis_resources"])
+    out = kl("help").stdout
+    assert "What helps me" in out and "Mara: +49 30 1234567" in out and "gram" not in out
+
+
+def test_a_plan_with_a_bad_line_is_refused_naming_it_and_nothing_changes(kl, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("# People I can call\nMara | call her\n")
+    result = kl("help", "--set", plan, code=2)
+    assert "people[0].phone" in result.stderr and "is not a phone number" in result.stderr
+    plan.write_text("A walk\n")
+    assert "line 1" in kl("help", "--set", plan, code=2).stderr
+    assert json.loads(kl("help", "--json").stdout)["coping_plan"]["what_helps"] == []

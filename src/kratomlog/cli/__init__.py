@@ -32,7 +32,9 @@ COMMANDS = {
     "import": ("transfer",),
     "export": ("transfer", "fhir"),
     "demo": ("transfer",),
-    **dict.fromkeys(("checkin", "checkins", "sleep", "activity", "due", "recovery"), ("checkins",)),
+    **dict.fromkeys(
+        ("checkin", "checkins", "help", "sleep", "activity", "due", "recovery"), ("checkins",)
+    ),
     "serve": ("serve",),
     "clinic": ("clinic",),
     "sources": ("sources",),

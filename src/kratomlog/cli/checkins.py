@@ -16,13 +16,14 @@ from kratomlog.core.instruments import ACTIVITIES, INSTRUMENTS, instrument
 from kratomlog.core.sleep import QUALITY
 
 if TYPE_CHECKING:
-    from kratomlog.checkins import outcomes, recovery, services
+    from kratomlog.checkins import coping, outcomes, recovery, services
     from kratomlog.core import analysis, course
     from kratomlog.journal import queries
     from kratomlog.plans import services as plan_services
 else:
     analysis = lazy("kratomlog.core.analysis", journal=False)
     course = lazy("kratomlog.core.course", journal=False)
+    coping = lazy("kratomlog.checkins.coping")
     outcomes = lazy("kratomlog.checkins.outcomes")
     recovery = lazy("kratomlog.checkins.recovery")
     services = lazy("kratomlog.checkins.services")
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
     app.command()(due)
     app.command("recovery")(recovery_report)
     app.command("checkins")(list_checkins)
+    app.command("help")(help_now)
 
 
 def show_crisis(resources: tuple) -> None:  # type: ignore[type-arg]
@@ -372,3 +374,56 @@ def list_checkins(
             checkin.band,
         )
     console.print(grid)
+
+
+@friendly
+def help_now(
+    edit: Annotated[
+        bool, typer.Option("--edit", help="Write your plan for hard moments in your editor.")
+    ] = False,
+    from_file: Annotated[
+        str | None,
+        typer.Option("--set", metavar="FILE", help="Set your plan from a file in --edit's shape."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Help now: the crisis resources, and your own plan for hard moments (your warning signs,
+    what helps you, people to call, your reasons to keep going)."""
+    from pathlib import Path
+
+    from kratomlog.core.coping import HEADINGS, plan_from_text
+
+    person = context.person()
+    if edit or from_file:
+        if from_file:
+            try:
+                text = Path(from_file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as problem:
+                raise InputError("--set", f"cannot read {from_file}: {problem}") from None
+        else:
+            text = typer.edit(coping.coping_plan(person).as_text(), extension=".txt") or ""
+        plan = coping.set_coping_plan(person, plan_from_text(text))
+        console.print("Your plan for hard moments is saved." if not plan.empty else
+                      "Your plan for hard moments is empty.")  # fmt: skip
+        return
+    shown = coping.help_now(person)
+    if as_json:
+        print_json(shown.as_dict())
+        return
+    console.print("[bold]If you are in danger or thinking of hurting yourself, reach out now:[/]")
+    for resource in shown.resources:
+        console.print(f"  [bold]{resource.name}[/]: {resource.contact}")
+    plan = shown.plan
+    if plan.empty:
+        console.print(
+            "\nYou have no plan for hard moments yet: `kratomlog help --edit` writes one."
+        )
+        return
+    for key, heading in HEADINGS.items():
+        items = (
+            [f"{p.name}: {p.phone}" for p in plan.people] if key == "people" else getattr(plan, key)
+        )
+        if items:
+            console.print(f"\n[bold]{heading}[/]")
+            for item in items:
+                console.print(f"  - {item}")

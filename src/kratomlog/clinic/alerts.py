@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from kratomlog.clinic.models import ALERT_RESOLVED, Alert, Patient
 
-URGENT_KINDS = {"self_harm_risk"}
+URGENT_KINDS = {"self_harm_risk", "help_requested"}  # mailed at once, re-sent after an hour
 
 
 def raise_alert(patient: Patient, kind: str, now: datetime, detail: str = "") -> Alert:

@@ -16,6 +16,8 @@ class Person(models.Model):
     timezone = models.CharField(max_length=64)
     dose_unit = models.CharField(max_length=10, default="g")  # for an amount given as a bare number
     crisis_resources = models.TextField(blank=True)  # "name | contact" lines; empty: the default
+    # The person's own plan for hard moments (core.coping): shown by Help now, in their words.
+    coping_plan = models.JSONField(default=dict, blank=True)
     # The first day the record is complete from; empty: the first entry's day. Signals that
     # compare two periods never reach before it.
     journal_started = models.DateField(null=True, blank=True)

@@ -4,6 +4,7 @@ from kratomlog.web import login
 from kratomlog.web.views import (
     app_shell,
     checkins,
+    help,
     history,
     plan,
     settings,
@@ -45,6 +46,9 @@ urlpatterns = [
     path("sleep", checkins.sleep_form, name="sleep"),
     path("activity", checkins.record_activity, name="activity"),
     path("settings/crisis", settings.save_crisis, name="save-crisis"),
+    path("help", help.help_page, name="help"),
+    path("help/plan", help.plan_page, name="help-plan"),
+    path("help/tell-care-team", help.tell_care_team, name="help-tell-care-team"),
     path("settings/category", settings.save_category, name="save-category"),
     path("login/<str:token>", login.login, name="login"),
     path("welcome", login.welcome, name="welcome"),

@@ -10,7 +10,11 @@ from kratomlog.clinic import audit, inbox
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core.errors import InputError
 
-KIND_WORDS = {**REASON_WORDS, "plan_changed_by_patient": "the patient changed a plan you set"}
+KIND_WORDS = {
+    **REASON_WORDS,
+    "plan_changed_by_patient": "the patient changed a plan you set",
+    "help_requested": "asked for help now (Help now)",
+}
 
 
 def inbox_page(request: HttpRequest) -> HttpResponse:
