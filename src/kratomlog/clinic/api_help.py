@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from kratomlog.checkins import coping
 from kratomlog.clinic import alerts
@@ -23,10 +23,10 @@ class PersonToCall(Schema):
 
 
 class CopingPlanIO(ApiInput):
-    warning_signs: list[str] = []
-    what_helps: list[str] = []
-    people: list[PersonToCall] = []
-    reasons: list[str] = []
+    warning_signs: list[str] = Field(default_factory=list)
+    what_helps: list[str] = Field(default_factory=list)
+    people: list[PersonToCall] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
 
 
 class CopingPlanOut(Schema):
