@@ -74,6 +74,7 @@ RULES = (
     Rule(r"/accounts/$", roles("clinician_a", "clinician_b", "researcher", "admin")),
     Rule(r"/clinic/$", CLINICIANS),
     Rule(r"/clinic/alerts$", CLINICIANS),
+    Rule(r"/clinic/messages$", CLINICIANS),
     Rule(r"/clinic/outcomes(\.csv)?$", CLINICIANS | roles("admin")),
     Rule(r"/clinic/(patients|alerts)/", CLINICIAN_OF_A),
     Rule(r"/research/$", roles("researcher")),
@@ -88,7 +89,7 @@ RULES = (
     # The patient's own journal pages (the local app's), filled with patient A's objects.
     Rule(r"/entries/", PATIENTS),
     Rule(r"/(sharing|$|log/|undo|history|plan|transfer|export|delete-everything|settings"
-         r"|checkins|checkin/|sleep|activity|sources|help)", PATIENTS | roles("patient_b")),
+         r"|checkins|checkin/|sleep|activity|sources|help|messages)", PATIENTS | roles("patient_b")),
 )  # fmt: skip
 
 
@@ -130,13 +131,17 @@ def test_every_url_has_a_rule(settings):
 @pytest.fixture
 def world(cast):
     """Patient A's own objects to fill the paths with, and a way in for each role."""
-    from kratomlog.clinic.models import Alert
+    from kratomlog.clinic.models import Alert, Message
     from kratomlog.research import services as research
 
     entry = log_kratom(person=cast.patient_a.person, amount="2g", now=NOW).entry
     alert = Alert.objects.create(
         patient=cast.patient_a, kind="escalation", raised_at=NOW, updated_at=NOW
     )
+    message = Message.objects.create(
+        patient=cast.patient_a, author=cast.patient_a.user, from_patient=True, text="hello",
+        sent_at=NOW,
+    )  # fmt: skip
     study = research.create_study(name="taper-2027", now=NOW)
     research.add_researcher(study, cast.researcher, NOW)
     code = invitations.invite(cast.clinician_a, NOW).code
@@ -145,6 +150,7 @@ def world(cast):
         "patient_id": str(cast.patient_a.public_id),
         "entry_id": str(entry.id),
         "alert_id": str(alert.id),
+        "message_id": str(message.id),
         "name": study.name,
         "code": code,
         "token": setup_token,

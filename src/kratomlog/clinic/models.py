@@ -237,3 +237,22 @@ class Visit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+
+
+class Message(models.Model):
+    """One message of a patient's conversation with their care team: plain text, its author,
+    when it was sent, when the other side read it and when they were told of it by mail."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_label = models.CharField(max_length=254, blank=True)  # "Dr Lee", kept if they go
+    from_patient = models.BooleanField()
+    text = models.TextField()
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True)  # by the other side
+    announced_at = models.DateTimeField(null=True)  # the other side mailed "a new message"
+
+    class Meta:
+        indexes = [models.Index(fields=["patient", "sent_at"])]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kratomlog.clinic.staff import alerts, outcomes, patient, triage
+from kratomlog.clinic.staff import alerts, messages, outcomes, patient, triage
 
 urlpatterns = [
     path("", triage.triage_page, name="clinic-triage"),
@@ -10,6 +10,12 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
     path("outcomes", outcomes.outcomes_page, name="clinic-outcomes"),
     path("outcomes.csv", outcomes.outcomes_csv, name="clinic-outcomes-csv"),
+    path("messages", messages.inbox, name="clinic-messages"),
+    path(
+        "patients/<uuid:patient_id>/messages",
+        messages.conversation,
+        name="clinic-patient-messages",
+    ),
     path("alerts", alerts.inbox_page, name="clinic-alerts"),
     path("alerts/<int:alert_id>", alerts.alert_page, name="clinic-alert"),
     path("alerts/<int:alert_id>/ack", alerts.acknowledge, name="clinic-alert-ack"),

@@ -1,0 +1,40 @@
+"""/messages: a patient's conversation with their care team."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from kratomlog.clinic import messages
+from kratomlog.clinic.policy import own_patient
+from kratomlog.core.errors import InputError
+
+
+@require_http_methods(["GET", "POST"])
+def patient_messages(request: HttpRequest) -> HttpResponse:
+    user = request.user  # type: ignore[attr-defined]
+    patient = own_patient(user)
+    now, error, typed, sent = timezone.now(), None, "", False
+    if request.method == "POST" and patient.sharing:
+        typed = request.POST.get("text", "")
+        try:
+            messages.send(patient, user, typed, now)
+            typed, sent = "", True
+        except InputError as problem:
+            error = problem
+    messages.mark_read(patient, by_patient=True, now=now)
+    return render(
+        request,
+        "clinic/accounts/messages.html",
+        {
+            "patient": patient,
+            "zone": patient.person.timezone,
+            "conversation": messages.conversation(patient),
+            "not_for_emergencies": messages.NOT_FOR_EMERGENCIES,
+            "longest": messages.LONGEST,
+            "typed": typed,
+            "sent": sent,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

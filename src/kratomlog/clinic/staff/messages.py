@@ -1,0 +1,59 @@
+"""A clinician's side of the conversations: the inbox of unanswered ones, and one patient's."""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from kratomlog.clinic import audit, messages
+from kratomlog.clinic.models import CLINICIAN
+from kratomlog.clinic.policy import patient_for_clinician, require_role
+from kratomlog.core.errors import InputError
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, CLINICIAN)
+    waiting = list(messages.unanswered(request.user))
+    audit.record(
+        action="read", actor=request.user, role=CLINICIAN,
+        what=f"messages inbox ({len(waiting)} waiting)", address=audit.client_address(request),
+    )  # fmt: skip
+    for patient in waiting:  # each patient the list showed, in their own access log
+        audit.record(
+            action="read", actor=request.user, role=CLINICIAN, what="messages inbox",
+            patient=patient, address=audit.client_address(request),
+        )  # fmt: skip
+    return render(request, "clinic/staff/messages_inbox.html", {"waiting": waiting})
+
+
+@require_http_methods(["GET", "POST"])
+def conversation(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    patient = patient_for_clinician(request.user, patient_id)
+    now, error, typed = timezone.now(), None, ""
+    if request.method == "POST":
+        typed = request.POST.get("text", "")
+        try:
+            messages.send(patient, request.user, typed, now)
+            typed = ""
+        except InputError as problem:
+            error = problem
+    audit.record(
+        action="read", actor=request.user, role=CLINICIAN, what="messages", patient=patient,
+        address=audit.client_address(request),
+    )  # fmt: skip
+    messages.mark_read(patient, by_patient=False, now=now)
+    return render(
+        request,
+        "clinic/staff/messages.html",
+        {
+            "patient": patient,
+            "conversation": messages.conversation(patient),
+            "not_for_emergencies": messages.NOT_FOR_EMERGENCIES,
+            "longest": messages.LONGEST,
+            "typed": typed,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
