@@ -19,6 +19,7 @@ from kratomlog.web.chart_parts import (
     axes,
     bar_box,
     frame,
+    mark,
     round_top,
     y_axis,
 )
@@ -48,9 +49,10 @@ def bars(
     slot, y = PLOT_WIDTH / len(values), y_axis(top)
     body = format_html_join(
         "",
-        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
         (
             (
+                mark("bar"),
                 bar_box(i, slot)[0],
                 y(v),
                 bar_box(i, slot)[1],
@@ -81,16 +83,18 @@ def line_with_interval(
     lower = " ".join(f"{x(w)},{y(clip(m.low))}" for w, m in reversed(points))
     line = " ".join(f"{x(w)},{y(m.mean)}" for w, m in points)
     body = format_html(
-        '{}<polygon class="interval" points="{} {}"><title>95% interval</title></polygon>'
-        '<polyline class="mean" points="{}"><title>mean</title></polyline>{}',
+        '{}<polygon {} points="{} {}"><title>95% interval</title></polygon>'
+        '<polyline {} points="{}"><title>mean</title></polyline>{}',
         axes(top, "", [f"week {week}" for week in range(last + 1)]),
+        mark("interval"),
         upper,
         lower,
+        mark("mean"),
         line,
         format_html_join(
             "",
-            '<circle class="mean-dot" cx="{}" cy="{}" r="2.5"/>',
-            ((x(w), y(m.mean)) for w, m in points),
+            '<circle {} cx="{}" cy="{}" r="2.5"/>',
+            ((mark("mean-dot"), x(w), y(m.mean)) for w, m in points),
         ),
     )
     first_week, first = points[0]

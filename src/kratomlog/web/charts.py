@@ -27,6 +27,7 @@ from kratomlog.web.chart_parts import (
     bar_box,
     chart_ids,
     frame,
+    mark,
     round_top,
     y_axis,
 )
@@ -51,8 +52,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         breach = any(b.severity == "limit" for b in row.breaches)
         bars.append(
             format_html(
-                '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>',
-                " breach" if breach else "",
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>',
+                mark("bar breach" if breach else "bar"),
                 x,
                 y(row.grams),
                 width,
@@ -65,7 +66,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         if breach:
             bars.append(
                 format_html(
-                    '<circle class="breach-mark" cx="{}" cy="{}" r="3.5"/>',
+                    '<circle {} cx="{}" cy="{}" r="3.5"/>',
+                    mark("breach-mark"),
                     round(x + width / 2, 1),
                     max(TOP, y(row.grams) - 7),
                 )
@@ -129,7 +131,8 @@ def _allowance_path(rows: Sequence[DayRow], slot: float, y: Callable[[float], fl
     if not parts:
         return mark_safe("")
     return format_html(
-        '<path class="allowance" d="{}"><title>the taper\'s allowance</title></path>',
+        '<path {} d="{}"><title>the taper\'s allowance</title></path>',
+        mark("allowance"),
         " ".join(parts),
     )
 
@@ -155,8 +158,8 @@ def calendar(rows: Sequence[DayRow]) -> Chart:
         x = DAY_NAMES_WIDTH + week * (CELL + GAP)
         cells.append(
             format_html(
-                '<rect class="day level-{}" x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}</title></rect>',
-                level,
+                '<rect {} x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}</title></rect>',
+                mark(f"day level-{level}"),
                 x,
                 MONTHS_HEIGHT + weekday * (CELL + GAP),
                 CELL,
@@ -168,14 +171,14 @@ def calendar(rows: Sequence[DayRow]) -> Chart:
         if weekday == 0 and row.day.day <= 7:
             months.append(
                 format_html(
-                    '<text class="label" x="{}" y="13">{}</text>', x, row.day.strftime("%b")
+                    '<text {} x="{}" y="13">{}</text>', mark("label"), x, row.day.strftime("%b")
                 )
             )
     days = format_html_join(
         "",
-        '<text class="label" x="0" y="{}">{}</text>',
+        '<text {} x="0" y="{}">{}</text>',
         (
-            (MONTHS_HEIGHT + i * (CELL + GAP) + 11, name)
+            (mark("label"), MONTHS_HEIGHT + i * (CELL + GAP) + 11, name)
             for i, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
         ),
     )
@@ -219,8 +222,8 @@ def magnesium(rows: Sequence[DayRow]) -> Chart:
         x, width = bar_box(index, slot)
         shapes.append(
             format_html(
-                '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} mg</title></rect>',
-                " over" if row.magnesium_mg > MAGNESIUM_UPPER_LIMIT_MG else "",
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {} mg</title></rect>',
+                mark("bar over" if row.magnesium_mg > MAGNESIUM_UPPER_LIMIT_MG else "bar"),
                 x,
                 y(row.magnesium_mg),
                 width,
@@ -231,13 +234,15 @@ def magnesium(rows: Sequence[DayRow]) -> Chart:
         )
     limit_y = y(MAGNESIUM_UPPER_LIMIT_MG)
     limit = format_html(
-        '<line class="limit" x1="{}" y1="{}" x2="{}" y2="{}"><title>upper limit {} mg</title></line>'
-        '<text class="label limit-label" x="{}" y="{}" text-anchor="end">{} mg limit</text>',
+        '<line {} x1="{}" y1="{}" x2="{}" y2="{}"><title>upper limit {} mg</title></line>'
+        '<text {} x="{}" y="{}" text-anchor="end">{} mg limit</text>',
+        mark("limit"),
         LEFT,
         limit_y,
         WIDTH - RIGHT,
         limit_y,
         f"{MAGNESIUM_UPPER_LIMIT_MG:.0f}",
+        mark("label limit-label"),
         WIDTH - RIGHT,
         round(limit_y - 5, 1),
         f"{MAGNESIUM_UPPER_LIMIT_MG:.0f}",
@@ -290,9 +295,16 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     )
     points = format_html_join(
         "",
-        '<circle class="step" cx="{}" cy="{}" r="3"><title>step {}: {} from {}</title></circle>',
+        '<circle {} cx="{}" cy="{}" r="3"><title>step {}: {} from {}</title></circle>',
         (
-            (x(s.first_day), y(s.grams_per_day), s.number, grams(s.grams_per_day), s.first_day)
+            (
+                mark("step"),
+                x(s.first_day),
+                y(s.grams_per_day),
+                s.number,
+                grams(s.grams_per_day),
+                s.first_day,
+            )
             for s in steps
         ),
     )
@@ -302,8 +314,9 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     )
     days = [(steps[0].first_day + timedelta(days=n)).isoformat() for n in range(span)]
     body = format_html(
-        '{}<path class="allowance" d="{}"/>{}',
+        '{}<path {} d="{}"/>{}',
         axes(top, "g", days),
+        mark("allowance"),
         path,
         points,
     )
@@ -356,18 +369,19 @@ def bars(
         _, value, tooltip = items[0]
         centre = round(LEFT + slot / 2, 1)
         shapes = format_html(
-            '<circle class="point" cx="{}" cy="{}" r="5"><title>{}</title></circle>'
-            '<text class="label" x="{}" y="{}">{}</text>',
-            centre, y(value), tooltip, round(centre + 9, 1), round(y(value) + 4, 1), f"{value:g}",
+            '<circle {} cx="{}" cy="{}" r="5"><title>{}</title></circle>'
+            '<text {} x="{}" y="{}">{}</text>',
+            mark("point"), centre, y(value), tooltip,
+            mark("label"), round(centre + 9, 1), round(y(value) + 4, 1), f"{value:g}",
         )  # fmt: skip
         legend[0] = ("point", legend[0][1])
     else:
         shapes = format_html_join(
             "",
-            '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+            '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
             (
                 (
-                    " over" if index < len(marked) and marked[index] else "",
+                    mark("bar over" if index < len(marked) and marked[index] else "bar"),
                     *bar_box(index, slot)[:1],
                     y(value),
                     bar_box(index, slot)[1],
