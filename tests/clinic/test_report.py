@@ -100,3 +100,55 @@ def test_the_report_chart_is_drawn_in_its_colours_not_as_a_black_shape(tapering,
     assert _has_colour(first, (0x6B, 0x8F, 0x84))  # the bars
     assert _has_colour(first, (0xB3, 0x26, 0x1E))  # the days over the allowance
     assert _has_colour(first, (0x2F, 0x5D, 0x50))  # the allowance line
+
+
+def _text(pdf: bytes) -> str:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / "report-text.pdf"
+    path.write_bytes(pdf)
+    answer = subprocess.run(["pdftotext", path, "-"], check=True, capture_output=True)
+    return " ".join(answer.stdout.decode().split())  # one line: table cells wrap
+
+
+@needs_poppler
+def test_the_report_states_the_periods_scores_alerts_visits_and_plans_with_their_authors(
+    tapering, lee, cast
+):
+    from kratomlog.clinic.models import Alert
+
+    tapering.display_name, tapering.record_number = "Ana Petrova", "N-0042"
+    tapering.save()
+    alert = Alert.objects.get(kind="self_harm_risk")
+    lee.post(f"/clinic/alerts/{alert.id}/resolve", {"note": "Called her; safe, seen tomorrow."})
+    answer = lee.get(f"/clinic/patients/{tapering.public_id}/report.pdf", PERIOD)
+    assert answer["Content-Disposition"] == (
+        'attachment; filename="kratomlog-report-ana-petrova-2026-11-01-to-2026-11-23.pdf"'
+    )
+    text = _text(answer.content)
+    assert "kratomlog report: Ana Petrova" in text and "Record number N-0042" in text
+    # PHQ-9 with its item 9, GAD-7, the withdrawal and COWS scores
+    assert "8 of 27" in text and "item 9: 1 (Several days)" in text
+    assert "GAD-7 (totals 0-21)" in text and "7 of 21" in text
+    assert "Kratom withdrawal check-in (totals 0-44, not a validated scale)" in text
+    assert "COWS 13 (moderate), rated by Dr Lee" in text
+    # the alert and how it was resolved, by whom, with the note
+    assert "Urgent: self-harm risk (PHQ-9 item 9)" in text
+    assert "resolved by Dr Lee on 23 Nov 2026 19:00" in text
+    assert "Called her; safe, seen tomorrow." in text
+    # one count of the period's days over the plan then in force, as the chart says
+    assert "Days over a limit of the plan then in force 2" in text
+    assert "2 days over a limit of the plan in force that day" in text
+    assert "2 days over a limit." in text
+    # visits with notes; plans with their authors
+    assert "Sleeping badly; taper kept." in text
+    assert "taper from 12 g a day, down 1 g every 7 days), set by Dr Lee on" in text
+    # grams written one way
+    assert "58.5 g" in text and "58.50" not in text and "12.50" not in text
+
+
+def test_a_report_without_a_display_name_is_named_by_the_pseudonymous_id(cast, lee):
+    answer = lee.get(f"/clinic/patients/{cast.patient_a.public_id}/report.pdf", PERIOD)
+    assert answer["Content-Disposition"] == (
+        f'attachment; filename="kratomlog-report-{cast.patient_a.public_id}-2026-11-01-to-'
+        '2026-11-23.pdf"'
+    )

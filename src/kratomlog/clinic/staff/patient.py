@@ -185,7 +185,7 @@ def report(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     )  # fmt: skip
     pdf = pdf_report.render_pdf(course(patient, now, first, last), request.user, now)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"kratomlog-report-{first}-{last}.pdf"
+    name = pdf_report.file_name(patient, first, last)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
