@@ -100,3 +100,22 @@ def test_history_pages_its_entries_by_day_with_44px_targets(kl, signed_in):
     assert '<h3 class="entry-day">Friday 20 November 2026</h3>' in first
     second = unescape(signed_in.get("/history?range=30&page=2").content.decode())
     assert second.count('class="entry"') == 10 and "Later entries" in second
+
+
+def test_every_questionnaire_is_charted_one_way_on_its_own_scale():
+    from kratomlog.core.instruments import CRAVING, GAD7, PHQ9, WITHDRAWAL
+
+    drawn = {
+        chosen.key: charts.checkin_totals(chosen, [("2026-11-20", 3), ("2026-11-22", 5)], "2.")
+        for chosen in (PHQ9, GAD7, WITHDRAWAL, CRAVING)
+    }
+    assert [chart.title for chart in drawn.values()] == [
+        "PHQ-9 totals (0-27)",
+        "GAD-7 totals (0-21)",
+        "Kratom withdrawal check-in totals (0-44, not a validated scale)",
+        "Craving (0-10)",
+    ]
+    for chosen, most in (("phq9", 27), ("gad7", 21), ("withdrawal", 44), ("craving", 10)):
+        svg = str(drawn[chosen].svg)
+        assert f">{most}</text>" in svg and f"<title>2026-11-22: 5 of {most}</title>" in svg
+        assert drawn[chosen].headers == ("Day", f"Total (0-{most})")

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from kratomlog.core.history import DayRow
+from kratomlog.core.instruments import Instrument
 from kratomlog.core.interactions import MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.core.rules import KIND_WORDS, grams
 from kratomlog.core.taper import TaperStep
@@ -32,7 +33,16 @@ from kratomlog.web.chart_parts import (
     y_axis,
 )
 
-__all__ = ["Chart", "bars", "calendar", "daily_grams", "magnesium", "taper"]
+__all__ = [
+    "Chart",
+    "bars",
+    "calendar",
+    "checkin_totals",
+    "daily_grams",
+    "magnesium",
+    "taper",
+    "totals_title",
+]
 
 
 def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
@@ -350,18 +360,20 @@ def bars(
     marked: Sequence[bool] = (),
     what: str = "",
     marked_means: str = "",
+    rows: Sequence[Sequence[str]] | None = None,
 ) -> Chart:
     """A bar chart of (label, value, tooltip) items; `marked` bars in the second colour.
 
     `top`: the scale's own maximum (PHQ-9 27, GAD-7 21), kept as it is; else a round number.
     One item is drawn as one point with its value beside it, not as a bar the chart's width.
-    `what` and `marked_means` are the legend's words for a bar and a marked bar."""
+    `what` and `marked_means` are the legend's words for a bar and a marked bar; `rows` the
+    table of its numbers where it says more than each bar's label and value."""
     chart_id = f"bars-{next(chart_ids)}"
     legend = [("bar", what or title.split(" (")[0].lower())]
     if any(marked) and marked_means:
         legend.append(("over", marked_means))
     if not items:
-        return Chart(chart_id, title, summary, mark_safe(""), headers, [])
+        return Chart(chart_id, title, summary, mark_safe(""), headers, rows or [])
     highest = top if top is not None else round_top(max(value for _, value, _ in items) or 1)
     slot, y = PLOT_WIDTH / len(items), y_axis(highest)
     labels = [label for label, _, _ in items]
@@ -392,7 +404,39 @@ def bars(
             ),
         )
     body = format_html("{}{}", axes(highest, unit, labels), shapes)
-    rows = [(label, f"{value:g}") for label, value, _ in items]
+    if rows is None:
+        rows = [(label, f"{value:g}") for label, value, _ in items]
     return Chart(
         chart_id, title, summary, frame(chart_id, title, summary, body), headers, rows, legend
+    )
+
+
+def totals_title(chosen: Instrument) -> str:
+    """ "PHQ-9 totals (0-27)", "Craving (0-10)": a chart's title, the scale from the instrument."""
+    several = len(chosen.items) > 1
+    return (
+        f"{chosen.name}{' totals' if several else ''} ({chosen.scale}"
+        f"{', not a validated scale' if several and not chosen.validated else ''})"
+    )
+
+
+def checkin_totals(
+    chosen: Instrument,
+    points: Sequence[tuple[object, int]],
+    summary: str,
+    title: str | None = None,
+    header: str = "Day",
+) -> Chart:
+    """A questionnaire's totals, a bar each (label, total), on the questionnaire's own scale:
+    the one way every page and the report draw PHQ-9, GAD-7, withdrawal and craving."""
+    return bars(
+        title or totals_title(chosen),
+        summary,
+        [
+            (str(label), float(total), f"{label}: {total} of {chosen.most}")
+            for label, total in points
+        ],
+        "",
+        top=chosen.most,
+        headers=(header, f"Total ({chosen.scale})"),
     )
