@@ -152,3 +152,9 @@ def test_a_report_without_a_display_name_is_named_by_the_pseudonymous_id(cast, l
         f'attachment; filename="kratomlog-report-{cast.patient_a.public_id}-2026-11-01-to-'
         '2026-11-23.pdf"'
     )
+
+
+@needs_poppler
+def test_the_report_gives_the_latest_scores_on_their_scales(tapering, lee):
+    text = _text(_report(lee, tapering))
+    assert "Latest PHQ-9 8 of 27" in text and "Latest withdrawal" in text

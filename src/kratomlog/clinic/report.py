@@ -159,6 +159,8 @@ def facts(course: dict[str, Any], now: datetime) -> dict[str, Any]:
         "visits_in_period": visits,
         "cows_rated": [visit for visit in visits if visit["cows"]],
         "cows_source": cows.SOURCE,
+        "phq9_most": PHQ9.most,
+        "withdrawal_most": WITHDRAWAL.most,
     }
 
 
