@@ -41,6 +41,9 @@ chromium: install
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 \
 		libpangoft2-1.0-0 >/dev/null; }
+	@# The report's tests read its PDF as PNG pages and text (poppler's pdftoppm and pdftotext).
+	@command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Nothing may depend on the hour or the zone the tests run in: the fast tests run again with the
 # process clock (libfaketime) just before local midnight, so the run crosses it, and just after

@@ -96,3 +96,14 @@ def test_checkboxes_show_in_dark_mode(browser, app):
     assert border != background  # the box's edge stands out from its inside
     assert box.bounding_box()["width"] >= 20
     context.close()
+
+
+def test_charts_keep_the_dark_palette_over_their_print_colours(browser, app):
+    context, page = demo_history(browser, app, scheme="dark")
+    bar = page.locator("svg.chart rect.bar").first
+    assert bar.get_attribute("fill") == "#6b8f84"  # what the PDF draws
+    assert bar.evaluate("b => getComputedStyle(b).fill") == "rgb(127, 168, 155)"  # dark --bar
+    label = page.locator("svg.chart text.label").first
+    assert label.evaluate("t => getComputedStyle(t).fill") == "rgb(163, 174, 169)"  # --muted
+    screenshot(page, "history-year-phone-dark")
+    context.close()

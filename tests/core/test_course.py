@@ -1,6 +1,8 @@
-from kratomlog.core import course, due
+"""core.course: a stop after frequent use, withdrawal that persists, self-harm risk."""
+
+from kratomlog.core import course
 from kratomlog.core.course import Answered
-from tests.core.helpers import BERLIN, at, day, journal
+from tests.core.helpers import at, day, journal
 
 
 def stopped_journal():
@@ -58,35 +60,31 @@ def test_self_harm_risk_stays_until_a_later_phq9_has_item_9_at_0():
     assert course.self_harm_risk([flagged, checkin("phq9", 3, 12, self_harm=False)]) is None
 
 
-def test_daily_check_ins_are_due_after_6_pm_if_not_done():
-    morning, evening = at(day(3), 9), at(day(3), 18, 30)
-    assert [d.checkin for d in due.due(morning, BERLIN, {}, None, False)] == ["phq9", "gad7"]
-    found = due.due(
-        evening,
-        BERLIN,
-        {"withdrawal": at(day(3), 8), "phq9": at(day(1)), "gad7": at(day(1))},
-        None,
-        False,
-    )
-    assert [d.checkin for d in found] == ["craving"]
+def test_a_stop_counts_local_days_across_the_clocks_going_forward():
+    stop = course.current_stop(stopped_journal(), at(day(30)))
+    # Berlin's clocks went forward on 29 March 2026: day 28 is still 19 days after day 9
+    assert stop.day_number(day(28)) == 19
+    assert stop.since == at(day(11), 12)  # 48 hours after the last dose
+    shown = stop.as_dict(day(16))
+    assert shown["last_dose_day"] == "2026-03-10" and shown["days_since_last_dose"] == 7
+    assert shown["seed_claim"] == course.COURSE_CLAIM
 
 
-def test_phq9_and_gad7_are_due_every_14_days():
-    taken = {"phq9": at(day(0), 10), "gad7": at(day(1), 10)}
-    assert [d.checkin for d in due.due(at(day(14), 10), BERLIN, taken, None, False)] == ["phq9"]
+def test_nothing_persists_without_a_stop_or_from_check_ins_before_the_last_dose():
+    assert course.withdrawal_persisting(None, [checkin("withdrawal", 20, 30)]) is None
+    stop = course.current_stop(stopped_journal(), at(day(30)))
+    before = [checkin("withdrawal", 9, 40, hour=8), checkin("withdrawal", 16, 15)]
+    signal = course.withdrawal_persisting(stop, before)
+    assert signal and "half its peak of 15" in signal.message  # the 40 at 08:00 was before
 
 
-def test_the_sleep_diary_is_due_each_morning_only_during_a_taper_or_break():
-    assert [
-        d.checkin
-        for d in due.due(
-            at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), True
-        )
-    ] == ["sleep"]
-    assert (
-        due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(4), True) == []
-    )
-    assert (
-        due.due(at(day(5), 8), BERLIN, {"phq9": at(day(4)), "gad7": at(day(4))}, day(3), False)
-        == []
-    )
+def test_a_phq9_under_10_after_a_stop_is_not_persisting():
+    stop = course.current_stop(stopped_journal(), at(day(30)))
+    assert course.withdrawal_persisting(stop, [checkin("phq9", 25, 9)]) is None
+
+
+def test_self_harm_risk_cites_phq9_item_9_and_names_the_crisis_line():
+    signal = course.self_harm_risk([checkin("phq9", 1, 4, self_harm=True)])
+    assert signal.kind == "self_harm_risk" and "item 9" in signal.source
+    assert "988" in signal.recommendation
+    assert course.self_harm_risk([]) is None

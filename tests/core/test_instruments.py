@@ -120,3 +120,12 @@ def test_the_published_wording_is_kept():
         "More than half the days",
         "Nearly every day",
     )
+
+
+def test_each_questionnaires_highest_total_and_scale_come_from_its_items():
+    assert [(i.most, i.scale) for i in (PHQ9, GAD7, WITHDRAWAL, CRAVING)] == [
+        (27, "0-27"),
+        (21, "0-21"),
+        (44, "0-44"),
+        (10, "0-10"),
+    ]

@@ -115,7 +115,7 @@ def test_history_shows_check_ins_beside_the_doses(signed_in):
     signed_in.post("/checkin/craving", {"item-0": "6"})
     html = signed_in.get("/history").content.decode()
     assert "Craving (0-10).</strong> 1 check-in from 2026-10-25 to 2026-11-23." in html
-    assert "<title>2026-11-23: 6</title>" in html
+    assert "<title>2026-11-23: 6 of 10</title>" in html
 
 
 def test_craving_is_charted_against_the_tapers_steps(kl, signed_in):

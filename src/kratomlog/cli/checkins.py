@@ -12,7 +12,7 @@ from kratomlog.cli.lazy import lazy
 from kratomlog.cli.output import console, friendly, print_json, table
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.instruments import ACTIVITIES, INSTRUMENTS, instrument
+from kratomlog.core.instruments import ACTIVITIES, CRAVING, INSTRUMENTS, WITHDRAWAL, instrument
 from kratomlog.core.sleep import QUALITY
 
 if TYPE_CHECKING:
@@ -120,9 +120,7 @@ def checkin(
         )
     else:
         band = f" ({scored.band})" if scored.band else ""
-        console.print(
-            f"{chosen.name}: {scored.total} of {chosen.highest * len(chosen.items)}{band}."
-        )
+        console.print(f"{chosen.name}: {scored.total} of {chosen.most}{band}.")
         if not chosen.validated:
             console.print(
                 "[dim]Not a validated scale: a record for you to compare days, not a diagnosis.[/]"
@@ -264,12 +262,12 @@ def recovery_report(as_json: Json = False) -> None:
         return
     _stop_lines(shows.stop, today)
     if shows.withdrawal_by_day:
-        grid = table("Day since last dose", "Day", "Withdrawal total (0-44)")
+        grid = table("Day since last dose", "Day", f"Withdrawal total ({WITHDRAWAL.scale})")
         for number, day, total in shows.withdrawal_by_day:
             grid.add_row(str(number), str(day), str(total))
         console.print(grid)
     if shows.craving_by_step:
-        grid = table("Taper step", "Allowance", "Check-ins", "Mean craving (0-10)")
+        grid = table("Taper step", "Allowance", "Check-ins", f"Mean craving ({CRAVING.scale})")
         for row in shows.craving_by_step:
             grid.add_row(
                 str(row["step"]),
@@ -370,7 +368,7 @@ def list_checkins(
         grid.add_row(
             checkin.taken_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             chosen.name,
-            f"{checkin.total} of {chosen.highest * len(chosen.items)}",
+            f"{checkin.total} of {chosen.most}",
             checkin.band,
         )
     console.print(grid)

@@ -27,7 +27,18 @@ class Instrument:
 
     @property
     def highest(self) -> int:
+        """The highest answer to one item."""
         return len(self.choices) - 1
+
+    @property
+    def most(self) -> int:
+        """The highest total: PHQ-9 27, GAD-7 21, the withdrawal check-in 44, craving 10."""
+        return self.highest * len(self.items)
+
+    @property
+    def scale(self) -> str:
+        """The range of its totals as a chart's title gives it: "0-27"."""
+        return f"0-{self.most}"
 
     def band(self, total: int) -> str | None:
         found = None

@@ -9,17 +9,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from kratomlog.core.cohort import MeanInterval
+from kratomlog.core.instruments import PHQ9, WITHDRAWAL
 from kratomlog.research.summary import StudySummary
+from kratomlog.web import charts as web_charts
 from kratomlog.web.chart_parts import (
-    BOTTOM,
-    HEIGHT,
     LEFT,
     PLOT_WIDTH,
     Chart,
     axes,
-    bar_box,
     frame,
-    round_top,
+    mark,
     y_axis,
 )
 
@@ -41,29 +40,14 @@ def bars(
     rows: Sequence[Sequence[str]],
     top: float | None = None,
 ) -> Chart:
+    """The study page's bars, drawn by the one bar-chart builder (kratomlog.web.charts.bars)."""
     if not values:
         return _empty(title)
-    chart_id = f"study-{next(_ids)}"
-    top = top or round_top(max(values))
-    slot, y = PLOT_WIDTH / len(values), y_axis(top)
-    body = format_html_join(
-        "",
-        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
-        (
-            (
-                bar_box(i, slot)[0],
-                y(v),
-                bar_box(i, slot)[1],
-                round(HEIGHT - BOTTOM - y(v), 1),
-                label,
-                f"{v:g}{unit}",
-            )
-            for i, (label, v) in enumerate(zip(labels, values, strict=True))
-        ),
-    )
-    svg = frame(chart_id, title, summary, format_html("{}{}", axes(top, unit, labels), body))
-    legend = [("bar", title.split(" (")[0].lower())]
-    return Chart(chart_id, title, summary, svg, headers, rows, legend)
+    items = [
+        (label, value, f"{label}: {value:g}{unit}")
+        for label, value in zip(labels, values, strict=True)
+    ]
+    return web_charts.bars(title, summary, items, unit, top=top, headers=headers, rows=rows)
 
 
 def line_with_interval(
@@ -81,16 +65,18 @@ def line_with_interval(
     lower = " ".join(f"{x(w)},{y(clip(m.low))}" for w, m in reversed(points))
     line = " ".join(f"{x(w)},{y(m.mean)}" for w, m in points)
     body = format_html(
-        '{}<polygon class="interval" points="{} {}"><title>95% interval</title></polygon>'
-        '<polyline class="mean" points="{}"><title>mean</title></polyline>{}',
+        '{}<polygon {} points="{} {}"><title>95% interval</title></polygon>'
+        '<polyline {} points="{}"><title>mean</title></polyline>{}',
         axes(top, "", [f"week {week}" for week in range(last + 1)]),
+        mark("interval"),
         upper,
         lower,
+        mark("mean"),
         line,
         format_html_join(
             "",
-            '<circle class="mean-dot" cx="{}" cy="{}" r="2.5"/>',
-            ((x(w), y(m.mean)) for w, m in points),
+            '<circle {} cx="{}" cy="{}" r="2.5"/>',
+            ((mark("mean-dot"), x(w), y(m.mean)) for w, m in points),
         ),
     )
     first_week, first = points[0]
@@ -150,12 +136,14 @@ def study_charts(summary: StudySummary) -> list[Chart]:
             [(str(w), str(n), f"{100 * s:.0f}%") for w, n, s in summary.adherence],
             top=100,
         ),
-        line_with_interval("PHQ-9 trajectory", summary.phq9, "PHQ-9 total (0-27)", 27),
+        line_with_interval(
+            "PHQ-9 trajectory", summary.phq9, f"PHQ-9 total ({PHQ9.scale})", PHQ9.most
+        ),
         line_with_interval(
             "Withdrawal trajectory",
             summary.withdrawal,
-            "withdrawal check-in total (0-44; kratomlog's own, not validated)",
-            44,
+            f"withdrawal check-in total ({WITHDRAWAL.scale}; kratomlog's own, not validated)",
+            WITHDRAWAL.most,
         ),
         bars(
             "Dose sizes",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from kratomlog.core.amounts import MAGNESIUM_FRACTION
-from kratomlog.core.instruments import INSTRUMENTS
+from kratomlog.core.instruments import CRAVING, GAD7, INSTRUMENTS, PHQ9, WITHDRAWAL
 from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.rules import RULE_KINDS, SEVERITIES
 from kratomlog.interop import loinc
@@ -88,10 +88,11 @@ def _items(count: int) -> tuple[Column, ...]:
         Column(
             f"item_{n}",
             "integer",
-            f"Answer to item {n} (PHQ-9 and GAD-7: 0-3; withdrawal: 0-4; craving: item 1, 0-10); "
+            f"Answer to item {n} (PHQ-9 and GAD-7: 0-{PHQ9.highest}; withdrawal: "
+            f"0-{WITHDRAWAL.highest}; craving: item 1, 0-{CRAVING.highest}); "
             "empty where the instrument has fewer items",
             minimum=0,
-            maximum=10,
+            maximum=max(chosen.highest for chosen in INSTRUMENTS.values()),
             loinc=tuple(
                 (key, codes[n - 1]) for key, codes in loinc.ITEMS.items() if n <= len(codes)
             ),
@@ -178,17 +179,19 @@ TABLES = (
                 "string",
                 "phq9: PHQ-9 (Kroenke 2001; LOINC 44249-1); gad7: "
                 "GAD-7 (Spitzer 2006; LOINC 69737-5); withdrawal: kratomlog's own withdrawal "
-                "check-in, 11 items 0-4, not a validated scale; craving: one item 0-10",
+                f"check-in, {len(WITHDRAWAL.items)} items 0-{WITHDRAWAL.highest}, not a validated "
+                f"scale; craving: one item 0-{CRAVING.highest}",
                 allowed=tuple(INSTRUMENTS),
                 loinc=tuple(loinc.PANEL.items()),
             ),
             Column(
                 "total",
                 "integer",
-                "Sum of the item answers (PHQ-9 0-27, LOINC 44261-6; "
-                "GAD-7 0-21, LOINC 70274-6; withdrawal 0-44; craving 0-10)",
+                f"Sum of the item answers (PHQ-9 {PHQ9.scale}, LOINC 44261-6; "
+                f"GAD-7 {GAD7.scale}, LOINC 70274-6; withdrawal {WITHDRAWAL.scale}; "
+                f"craving {CRAVING.scale})",
                 minimum=0,
-                maximum=44,
+                maximum=max(chosen.most for chosen in INSTRUMENTS.values()),
                 loinc=tuple(loinc.TOTAL.items()),
             ),
             Column(

@@ -15,6 +15,37 @@ PLOT_WIDTH = WIDTH - LEFT - RIGHT
 BAR_MOST = 28  # a bar is never wider than this: one day's bar is a bar, not a wall
 chart_ids = count(1)
 
+# Each mark's look as SVG presentation attributes, in the light palette of web/app.css: the PDF
+# (WeasyPrint) draws these and ignores CSS `fill` and `stroke`, and a mark without them is a
+# solid black shape there. On a page the stylesheet's rules win over them (dark mode).
+PAINT: dict[str, str] = {
+    "bar": 'fill="#6b8f84"',
+    "bar breach": 'fill="#b3261e"',
+    "breach-mark": 'fill="#b3261e"',
+    "bar over": 'fill="#8a5a00"',
+    "point": 'fill="#6b8f84"',
+    "allowance": 'fill="none" stroke="#2f5d50" stroke-width="2.5"',
+    "step": 'fill="#2f5d50"',
+    "limit": 'fill="none" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="6 4"',
+    "axis": 'fill="none" stroke="#d7dedb" stroke-width="1"',
+    "tick": 'fill="none" stroke="#56605b" stroke-width="1"',
+    "label": 'fill="#56605b" font-size="13"',
+    "label unit": 'fill="#56605b" font-size="13"',
+    "label limit-label": 'fill="#b3261e" font-size="13"',
+    "interval": 'fill="#2f5d50" fill-opacity="0.2" stroke="none"',
+    "mean": 'fill="none" stroke="#2f5d50" stroke-width="2.5"',
+    "mean-dot": 'fill="#2f5d50"',
+    **{
+        f"day level-{level}": f'fill="{colour}"'
+        for level, colour in enumerate(("#e7ecea", "#c6dcd3", "#8fbcaa", "#4f8c76", "#245645"))
+    },
+}
+
+
+def mark(kind: str) -> SafeString:
+    """A mark's class and its colours: `<rect {mark("bar")} .../>`."""
+    return format_html('class="{}" {}', kind, mark_safe(PAINT[kind]))
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -85,22 +116,30 @@ def axes(top: float, unit: str, labels: Sequence[str]) -> SafeString:
     base = HEIGHT - BOTTOM
     parts = [
         format_html(
-            '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>', LEFT, base, WIDTH - RIGHT, base
+            '<line {} x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            mark("axis"),
+            LEFT,
+            base,
+            WIDTH - RIGHT,
+            base,
         ),
-        format_html('<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"/>', LEFT, TOP, LEFT, base),
+        format_html(
+            '<line {} x1="{}" y1="{}" x2="{}" y2="{}"/>', mark("axis"), LEFT, TOP, LEFT, base
+        ),
     ]
     for value in (0.0, top / 2, top):
         parts.append(
             format_html(
-                '<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>'
-                '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LEFT - 4, y(value), LEFT, y(value), LEFT - 6, round(y(value) + 4, 1), f"{value:g}",
+                '<line {} x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text {} x="{}" y="{}" text-anchor="end">{}</text>',
+                mark("tick"), LEFT - 4, y(value), LEFT, y(value),
+                mark("label"), LEFT - 6, round(y(value) + 4, 1), f"{value:g}",
             )
         )  # fmt: skip
     if unit.strip():
         parts.append(
             format_html(
-                '<text class="label unit" x="{}" y="{}">{}</text>', 2, TOP - 7, unit.strip()
+                '<text {} x="{}" y="{}">{}</text>', mark("label unit"), 2, TOP - 7, unit.strip()
             )
         )
     if labels:
@@ -115,10 +154,10 @@ def axes(top: float, unit: str, labels: Sequence[str]) -> SafeString:
             x = {"start": LEFT, "end": WIDTH - RIGHT, "middle": centre}[anchor]
             parts.append(
                 format_html(
-                    '<line class="tick" x1="{}" y1="{}" x2="{}" y2="{}"/>'
-                    '<text class="label" x="{}" y="{}" text-anchor="{}">{}</text>',
-                    round(centre, 1), base, round(centre, 1), base + 4,
-                    round(x, 1), base + 18, anchor, _short(labels[index]),
+                    '<line {} x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                    '<text {} x="{}" y="{}" text-anchor="{}">{}</text>',
+                    mark("tick"), round(centre, 1), base, round(centre, 1), base + 4,
+                    mark("label"), round(x, 1), base + 18, anchor, _short(labels[index]),
                 )
             )  # fmt: skip
     return mark_safe("".join(parts))

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from kratomlog.core.history import DayRow
+from kratomlog.core.instruments import Instrument
 from kratomlog.core.interactions import MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.core.rules import KIND_WORDS, grams
 from kratomlog.core.taper import TaperStep
@@ -27,11 +28,21 @@ from kratomlog.web.chart_parts import (
     bar_box,
     chart_ids,
     frame,
+    mark,
     round_top,
     y_axis,
 )
 
-__all__ = ["Chart", "bars", "calendar", "daily_grams", "magnesium", "taper"]
+__all__ = [
+    "Chart",
+    "bars",
+    "calendar",
+    "checkin_totals",
+    "daily_grams",
+    "magnesium",
+    "taper",
+    "totals_title",
+]
 
 
 def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
@@ -51,8 +62,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         breach = any(b.severity == "limit" for b in row.breaches)
         bars.append(
             format_html(
-                '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>',
-                " breach" if breach else "",
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>',
+                mark("bar breach" if breach else "bar"),
                 x,
                 y(row.grams),
                 width,
@@ -65,7 +76,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         if breach:
             bars.append(
                 format_html(
-                    '<circle class="breach-mark" cx="{}" cy="{}" r="3.5"/>',
+                    '<circle {} cx="{}" cy="{}" r="3.5"/>',
+                    mark("breach-mark"),
                     round(x + width / 2, 1),
                     max(TOP, y(row.grams) - 7),
                 )
@@ -129,7 +141,8 @@ def _allowance_path(rows: Sequence[DayRow], slot: float, y: Callable[[float], fl
     if not parts:
         return mark_safe("")
     return format_html(
-        '<path class="allowance" d="{}"><title>the taper\'s allowance</title></path>',
+        '<path {} d="{}"><title>the taper\'s allowance</title></path>',
+        mark("allowance"),
         " ".join(parts),
     )
 
@@ -155,8 +168,8 @@ def calendar(rows: Sequence[DayRow]) -> Chart:
         x = DAY_NAMES_WIDTH + week * (CELL + GAP)
         cells.append(
             format_html(
-                '<rect class="day level-{}" x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}</title></rect>',
-                level,
+                '<rect {} x="{}" y="{}" width="{}" height="{}" rx="2"><title>{}</title></rect>',
+                mark(f"day level-{level}"),
                 x,
                 MONTHS_HEIGHT + weekday * (CELL + GAP),
                 CELL,
@@ -168,14 +181,14 @@ def calendar(rows: Sequence[DayRow]) -> Chart:
         if weekday == 0 and row.day.day <= 7:
             months.append(
                 format_html(
-                    '<text class="label" x="{}" y="13">{}</text>', x, row.day.strftime("%b")
+                    '<text {} x="{}" y="13">{}</text>', mark("label"), x, row.day.strftime("%b")
                 )
             )
     days = format_html_join(
         "",
-        '<text class="label" x="0" y="{}">{}</text>',
+        '<text {} x="0" y="{}">{}</text>',
         (
-            (MONTHS_HEIGHT + i * (CELL + GAP) + 11, name)
+            (mark("label"), MONTHS_HEIGHT + i * (CELL + GAP) + 11, name)
             for i, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
         ),
     )
@@ -219,8 +232,8 @@ def magnesium(rows: Sequence[DayRow]) -> Chart:
         x, width = bar_box(index, slot)
         shapes.append(
             format_html(
-                '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {} mg</title></rect>',
-                " over" if row.magnesium_mg > MAGNESIUM_UPPER_LIMIT_MG else "",
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {} mg</title></rect>',
+                mark("bar over" if row.magnesium_mg > MAGNESIUM_UPPER_LIMIT_MG else "bar"),
                 x,
                 y(row.magnesium_mg),
                 width,
@@ -231,13 +244,15 @@ def magnesium(rows: Sequence[DayRow]) -> Chart:
         )
     limit_y = y(MAGNESIUM_UPPER_LIMIT_MG)
     limit = format_html(
-        '<line class="limit" x1="{}" y1="{}" x2="{}" y2="{}"><title>upper limit {} mg</title></line>'
-        '<text class="label limit-label" x="{}" y="{}" text-anchor="end">{} mg limit</text>',
+        '<line {} x1="{}" y1="{}" x2="{}" y2="{}"><title>upper limit {} mg</title></line>'
+        '<text {} x="{}" y="{}" text-anchor="end">{} mg limit</text>',
+        mark("limit"),
         LEFT,
         limit_y,
         WIDTH - RIGHT,
         limit_y,
         f"{MAGNESIUM_UPPER_LIMIT_MG:.0f}",
+        mark("label limit-label"),
         WIDTH - RIGHT,
         round(limit_y - 5, 1),
         f"{MAGNESIUM_UPPER_LIMIT_MG:.0f}",
@@ -290,9 +305,16 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     )
     points = format_html_join(
         "",
-        '<circle class="step" cx="{}" cy="{}" r="3"><title>step {}: {} from {}</title></circle>',
+        '<circle {} cx="{}" cy="{}" r="3"><title>step {}: {} from {}</title></circle>',
         (
-            (x(s.first_day), y(s.grams_per_day), s.number, grams(s.grams_per_day), s.first_day)
+            (
+                mark("step"),
+                x(s.first_day),
+                y(s.grams_per_day),
+                s.number,
+                grams(s.grams_per_day),
+                s.first_day,
+            )
             for s in steps
         ),
     )
@@ -302,8 +324,9 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
     )
     days = [(steps[0].first_day + timedelta(days=n)).isoformat() for n in range(span)]
     body = format_html(
-        '{}<path class="allowance" d="{}"/>{}',
+        '{}<path {} d="{}"/>{}',
         axes(top, "g", days),
+        mark("allowance"),
         path,
         points,
     )
@@ -337,18 +360,20 @@ def bars(
     marked: Sequence[bool] = (),
     what: str = "",
     marked_means: str = "",
+    rows: Sequence[Sequence[str]] | None = None,
 ) -> Chart:
     """A bar chart of (label, value, tooltip) items; `marked` bars in the second colour.
 
     `top`: the scale's own maximum (PHQ-9 27, GAD-7 21), kept as it is; else a round number.
     One item is drawn as one point with its value beside it, not as a bar the chart's width.
-    `what` and `marked_means` are the legend's words for a bar and a marked bar."""
+    `what` and `marked_means` are the legend's words for a bar and a marked bar; `rows` the
+    table of its numbers where it says more than each bar's label and value."""
     chart_id = f"bars-{next(chart_ids)}"
     legend = [("bar", what or title.split(" (")[0].lower())]
     if any(marked) and marked_means:
         legend.append(("over", marked_means))
     if not items:
-        return Chart(chart_id, title, summary, mark_safe(""), headers, [])
+        return Chart(chart_id, title, summary, mark_safe(""), headers, rows or [])
     highest = top if top is not None else round_top(max(value for _, value, _ in items) or 1)
     slot, y = PLOT_WIDTH / len(items), y_axis(highest)
     labels = [label for label, _, _ in items]
@@ -356,18 +381,19 @@ def bars(
         _, value, tooltip = items[0]
         centre = round(LEFT + slot / 2, 1)
         shapes = format_html(
-            '<circle class="point" cx="{}" cy="{}" r="5"><title>{}</title></circle>'
-            '<text class="label" x="{}" y="{}">{}</text>',
-            centre, y(value), tooltip, round(centre + 9, 1), round(y(value) + 4, 1), f"{value:g}",
+            '<circle {} cx="{}" cy="{}" r="5"><title>{}</title></circle>'
+            '<text {} x="{}" y="{}">{}</text>',
+            mark("point"), centre, y(value), tooltip,
+            mark("label"), round(centre + 9, 1), round(y(value) + 4, 1), f"{value:g}",
         )  # fmt: skip
         legend[0] = ("point", legend[0][1])
     else:
         shapes = format_html_join(
             "",
-            '<rect class="bar{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+            '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
             (
                 (
-                    " over" if index < len(marked) and marked[index] else "",
+                    mark("bar over" if index < len(marked) and marked[index] else "bar"),
                     *bar_box(index, slot)[:1],
                     y(value),
                     bar_box(index, slot)[1],
@@ -378,7 +404,39 @@ def bars(
             ),
         )
     body = format_html("{}{}", axes(highest, unit, labels), shapes)
-    rows = [(label, f"{value:g}") for label, value, _ in items]
+    if rows is None:
+        rows = [(label, f"{value:g}") for label, value, _ in items]
     return Chart(
         chart_id, title, summary, frame(chart_id, title, summary, body), headers, rows, legend
+    )
+
+
+def totals_title(chosen: Instrument) -> str:
+    """ "PHQ-9 totals (0-27)", "Craving (0-10)": a chart's title, the scale from the instrument."""
+    several = len(chosen.items) > 1
+    return (
+        f"{chosen.name}{' totals' if several else ''} ({chosen.scale}"
+        f"{', not a validated scale' if several and not chosen.validated else ''})"
+    )
+
+
+def checkin_totals(
+    chosen: Instrument,
+    points: Sequence[tuple[object, int]],
+    summary: str,
+    title: str | None = None,
+    header: str = "Day",
+) -> Chart:
+    """A questionnaire's totals, a bar each (label, total), on the questionnaire's own scale:
+    the one way every page and the report draw PHQ-9, GAD-7, withdrawal and craving."""
+    return bars(
+        title or totals_title(chosen),
+        summary,
+        [
+            (str(label), float(total), f"{label}: {total} of {chosen.most}")
+            for label, total in points
+        ],
+        "",
+        top=chosen.most,
+        headers=(header, f"Total ({chosen.scale})"),
     )

@@ -19,6 +19,7 @@ from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core import cows
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
+from kratomlog.core.instruments import GAD7, PHQ9, WITHDRAWAL
 from kratomlog.core.plan import PRESETS, preset_plan, taper_plan
 from kratomlog.web import charts
 
@@ -39,29 +40,16 @@ def _seen(request: HttpRequest, patient_id: UUID, what: str, action: str = "read
 
 def checkin_charts(patient: Patient, first: date, last: date) -> list[charts.Chart]:
     found = []
-    for key, title, top in (
-        ("phq9", "PHQ-9 totals (0-27)", 27),
-        ("gad7", "GAD-7 totals (0-21)", 21),
-        ("withdrawal", "Withdrawal check-in totals (0-44, not a validated scale)", 44),
-    ):
+    for chosen in (PHQ9, GAD7, WITHDRAWAL):
         points = list(
             patient.person.checkins.filter(
-                deleted=False, instrument=key, local_day__range=(first, last)
+                deleted=False, instrument=chosen.key, local_day__range=(first, last)
             )
             .order_by("taken_at")
             .values_list("local_day", "total")
         )
         summary = f"{len(points)} from {first} to {last}." if points else "None in this period."
-        found.append(
-            charts.bars(
-                title,
-                summary,
-                [(str(day), float(total), f"{day}: {total}") for day, total in points],
-                "",
-                top=top,
-                headers=("Day", "Total"),
-            )
-        )
+        found.append(charts.checkin_totals(chosen, points, summary))
     return found
 
 
@@ -185,7 +173,7 @@ def report(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     )  # fmt: skip
     pdf = pdf_report.render_pdf(course(patient, now, first, last), request.user, now)
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"kratomlog-report-{first}-{last}.pdf"
+    name = pdf_report.file_name(patient, first, last)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response

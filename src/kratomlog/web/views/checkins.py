@@ -9,7 +9,7 @@ from kratomlog.checkins.schedule import schedule_ics
 from kratomlog.core import analysis, course, sources
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
-from kratomlog.core.instruments import INSTRUMENTS, PHQ9
+from kratomlog.core.instruments import CRAVING, GAD7, INSTRUMENTS, PHQ9, WITHDRAWAL
 from kratomlog.core.sleep import QUALITY, last_night
 from kratomlog.core.words import count
 from kratomlog.journal import queries
@@ -51,7 +51,7 @@ def checkin_form(request: HttpRequest, key: str) -> HttpResponse:
             context["error"] = error
             return render(request, "web/checkin_form.html", context, status=400)
         context["recorded"] = recorded
-        context["max_total"] = chosen.highest * len(chosen.items)
+        context["max_total"] = chosen.most
     return render(request, "web/checkin_form.html", context)
 
 
@@ -131,21 +131,17 @@ def checkins_page(
         for found in outcomes.outcomes(person, outcomes.care_start(person), moment).values()
         if found is not None
     ]
-    withdrawal_chart = charts.bars(
-        "Withdrawal by day since the last dose",
+    withdrawal_chart = charts.checkin_totals(
+        WITHDRAWAL,
+        [(f"day {n}", total) for n, _, total in shows.withdrawal_by_day],
         (
             f"{count(len(shows.withdrawal_by_day), 'withdrawal check-in')} since the last dose; "
             f"{course.COURSE_CLAIM}."
             if shows.withdrawal_by_day
             else "No withdrawal check-ins since a stop yet."
         ),
-        [
-            (f"day {n}", float(total), f"day {n} ({day}): {total} of 44")
-            for n, day, total in shows.withdrawal_by_day
-        ],
-        "",
-        top=44,
-        headers=("Day since last dose", "Total (0-44)"),
+        title="Withdrawal by day since the last dose",
+        header="Day since last dose",
     )
     nights = shows.nights[-60:]
     sleep_chart = charts.bars(
@@ -172,28 +168,19 @@ def checkins_page(
         marked_means="a night after an evening dose",
     )
     scores = {
-        key: list(
+        chosen: list(
             services.live_checkins(person, moment)
-            .filter(instrument=key)
+            .filter(instrument=chosen.key)
             .order_by("taken_at")
             .values_list("local_day", "total")
         )
-        for key in ("phq9", "gad7", "craving")
+        for chosen in (PHQ9, GAD7, CRAVING)
     }
     score_charts = [
-        charts.bars(
-            title,
-            f"{count(len(points), 'check-in')}." if points else "None yet.",
-            [(str(day), float(total), f"{day}: {total}") for day, total in points[-30:]],
-            "",
-            top=top,
-            headers=("Day", "Total"),
+        charts.checkin_totals(
+            chosen, points[-30:], f"{count(len(points), 'check-in')}." if points else "None yet."
         )
-        for title, points, top in (
-            ("PHQ-9 totals (0-27)", scores["phq9"], 27),
-            ("GAD-7 totals (0-21)", scores["gad7"], 21),
-            ("Craving (0-10)", scores["craving"], 10),
-        )
+        for chosen, points in scores.items()
     ]
     return render(
         request,
@@ -216,6 +203,7 @@ def checkins_page(
             "activities": person.activities.filter(deleted=False).order_by("-taken_at")[:10],
             "activity_kinds": services.ACTIVITIES,
             "phq9": PHQ9,
+            "craving_scale": CRAVING.scale,
             "error": error,
             "message": message,
         },
@@ -246,8 +234,8 @@ def _craving_chart(shows: recovery.RecordShows) -> charts.Chart:
         summary,
         items,
         "",
-        top=10,
-        headers=("Taper step", "Mean craving (0-10)"),
+        top=CRAVING.most,
+        headers=("Taper step", f"Mean craving ({CRAVING.scale})"),
     )
 
 

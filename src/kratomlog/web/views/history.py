@@ -11,6 +11,7 @@ from kratomlog import standing
 from kratomlog.core.bounds import MAX_SPAN_DAYS
 from kratomlog.core.days import local_day, stored_local, zone
 from kratomlog.core.errors import InputError
+from kratomlog.core.instruments import CRAVING, WITHDRAWAL
 from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.journal import Dose
 from kratomlog.core.words import count
@@ -42,22 +43,9 @@ def history(request: HttpRequest) -> HttpResponse:
         first = last - timedelta(days=days - 1)
     rows = standing.history(person, first, last, moment)
     checkin_charts = [
-        charts.bars(
-            title,
-            _counted(points, first, last),
-            [(str(day), float(total), f"{day}: {total}") for day, total in points],
-            "",
-            top=top,
-            headers=("Day", "Total"),
-        )
-        for title, points, top in (
-            (
-                "Withdrawal check-in totals (0-44, not a validated scale)",
-                _totals(person, "withdrawal", first, last),
-                44,
-            ),
-            ("Craving (0-10)", _totals(person, "craving", first, last), 10),
-        )
+        charts.checkin_totals(chosen, points, _counted(points, first, last))
+        for chosen in (WITHDRAWAL, CRAVING)
+        for points in [_totals(person, chosen.key, first, last)]
     ]
     in_range = person.entries.filter(deleted=False, local_day__range=(first, last))
     total = in_range.count()
