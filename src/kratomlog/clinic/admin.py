@@ -5,22 +5,26 @@ Only the admin role reaches it, and only with a session verified by TOTP (OTPAdm
 sign-in middleware answers 404 to other staff. Every change made here is also audited.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kratomlog.clinic import audit
-from kratomlog.clinic.models import ADMIN, Account, Team
+from kratomlog.clinic.models import ADMIN, Account, ClinicSettings, Team
 from kratomlog.clinic.policy import role_of
+from kratomlog.core import crisis
+from kratomlog.core.errors import InputError
 
 
 class ClinicAdminSite(OTPAdminSite):
@@ -149,7 +153,70 @@ class LockoutAdmin(AdminsOnly, AccessAttemptAdmin):  # type: ignore[misc]
         return False  # rows come from failed sign-ins only
 
 
+class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The same checks as `kratomlog clinic settings set`, each error next to its field."""
+
+    class Meta:
+        model = ClinicSettings
+        fields = ("crisis_resources", "contact_name", "contact_phone", "contact_hours")
+        labels: ClassVar[dict[str, str]] = {
+            "crisis_resources": "Crisis resources",
+            "contact_name": "Contact name",
+            "contact_phone": "Contact phone",
+            "contact_hours": "When alerts are read",
+        }
+        help_texts: ClassVar[dict[str, str]] = {
+            "crisis_resources": "One a line: name | how to reach it. Blank: each patient sees "
+            "the default for their time zone.",
+            "contact_name": "Whom patients call, such as 'North clinic'.",
+            "contact_phone": "Such as +49 30 1234 5678; shown as a link to call.",
+            "contact_hours": "Such as 'Mon-Fri 8:00-18:00'. Blank: 'in working hours'.",
+        }
+        widgets: ClassVar[dict[str, Any]] = {"crisis_resources": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_crisis_resources(self) -> str:
+        text = str(self.cleaned_data.get("crisis_resources", ""))
+        try:
+            if text.strip():
+                crisis.parse_resources(text)
+        except InputError as error:
+            raise forms.ValidationError(error.problem) from None
+        return text.strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        fields = {"--name": "contact_name", "--phone": "contact_phone", "--hours": "contact_hours"}
+        typed = [str(data.get(name, "") or "") for name in fields.values()]
+        if any(value.strip() for value in typed):
+            try:
+                checked = crisis.check_contact(*typed)
+            except InputError as error:
+                self.add_error(fields.get(error.field, "contact_phone"), error.problem)
+            else:
+                data.update(zip(fields.values(), checked, strict=True))
+        return data
+
+
+class ClinicSettingsAdmin(AdminsOnly, admin.ModelAdmin):  # type: ignore[type-arg]
+    """One row: the crisis resources and contact the clinic's patients see."""
+
+    form = ClinicSettingsForm
+    list_display = ("__str__", "contact_phone", "contact_hours", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._admin(request) and not ClinicSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.pk = 1
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
 site.register(get_user_model(), ClinicUserAdmin)
+site.register(ClinicSettings, ClinicSettingsAdmin)
 site.register(Team, TeamAdmin)
 site.register(TOTPDevice, AuthenticatorAdmin)
 site.register(AccessAttempt, LockoutAdmin)

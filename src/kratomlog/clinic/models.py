@@ -95,6 +95,11 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True)
     patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Who is invited, as the clinician gave it: the patient's name and record number go onto
+    # their account when they join; the email, if given, is where the invitation was mailed.
+    display_name = models.CharField(max_length=200, blank=True)
+    record_number = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
 
 
 class SetupLink(models.Model):
@@ -237,3 +242,22 @@ class Visit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+
+
+class ClinicSettings(models.Model):
+    """The clinic's own settings, one row: what its patients see in a crisis, and whom to call.
+
+    Set with `kratomlog clinic settings set ...` or on the admin pages; blank: the defaults."""
+
+    crisis_resources = models.TextField(blank=True)  # "name | contact" lines; blank: by zone
+    contact_name = models.CharField(max_length=200, blank=True)  # "North clinic"
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_hours = models.CharField(max_length=200, blank=True)  # when alerts are read
+    updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+
+    def __str__(self) -> str:
+        return "The clinic's crisis resources and contact"
