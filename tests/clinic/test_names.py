@@ -91,3 +91,22 @@ def test_a_patient_sets_the_name_their_care_team_sees_on_their_account_page(cast
     cast.patient_a.refresh_from_db()
     assert cast.patient_a.display_name == "Ana P."
     assert verified_client(cast.clinician_a).get("/account").status_code in (302, 404)
+
+
+def test_the_api_invitation_takes_the_name_and_refuses_a_bad_one_with_422(cast, client):
+    import json
+
+    from kratomlog.clinic import tokens
+    from tests.clinic.conftest import NOW
+
+    key = tokens.issue(cast.clinician_a, NOW)
+
+    def invite(body):
+        return client.post("/api/v1/invitations", data=json.dumps(body),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")  # fmt: skip
+
+    assert invite({"display_name": "Dan K.", "record_number": "7"}).status_code == 201
+    assert Invitation.objects.get().display_name == "Dan K."
+    refused = invite({"display_name": "Dan\nK."})
+    assert refused.status_code == 422 and "display_name" in json.dumps(refused.json())
+    assert Invitation.objects.count() == 1
