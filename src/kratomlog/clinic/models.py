@@ -69,6 +69,9 @@ class Patient(models.Model):
         """The name staff see: the display name, else the sign-in email."""
         return self.display_name or self.user.email or self.user.get_username()
 
+    def __str__(self) -> str:
+        return f"{self.shown_name} (patient, {self.team.name})"
+
 
 class Consent(models.Model):
     """One decision about sharing with the care team: granted or revoked, under a text version."""
@@ -81,6 +84,10 @@ class Consent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+
+    def __str__(self) -> str:
+        said = "agreed to share" if self.granted else "stopped sharing"
+        return f"{self.patient.shown_name} {said} on {self.at:%d %b %Y} (text {self.version})"
 
 
 class Invitation(models.Model):
@@ -101,6 +108,10 @@ class Invitation(models.Model):
     record_number = models.CharField(max_length=64, blank=True)
     email = models.EmailField(max_length=254, blank=True)
 
+    def __str__(self) -> str:
+        whom = self.display_name or self.email or "a patient"
+        return f"invitation for {whom} to {self.team.name} of {self.created_at:%d %b %Y}"
+
 
 class SetupLink(models.Model):
     """A one-time link where new staff set a password and enrol a TOTP authenticator (72 hours)."""
@@ -112,6 +123,9 @@ class SetupLink(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"set-up link for {self.user.get_username()} of {self.created_at:%d %b %Y}"
 
 
 class ApiToken(models.Model):
@@ -209,6 +223,10 @@ class Alert(models.Model):
         ]
         indexes = [models.Index(fields=["state", "raised_at"])]
 
+    def __str__(self) -> str:
+        what = self.kind.replace("_", " ")
+        return f"{what} alert about {self.patient.shown_name} of {self.raised_at:%d %b %Y}"
+
 
 class AlertDelivery(models.Model):
     """A mail sent about an alert; the key (alert, recipient, round) makes sending idempotent."""
@@ -242,6 +260,9 @@ class Visit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+
+    def __str__(self) -> str:
+        return f"visit of {self.patient.shown_name} on {self.at:%d %b %Y}"
 
 
 class ClinicSettings(models.Model):
