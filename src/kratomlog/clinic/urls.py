@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kratomlog.clinic.accounts import invitations, own_account, setup, sharing
+from kratomlog.clinic.accounts import invitations, own_account, setup, sharing, studies
 from kratomlog.clinic.admin import site as admin_site
 from kratomlog.clinic.api import api
 from kratomlog.web.urls import urlpatterns as journal_pages
@@ -19,6 +19,7 @@ urlpatterns = [
     path("setup/<str:token>", setup.setup, name="setup"),
     path("invite/<str:code>", invitations.accept, name="accept-invitation"),
     path("sharing", sharing.sharing, name="sharing"),
+    path("sharing/studies/<str:name>", studies.join_or_leave, name="sharing-study"),
     path("account", own_account.patient_account, name="patient-account"),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]
