@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -67,14 +67,15 @@ class AskForLink(views.PasswordResetView):
     success_url = reverse_lazy("password-reset-sent")
     token_generator = one_hour_link
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST":
-            address = audit.client_address(request)
-            if _asked_since().filter(address=address).count() >= MOST_A_HOUR_FROM_ADDRESS:
-                return render(request, "clinic/accounts/password_reset_too_many.html", status=429)
-            audit.record(action=ASKED, what="reset asked", address=address)
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Counted once the form is valid, past Django's CSRF check: a request from elsewhere
+        # cannot use up a patient's address's allowance.
+        address = audit.client_address(self.request)
+        if _asked_since().filter(address=address).count() >= MOST_A_HOUR_FROM_ADDRESS:
+            return render(self.request, "clinic/accounts/password_reset_too_many.html", status=429)
+        audit.record(action=ASKED, what="reset asked", address=address)
         self.extra_email_context = {"base_url": settings.CLINIC_BASE_URL.rstrip("/")}
-        return super().dispatch(request, *args, **kwargs)
+        return super().form_valid(form)
 
 
 class LinkSent(views.PasswordResetDoneView):
