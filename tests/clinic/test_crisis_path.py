@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from kratomlog.cli import app
 from kratomlog.clinic import tokens
-from kratomlog.clinic.models import ClinicSettings
+from kratomlog.clinic.models import AuditEntry, ClinicSettings
 from tests.clinic.conftest import NOW
 from tests.clinic.helpers_ca import patient_client, verified_client
 
@@ -43,6 +43,9 @@ def test_the_clinic_sets_its_crisis_resources_and_contact_once_and_shows_them(be
     assert "Telefonseelsorge | 0800 111 0 111, free, 24/7" in shown and "Notruf | call 112" in shown
     assert "Contact: North clinic, +49 30 1234 5678; alerts read Mon-Fri 8:00-18:00." in shown
     assert "988" not in shown
+    assert list(AuditEntry.objects.filter(action="settings").values_list("what", flat=True)) == [
+        "crisis resources: 2 lines", "crisis contact: +49 30 1234 5678"
+    ]  # fmt: skip
 
 
 def test_after_item_9_a_patient_sees_the_clinics_list_that_the_team_was_alerted_and_its_phone(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from kratomlog.clinic import audit
 from kratomlog.clinic.models import ClinicSettings, Patient
 from kratomlog.core import crisis
 from kratomlog.journal.models import Person
@@ -27,6 +28,7 @@ def set_crisis_resources(text: str, now: datetime) -> tuple[crisis.Resource, ...
     row.crisis_resources = text.strip()
     row.updated_at = now
     row.save(update_fields=["crisis_resources", "updated_at"])
+    audit.record(action="settings", what=f"crisis resources: {len(parsed)} lines", at=now)
     return parsed
 
 
@@ -38,6 +40,7 @@ def set_contact(*, name: str, phone: str, hours: str, now: datetime) -> ClinicSe
     )
     row.updated_at = now
     row.save()
+    audit.record(action="settings", what=f"crisis contact: {row.contact_phone}", at=now)
     return row
 
 
