@@ -56,7 +56,7 @@ RULES = (
     Rule(r"/api/v1/(consent|invitations/[^/]+/accept)$", frozenset(ROLES), "api", open=True),
     Rule(r"/api/v1/(openapi\.json|docs)?$", frozenset(ROLES), "api", open=True),
     Rule(r"/(invite|setup)/", frozenset(ROLES), open=True),
-    Rule(r"/accounts/(login|verify|logout|demo/)", frozenset(ROLES), open=True),
+    Rule(r"/accounts/(login|verify|logout|demo/|password-reset)", frozenset(ROLES), open=True),
     Rule(r"/(manifest\.webmanifest|sw\.js)$", frozenset(ROLES), open=True),
     # The API: a patient's own journal; a clinician's patients; the audit log for admins.
     Rule(r"/api/v1/me/studies/", PATIENTS | roles("patient_b"), "api", may_not_exist=True),
@@ -88,6 +88,7 @@ RULES = (
     Rule(r"/plan/taper\.ics$", PATIENTS | roles("patient_b"), may_not_exist=True),
     # The patient's own journal pages (the local app's), filled with patient A's objects.
     Rule(r"/entries/", PATIENTS),
+    Rule(r"/account$", PATIENTS | roles("patient_b")),
     Rule(r"/(sharing|$|log/|undo|history|plan|transfer|export|delete-everything|settings"
          r"|checkins|checkin/|sleep|activity|sources|help|messages)", PATIENTS | roles("patient_b")),
 )  # fmt: skip

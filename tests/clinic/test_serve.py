@@ -162,6 +162,7 @@ def test_the_demo_clinic_has_two_teams_a_dozen_varied_patients_and_open_alerts(d
     )
     sharing = patient_client(ana).get("/sharing").content.decode()
     assert "Dr Lee" in sharing and "looked at your journal" in sharing
+    assert "Join taper-outcomes-2027" in sharing  # the demo has a study to join
     device = built.clinician.totpdevice_set.get()
     assert device.confirmed
     assert built.authenticator_secret.replace(" ", "") == b32encode(device.bin_key).decode()

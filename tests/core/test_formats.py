@@ -286,3 +286,33 @@ def test_json_halves_of_a_character_are_mended_wherever_they_are_and_counted():
     assert document == {"ok": "café", "a\ufffd": ["x\ufffdy", {"n": "\U0001f600 \ufffd"}]}
     assert read_json('"\\udfff"') == ("\ufffd", 1)
     assert read_json('[1, "plain"]') == ([1, "plain"], 0)
+
+
+def test_kratomtracker_a_local_time_the_clocks_pass_twice_takes_the_first_and_says_so():
+    # 25 Oct 2026 in Berlin: at 03:00 summer time the clocks go back to 02:00, so 02:30 is twice.
+    dosages = [
+        {"id": "f1", "amount": 2, "timestamp": "2026-10-25T02:30:00.000"},
+        {"id": "f2", "amount": 3, "timestamp": "2026-10-25T09:00:00.000"},
+    ]
+    reading = read_kratomtracker(json.dumps(dosages), BERLIN, NOW)
+    assert [r.taken_at for r in reading.rows] == [
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # 02:30 summer time, the first
+        datetime(2026, 10, 25, 8, 0, tzinfo=UTC),
+    ]
+    assert (
+        "1 dose at 2026-10-25 02:30 read as the first of two: the clocks go back in "
+        "Europe/Berlin" in " ".join(reading.said)
+    )
+    csv_text = (
+        "date,time,iso_timestamp,strain_code,strain_name,amount_g,notes\n"
+        "2026-10-25,02:30,2026-10-25T02:30:00.000,,,2.5,\n"
+        "2026-10-25,02:45,2026-10-25T02:45:00.000,,,1,\n"
+    )
+    said = " ".join(read_kratomtracker(csv_text, BERLIN, NOW).said)
+    assert "2 doses at 2026-10-25 02:30, 2026-10-25 02:45 read as the first of two" in said
+
+
+def test_kratomtracker_a_local_time_the_clocks_skip_is_still_refused_by_row():
+    dosages = [{"id": "g1", "amount": 2, "timestamp": "2026-03-29T02:30:00.000"}]
+    with pytest.raises(ImportRejected, match="2026-03-29 02:30 does not exist in Europe/Berlin"):
+        read_kratomtracker(json.dumps(dosages), BERLIN, NOW)

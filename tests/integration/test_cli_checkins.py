@@ -34,8 +34,10 @@ def test_phq9_with_answers_gives_the_score_band_and_json(kl):
 def test_item_9_above_0_shows_crisis_resources_at_once_whatever_the_total(kl, person):
     out = kl("checkin", "phq9", "--answers", "0,0,0,0,0,0,0,0,1").stdout
     assert "PHQ-9: 1 of 27 (minimal)." in out
-    assert "988 Suicide & Crisis Lifeline: call or text 988" in out
-    assert "SAMHSA National Helpline: 1-800-662-4357" in out
+    # The journal's zone is Berlin: the international directory first, the US lines after.
+    assert out.index("Find a helpline: findahelpline.com") < out.index("988 Suicide")
+    assert "988 Suicide & Crisis Lifeline: in the US: call or text 988" in out
+    assert "SAMHSA National Helpline: in the US: 1-800-662-4357" in out
     assert CheckIn.objects.get(person=person).self_harm  # marked for a care team
     status = json.loads(kl("status", "--json").stdout)
     assert status["signals"][0]["kind"] == "self_harm_risk"
@@ -43,6 +45,13 @@ def test_item_9_above_0_shows_crisis_resources_at_once_whatever_the_total(kl, pe
     kl("checkin", "phq9", "--answers", "0,0,0,0,0,0,0,0,0", "--at", "19:00")
     later = json.loads(kl("status", "--json").stdout)
     assert [s["kind"] for s in later["signals"]] == []
+
+
+def test_a_journal_in_a_us_zone_keeps_the_us_list_first(kl):
+    kl("config", "set", "timezone", "America/Chicago")
+    out = kl("checkin", "phq9", "--answers", "0,0,0,0,0,0,0,0,1").stdout
+    assert "988 Suicide & Crisis Lifeline: call or text 988" in out
+    assert out.index("988 Suicide") < out.index("findahelpline.com")
 
 
 def test_crisis_resources_can_be_set_for_another_country(kl, tmp_path):

@@ -4,6 +4,7 @@ KratomTracker's Dosage.toJson/UserSettings.toJson and its CSV, Tea Taper's state
 is imported twice: the second time adds nothing. The clock: Mon 23 Nov 2026 19:00 in Berlin."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -380,3 +381,13 @@ def test_an_amount_past_any_dose_is_refused_by_name(kl, tmp_path):
     record = ingestion("Kratom", "2026-11-17T08:00:00+00:00", 1e308, "g")
     error = kl("import", "pwjournal", write(tmp_path, "pw.json", pw_export(record)), code=2).stderr
     assert 'experience "Tue", ingestion 1, dose: 1e+308 is not a dose' in error
+
+
+def test_kratomtracker_a_time_the_clocks_pass_twice_is_imported_and_the_summary_says_so(
+    kl, person, tmp_path
+):
+    backup = {"dosages": [{"id": "x1", "amount": 2.0, "timestamp": "2026-10-25T02:30:00.000"}]}
+    out = imported(kl, "kratomtracker", write(tmp_path, "fold.json", backup))
+    assert "Imported 1 entries from fold.json." in out or "Imported 1 entry from fold.json." in out
+    assert "1 dose at 2026-10-25 02:30 read as the first of two" in out
+    assert person.entries.get().taken_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)

@@ -14,7 +14,7 @@ def test_settings_shows_ones_own_crisis_resources_once_set(signed_in):
     signed_in.post("/settings/crisis", {"crisis_resources": "Samaritans | call 116 123"})
     html = unescape(signed_in.get("/settings").content.decode())
     assert "(the default list)" not in html
-    assert "<strong>Samaritans</strong>: call 116 123" in html
+    assert '<strong>Samaritans</strong>: call <a href="tel:116123">116 123</a>' in html
     assert "Samaritans | call 116 123</textarea>" in html  # the text to edit, as saved
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
@@ -32,12 +33,29 @@ class Recorded:
     checkin: CheckIn
     score: Score
     crisis_resources: tuple[crisis.Resource, ...] = field(default_factory=tuple)
+    care_team: crisis.CareTeam | None = None  # a clinic's patient: who was alerted, whom to call
 
 
 def resources(person: Person) -> tuple[crisis.Resource, ...]:
+    """The person's own list, else their clinic's, else the default for their time zone."""
     if person.crisis_resources.strip():
         return crisis.parse_resources(person.crisis_resources)
-    return crisis.DEFAULT_RESOURCES
+    if settings.CLINIC:
+        from kratomlog.clinic.crisis_contact import clinic_resources
+
+        chosen = clinic_resources()
+        if chosen:
+            return chosen
+    return crisis.default_resources(person.timezone)
+
+
+def care_team(person: Person) -> crisis.CareTeam | None:
+    """In a clinic, the patient's care team to call (None in a local journal)."""
+    if not settings.CLINIC:
+        return None
+    from kratomlog.clinic.crisis_contact import care_team as clinic_care_team
+
+    return clinic_care_team(person)
 
 
 def set_resources(person: Person, text: str) -> None:
@@ -91,7 +109,9 @@ def record_checkin(
         note=note,
     )
     _log_change(person, now, "checkin", checkin.uid, f"recorded {chosen.name} ({scored.total})")
-    return Recorded(checkin, scored, resources(person) if scored.self_harm else ())
+    if not scored.self_harm:
+        return Recorded(checkin, scored)
+    return Recorded(checkin, scored, resources(person), care_team(person))
 
 
 @transaction.atomic

@@ -301,18 +301,21 @@ def recovery_report(as_json: Json = False) -> None:
     console.print(grid)
 
 
-def set_crisis_resources(path: str) -> None:
+def read_resources_file(path: str, field: str = "VALUE") -> str:
     from pathlib import Path
 
     file = Path(path)
     accepted = "give a UTF-8 text file with one 'name | how to reach it' a line"
     try:
         if not file.is_file():
-            raise InputError("VALUE", f"{path!r} is not a file; {accepted}")
-        text = file.read_text(encoding="utf-8")
+            raise InputError(field, f"{path!r} is not a file; {accepted}")
+        return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError("VALUE", f"cannot read {path!r} ({error}); {accepted}") from None
-    services.set_resources(context.person(), text)
+        raise InputError(field, f"cannot read {path!r} ({error}); {accepted}") from None
+
+
+def set_crisis_resources(path: str) -> None:
+    services.set_resources(context.person(), read_resources_file(path))
 
 
 @friendly

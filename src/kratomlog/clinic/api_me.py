@@ -136,7 +136,8 @@ def _day(text: str, field: str) -> date:
 
 @router.post("/checkins", response=answers(dict[str, Any], 201))
 def check_in(request: HttpRequest, body: CheckinIn) -> Status:
-    """A scored questionnaire; PHQ-9 item 9 above 0 brings the crisis resources at once."""
+    """A scored questionnaire; PHQ-9 item 9 above 0 brings the crisis resources at once, the
+    clinic's (`crisis_resources`), with `care_team_alerted` and the `care_team` to call."""
     person = _patient(request).person
     recorded = record_checkin(
         person=person,
@@ -154,6 +155,12 @@ def check_in(request: HttpRequest, body: CheckinIn) -> Status:
     }
     if recorded.crisis_resources:
         answer["crisis_resources"] = [vars(r) for r in recorded.crisis_resources]
+        team = recorded.care_team
+        answer["care_team_alerted"] = bool(team and team.alerted)
+        if team is not None:
+            answer["care_team"] = {
+                "name": team.name, "phone": team.phone, "reads_alerts": team.reads_alerts
+            }
     return Status(201, answer)
 
 

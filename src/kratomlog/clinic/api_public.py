@@ -22,6 +22,9 @@ class ConsentOut(Schema):
 
 class InvitationIn(ApiInput):
     team: str | None = None
+    display_name: str = ""  # the patient's name as staff see it ("Ana P.")
+    record_number: str = ""
+    email: str = ""
 
 
 class InvitationOut(Schema):
@@ -51,8 +54,9 @@ def consent(request: HttpRequest) -> ConsentOut:
 @router.post("/invitations", auth=Bearer(CLINICIAN), response=answers(InvitationOut, 201))
 def invite(request: HttpRequest, body: InvitationIn) -> Status:
     new = invitations.invite(
-        request.user, datetime.now(UTC), body.team, audit.client_address(request)
-    )
+        request.user, datetime.now(UTC), body.team, audit.client_address(request),
+        display_name=body.display_name, record_number=body.record_number, email=body.email,
+    )  # fmt: skip
     return Status(201, InvitationOut(code=new.code, url=new.url, expires_at=new.expires_at))
 
 

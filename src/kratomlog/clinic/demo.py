@@ -200,6 +200,24 @@ def _staff(email: str, role: str, teams: list[str], name: str, now: datetime) ->
     return user
 
 
+def _study(now: datetime, patients: list[Any]) -> None:
+    """A study the demo's patients may join on their Sharing page; two of them have, and a
+    researcher (rao@demo.test) reads it."""
+    from kratomlog.research import services as research
+
+    study = research.create_study(
+        name="taper-outcomes-2027", protocol_id="KL-DEMO-01", now=now - timedelta(days=60),
+        start=(now - timedelta(days=60)).date(), end=(now + timedelta(days=300)).date(),
+    )  # fmt: skip
+    rao = _staff("rao@demo.test", "researcher", [], "Rao (research)", now)
+    research.add_researcher(study, rao, now)
+    for patient in patients[1:3]:
+        research.join(
+            user=patient.user, name=study.name, consent_version=study.consent_version,
+            now=now - timedelta(days=50),
+        )  # fmt: skip
+
+
 @transaction.atomic
 def build(now: datetime, seed: int = 2026) -> DemoClinic:
     """Fill an empty clinic database with the demo clinic."""
@@ -233,6 +251,7 @@ def build(now: datetime, seed: int = 2026) -> DemoClinic:
                 at=now - timedelta(days=days_ago, hours=rng.uniform(0, 6)),
             )  # fmt: skip
         patients.append(patient)
+    _study(now, patients)
     return DemoClinic(
         clinician=lee,
         other_clinician=okafor,

@@ -28,6 +28,8 @@ class NewInvitation:
     url: str
     expires_at: datetime
     team: Team
+    display_name: str = ""
+    email: str = ""
 
 
 def _new_code() -> str:
@@ -47,10 +49,21 @@ def invitation_url(code: str) -> str:
 
 @transaction.atomic
 def invite(
-    clinician: Any, now: datetime, team_name: str | None = None, address: str | None = None
+    clinician: Any,
+    now: datetime,
+    team_name: str | None = None,
+    address: str | None = None,
+    *,
+    display_name: str = "",
+    record_number: str = "",
+    email: str = "",
 ) -> NewInvitation:
-    """A new invitation to one of the clinician's teams (their first team when none is named)."""
+    """A new invitation to one of the clinician's teams (their first team when none is named),
+    for the patient named (their name and record number go onto their account)."""
     require_role(clinician, CLINICIAN)
+    display_name = people.check_display_name(display_name)
+    record_number = people.check_record_number(record_number)
+    email = people.normal_email(email) if email.strip() else ""
     teams = clinician.account.teams.order_by("name")
     if team_name is None:
         team = teams.first()
@@ -68,12 +81,34 @@ def invite(
         invited_by=clinician,
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
+        display_name=display_name,
+        record_number=record_number,
+        email=email,
     )
     audit.record(
         action="invite", actor=clinician, role=CLINICIAN, what=f"team {team.name}",
         address=address, at=now,
     )  # fmt: skip
-    return NewInvitation(code, invitation_url(code), now + INVITATION_LIFETIME, team)
+    return NewInvitation(
+        code, invitation_url(code), now + INVITATION_LIFETIME, team, display_name, email
+    )
+
+
+def mail_invitation(new: NewInvitation, clinician: Any) -> None:
+    """The invitation link by mail to the email given (raises OSError when it cannot be sent)."""
+    from django.core.mail import send_mail
+
+    if not new.email:
+        raise InputError("email", "give the patient's email to send the invitation by mail")
+    sender = getattr(getattr(clinician, "account", None), "display_name", "") or "Your clinician"
+    greeting = f"Dear {new.display_name}," if new.display_name else "Hello,"
+    body = (
+        f"{greeting}\n\n{sender} invites you to keep your kratomlog journal with the care team "
+        f"{new.team.name}. Open this link to read what sharing means and make your account:\n\n"
+        f"{new.url}\n\nThe link works once, for 14 days. If you did not expect this, ignore "
+        "this mail.\n"
+    )
+    send_mail(f"Your invitation to {new.team.name}", body, None, [new.email])
 
 
 def open_invitation(code: str, now: datetime) -> Invitation:
@@ -115,6 +150,8 @@ def join(
         share_with_care_team=share_with_care_team,
         now=now,
         address=address,
+        display_name=invitation.display_name,
+        record_number=invitation.record_number,
     )
     invitation.accepted_at = now
     invitation.patient = patient

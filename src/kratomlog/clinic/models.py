@@ -69,6 +69,9 @@ class Patient(models.Model):
         """The name staff see: the display name, else the sign-in email."""
         return self.display_name or self.user.email or self.user.get_username()
 
+    def __str__(self) -> str:
+        return f"{self.shown_name} (patient, {self.team.name})"
+
 
 class Consent(models.Model):
     """One decision about sharing with the care team: granted or revoked, under a text version."""
@@ -81,6 +84,10 @@ class Consent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+
+    def __str__(self) -> str:
+        said = "agreed to share" if self.granted else "stopped sharing"
+        return f"{self.patient.shown_name} {said} on {self.at:%d %b %Y} (text {self.version})"
 
 
 class Invitation(models.Model):
@@ -95,6 +102,15 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True)
     patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Who is invited, as the clinician gave it: the patient's name and record number go onto
+    # their account when they join; the email, if given, is where the invitation was mailed.
+    display_name = models.CharField(max_length=200, blank=True)
+    record_number = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+
+    def __str__(self) -> str:
+        whom = self.display_name or self.email or "a patient"
+        return f"invitation for {whom} to {self.team.name} of {self.created_at:%d %b %Y}"
 
 
 class SetupLink(models.Model):
@@ -107,6 +123,9 @@ class SetupLink(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"set-up link for {self.user.get_username()} of {self.created_at:%d %b %Y}"
 
 
 class ApiToken(models.Model):
@@ -204,6 +223,10 @@ class Alert(models.Model):
         ]
         indexes = [models.Index(fields=["state", "raised_at"])]
 
+    def __str__(self) -> str:
+        what = self.kind.replace("_", " ")
+        return f"{what} alert about {self.patient.shown_name} of {self.raised_at:%d %b %Y}"
+
 
 class AlertDelivery(models.Model):
     """A mail sent about an alert; the key (alert, recipient, round) makes sending idempotent."""
@@ -237,6 +260,28 @@ class Visit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+
+    def __str__(self) -> str:
+        return f"visit of {self.patient.shown_name} on {self.at:%d %b %Y}"
+
+
+class ClinicSettings(models.Model):
+    """The clinic's own settings, one row: what its patients see in a crisis, and whom to call.
+
+    Set with `kratomlog clinic settings set ...` or on the admin pages; blank: the defaults."""
+
+    crisis_resources = models.TextField(blank=True)  # "name | contact" lines; blank: by zone
+    contact_name = models.CharField(max_length=200, blank=True)  # "North clinic"
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_hours = models.CharField(max_length=200, blank=True)  # when alerts are read
+    updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+
+    def __str__(self) -> str:
+        return "The clinic's crisis resources and contact"
 
 
 class Message(models.Model):

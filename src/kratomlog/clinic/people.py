@@ -131,9 +131,13 @@ def add_patient(
     share_with_care_team: bool,
     now: datetime,
     address: str | None = None,
+    display_name: str = "",
+    record_number: str = "",
 ) -> Patient:
     """A patient account with its own journal, and their first consent decision."""
     email = _normal_email(email, "email")
+    display_name = check_display_name(display_name)
+    record_number = check_record_number(record_number)
     zone(timezone)  # an unknown zone is an InputError naming it
     if consent_version != CARE_CONSENT.version:
         raise InputError(
@@ -148,9 +152,44 @@ def add_patient(
     user = users.create_user(username=email, email=email, password=password)
     Account.objects.create(user=user, role=PATIENT)
     person = Person.objects.create(name=email, timezone=timezone)
-    patient = Patient.objects.create(person=person, user=user, team=team, joined_at=now)
+    patient = Patient.objects.create(
+        person=person, user=user, team=team, joined_at=now,
+        display_name=display_name, record_number=record_number,
+    )  # fmt: skip
     set_sharing(patient, share_with_care_team, now, actor=user, address=address)
     return patient
+
+
+def _one_line(text: str, field: str, most: int, example: str) -> str:
+    from kratomlog.core.text import refuse_nul
+
+    refuse_nul(text, field)
+    if "\n" in text or "\r" in text:
+        raise InputError(field, f"{text!r} holds a line break; write it on one line")
+    cleaned = " ".join(text.split())
+    if len(cleaned) > most:
+        raise InputError(field, f"{len(cleaned)} characters; at most {most}, such as {example!r}")
+    return cleaned
+
+
+def check_display_name(name: str, field: str = "display_name") -> str:
+    """The name staff see ("Ana P."): one line of at most 200 characters; blank: the email."""
+    return _one_line(name, field, 200, "Ana P.")
+
+
+def check_record_number(number: str, field: str = "record_number") -> str:
+    return _one_line(number, field, 64, "MRN-004711")
+
+
+def normal_email(email: str, field: str = "email") -> str:
+    return _normal_email(email, field)
+
+
+def set_display_name(patient: Patient, name: str) -> str:
+    """The patient names themselves for their care team; blank: staff see the email."""
+    patient.display_name = check_display_name(name)
+    patient.save(update_fields=["display_name"])
+    return patient.display_name
 
 
 @transaction.atomic

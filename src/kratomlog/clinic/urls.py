@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kratomlog.clinic.accounts import invitations, setup, sharing
+from kratomlog.clinic.accounts import invitations, own_account, setup, sharing, studies
 from kratomlog.clinic.accounts.messages import patient_messages
 from kratomlog.clinic.admin import site as admin_site
 from kratomlog.clinic.api import api
@@ -21,5 +21,7 @@ urlpatterns = [
     path("invite/<str:code>", invitations.accept, name="accept-invitation"),
     path("sharing", sharing.sharing, name="sharing"),
     path("messages", patient_messages, name="messages"),
+    path("sharing/studies/<str:name>", studies.join_or_leave, name="sharing-study"),
+    path("account", own_account.patient_account, name="patient-account"),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]

@@ -47,6 +47,9 @@ LABELS = {
     "INSTRUMENT": "Check-in",
     "crisis_resources": "Crisis resources",
     "consent_version": "Consent",
+    "display_name": "Name",
+    "record_number": "Record number",
+    "email": "Email",
 }
 
 # A plan file's parameters, as the rule forms label them.

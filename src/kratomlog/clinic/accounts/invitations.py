@@ -30,7 +30,7 @@ def accept(request: HttpRequest, code: str) -> HttpResponse:
     except invitations.InvitationGone as gone:
         return _gone(request, gone)
     form = {
-        "email": request.POST.get("email", "").strip(),
+        "email": request.POST.get("email", invitation.email).strip(),
         "timezone": request.POST.get("timezone", "").strip(),
     }
     error: InputError | None = None
@@ -75,23 +75,42 @@ def accept(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def invite_patient(request: HttpRequest) -> HttpResponse:
-    """The clinician's side: a one-time code and link for one of their teams (14 days)."""
+    """The clinician's side: a one-time code and link for one of their teams (14 days), for
+    the patient named; sent by mail when asked."""
     user = request.user  # type: ignore[attr-defined]
     require_role(user, CLINICIAN)
     teams = list(user.account.teams.order_by("name"))
-    context: dict[str, object] = {"teams": teams, "error": None, "new": None}
+    typed = {
+        name: request.POST.get(name, "").strip()
+        for name in ("display_name", "record_number", "email", "team")
+    }
+    typed["send"] = request.POST.get("send", "")
+    context: dict[str, object] = {"teams": teams, "error": None, "new": None, "typed": typed}
     if request.method == "POST":
         try:
+            if typed["send"] == "yes" and not typed["email"]:
+                raise InputError("email", "give the patient's email to send the invitation by mail")
             new = invitations.invite(
                 user,
                 timezone.now(),
-                team_name=request.POST.get("team") or None,
+                team_name=typed["team"] or None,
                 address=audit.client_address(request),
+                display_name=typed["display_name"],
+                record_number=typed["record_number"],
+                email=typed["email"],
             )
         except InputError as bad:
             context["error"] = bad
         else:
             context["new"] = new
             context["qr"] = qr_svg(new.url, title="QR code of the invitation link")
+            context["typed"] = {"team": typed["team"]}
+            if typed["send"] == "yes":
+                try:
+                    invitations.mail_invitation(new, user)
+                except OSError:
+                    context["mail_failed"] = True
+                else:
+                    context["mailed"] = True
     status = 400 if context["error"] else 200
     return render(request, "clinic/accounts/invite_patient.html", context, status=status)

@@ -4,12 +4,14 @@ Amounts are grams; each named strain becomes a product of the same name. A dosag
 identity across exports: its `id` in the backup. The CSV carries no id, so its rows are known
 by time and grams: a backup and the CSV of the same doses add nothing twice. The app writes
 local times without an offset (Dart's toIso8601String); they are read in the journal's zone.
+A local time the clocks pass twice (01:30 on the night they go back) cannot say which it was:
+the first is taken, and the summary says so, rather than refusing the whole file.
 """
 
 import csv
 import io
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +25,10 @@ from kratomlog.core.formats.keys import KeyMaker
 from kratomlog.core.when import local_moment
 
 CSV_HEADER = ("date", "time", "iso_timestamp", "strain_code", "strain_name", "amount_g", "notes")
+FOLDED = (
+    "{count} at {shown} read as the first of two: the clocks go back in {zone} and pass that "
+    "local time twice, and KratomTracker writes no offset; check {them} in your history."
+)
 NO_STRAIN = ("unknown strain", "unknown", "none")  # what the app writes for a dose without one
 EFFECTS = (("mood", "mood"), ("energy", "energy"), ("painRelief", "pain relief"),
            ("anxiety", "anxiety"), ("focus", "focus"))  # fmt: skip
@@ -52,6 +58,7 @@ def _read_json(text: str, tz: ZoneInfo, now: datetime) -> Reading:
         if isinstance(effect, dict)
     }
     reading, errors, keys = Reading(), [], KeyMaker("kt")
+    twice: list[str] = []
     for number, dosage in enumerate(dosages, start=1):
         where = f"dosage {number}"
         if not isinstance(dosage, dict):
@@ -61,7 +68,7 @@ def _read_json(text: str, tz: ZoneInfo, now: datetime) -> Reading:
             strain = strains.get(dosage.get("strainId")) or {}
             effect = _effects(effects.get(dosage.get("id")))
             notes = [str(dosage.get("notes") or "").strip(), effect]
-            row, naive = _row(
+            row, naive, folded = _row(
                 number,
                 where,
                 dosage.get("timestamp"),
@@ -81,8 +88,11 @@ def _read_json(text: str, tz: ZoneInfo, now: datetime) -> Reading:
         reading.rows.append(row)
         if naive:
             reading.said.append(NAIVE_TIMES.format(zone=tz.key))
+        if folded:
+            twice.append(folded)
     if errors:
         raise ImportRejected(errors)
+    _say_folded(reading, twice, tz)
     limit = (backup.get("settings") or {}).get("dailyLimit")
     if isinstance(limit, int | float) and not isinstance(limit, bool) and 0 < limit < 1000:
         command = (
@@ -138,6 +148,7 @@ def _read_csv(text: str, tz: ZoneInfo, now: datetime) -> Reading:
             ]
         )
     reading, errors, keys = Reading(), [], KeyMaker("kt-csv")
+    twice: list[str] = []
     number, line = 0, 1
     for cells in lines:
         first_line, line = line + 1, lines.line_num
@@ -147,7 +158,7 @@ def _read_csv(text: str, tz: ZoneInfo, now: datetime) -> Reading:
         record = dict(zip(header, cells, strict=False))
         where = f"line {first_line}"
         try:
-            row, naive = _row(
+            row, naive, folded = _row(
                 number,
                 where,
                 record.get("iso_timestamp"),
@@ -165,10 +176,33 @@ def _read_csv(text: str, tz: ZoneInfo, now: datetime) -> Reading:
         reading.rows.append(row)
         if naive:
             reading.said.append(NAIVE_TIMES.format(zone=tz.key))
+        if folded:
+            twice.append(folded)
     if errors:
         raise ImportRejected(errors)
+    _say_folded(reading, twice, tz)
     reading.said = list(dict.fromkeys(reading.said))
     return reading
+
+
+def _say_folded(reading: Reading, twice: list[str], tz: ZoneInfo) -> None:
+    if not twice:
+        return
+    count = f"{len(twice)} dose{'s' if len(twice) > 1 else ''}"
+    shown = ", ".join(dict.fromkeys(twice))
+    them = "them" if len(twice) > 1 else "it"
+    reading.said.append(FOLDED.format(count=count, zone=tz.key, shown=shown, them=them))
+
+
+def _first_reading(naive: datetime, tz: ZoneInfo, column: str) -> tuple[datetime, str]:
+    """The moment of a local time, and the time as shown when the clocks pass it twice (the
+    first of the two is taken); a time the clocks skip is still refused by local_moment."""
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early, ""
+    if early.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        return local_moment(naive, tz, column), ""  # skipped: refused, naming both readings
+    return early.astimezone(UTC), naive.strftime("%Y-%m-%d %H:%M")
 
 
 def _row(
@@ -182,15 +216,17 @@ def _row(
     now: datetime,
     key: str,
     time_column: str,
-) -> tuple[ImportRow, bool]:
-    """The dose, and whether its time had no offset (read in the journal's zone)."""
+) -> tuple[ImportRow, bool, str]:
+    """The dose, whether its time had no offset (read in the journal's zone), and that time as
+    shown if the clocks pass it twice (the first reading taken)."""
     try:
         moment = datetime.fromisoformat(str(timestamp).strip())
     except ValueError:
         raise InputError(time_column, f"{timestamp!r:.40} is not an ISO 8601 time") from None
-    naive = moment.tzinfo is None
-    moment = checked_time(local_moment(moment, tz, time_column) if naive else moment, now,
-                          time_column)  # fmt: skip
+    naive, folded = moment.tzinfo is None, ""
+    if naive:
+        moment, folded = _first_reading(moment, tz, time_column)
+    moment = checked_time(moment, now, time_column)
     column = "amount" if time_column == "timestamp" else "amount_g"
     if isinstance(amount, int | float):
         grams = float(amount)
@@ -217,4 +253,4 @@ def _row(
         form="powder",
         product=name or None,  # a strain without a name makes no "Unknown strain" product
         note=note,
-    ), naive
+    ), naive, folded

@@ -6,13 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from kratomlog.checkins import coping
+from kratomlog.checkins import coping, services
 from kratomlog.core.coping import HEADINGS, plan_from_text
 from kratomlog.core.errors import InputError
 from kratomlog.web.views.common import now, person_of
 
 SECTIONS = tuple(HEADINGS)  # warning_signs, what_helps, people, reasons
-CARE_TEAM_READS = "in working hours"  # when alerts are read: the care consent's words
 
 
 def _in_clinic(request: HttpRequest) -> bool:
@@ -29,7 +28,7 @@ def help_page(request: HttpRequest, told: bool = False) -> HttpResponse:
             "headings": HEADINGS,
             "in_clinic": _in_clinic(request),
             "told": told,
-            "care_team_hours": CARE_TEAM_READS,
+            "care_team": services.care_team(person),
         },
     )
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog import standing
 from kratomlog.checkins import recovery
-from kratomlog.checkins.services import resources
+from kratomlog.checkins.services import care_team, resources
 from kratomlog.core import sources
 from kratomlog.core.amounts import MAGNESIUM_FRACTION, Amount
 from kratomlog.core.errors import InputError
@@ -88,6 +88,9 @@ def today_context(
         "crisis_resources": resources(person)
         if any(signal.kind == "self_harm_risk" for signal in result.signals)
         else (),
+        "care_team": care_team(person)
+        if any(signal.kind == "self_harm_risk" for signal in result.signals)
+        else None,
     }
 
 

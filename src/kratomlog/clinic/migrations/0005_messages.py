@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0003_names_zone_next_visit'),
+        ('clinic', '0004_people'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
