@@ -74,9 +74,13 @@ def _wait_for(condition, timeout: float, what: str) -> None:
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_task_left_running_by_a_killed_worker_is_taken_again_by_a_live_one(cast, tmp_path):
+def test_a_task_left_running_by_a_killed_worker_is_taken_again_by_a_live_one(
+    cast, tmp_path, settings
+):
     if connection.vendor != "postgresql":
         pytest.skip("several processes on one database: PostgreSQL")
+    # 40 patients' passwords: hashed quickly here, the test is about the workers.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django_tasks_db.models import DBTaskResult
 
     from kratomlog.clinic import people
