@@ -165,3 +165,39 @@ def test_a_lease_that_is_not_2_to_3600_whole_seconds_is_refused_at_start(text):
     with pytest.raises(ValueError, match=r"KRATOMLOG_WORKER_LEASE_SECONDS: .* 2 to 3600"):
         worker_lease_seconds(text)
     assert worker_lease_seconds("") == 60 and worker_lease_seconds("90") == 90
+
+
+@pytest.mark.django_db
+def test_running_tasks_of_dead_workers_are_queued_again_and_a_task_that_kills_three_fails(clock):
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    from kratomlog.clinic import tasks, worker_lease
+    from kratomlog.clinic.models import WorkerLease
+
+    WorkerLease.objects.create(worker_id="alive", started_at=NOW, beat_at=NOW)
+    WorkerLease.objects.create(worker_id="dead", started_at=NOW, beat_at=NOW - timedelta(hours=1))
+    claimed = {}
+    for name, workers, started in [
+        ("of the dead", ["dead"], NOW - timedelta(minutes=2)),
+        ("of the living", ["alive"], NOW - timedelta(minutes=2)),
+        ("just claimed", ["unknown"], NOW - timedelta(seconds=10)),
+        ("with no lease", ["db_worker"], NOW - timedelta(minutes=2)),
+        ("the killer", ["w1", "w2", "dead"], NOW - timedelta(minutes=2)),
+    ]:
+        task = DBTaskResult.objects.get(id=tasks.send_alert_mail.enqueue(1).id)
+        DBTaskResult.objects.filter(id=task.id).update(
+            status="RUNNING", worker_ids=workers, started_at=started
+        )
+        claimed[name] = task.id
+    assert worker_lease.requeue_abandoned(NOW) == 2
+    status = dict(DBTaskResult.objects.values_list("id", "status"))
+    assert {name: status[id_] for name, id_ in claimed.items()} == {
+        "of the dead": "READY", "of the living": "RUNNING", "just claimed": "RUNNING",
+        "with no lease": "READY", "the killer": "FAILED",
+    }  # fmt: skip
+    killer = DBTaskResult.objects.get(id=claimed["the killer"])
+    assert "3 workers that ran this task died running it" in killer.traceback
+    assert list(WorkerLease.objects.values_list("worker_id", flat=True)) == ["alive"]
+    assert worker_lease.requeue_abandoned(NOW) == 0  # once

@@ -16,7 +16,7 @@ import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -26,6 +26,10 @@ from kratomlog.clinic.models import WorkerLease
 logger = logging.getLogger("kratomlog.worker")
 
 _current: "Lease | None" = None
+
+
+class WorkerLost(Exception):
+    """The failure recorded for a task whose workers kept dying while they ran it."""
 
 
 def lease_period() -> timedelta:
@@ -74,7 +78,7 @@ class Lease:
             while not self._stopping.wait(interval):
                 try:
                     self.beat()
-                except DatabaseError:
+                except Error:
                     # The database is away: the lease may lapse and the task run again
                     # elsewhere, which the delivery keys make harmless. Try again next time.
                     logger.warning("worker %s could not renew its lease", self.worker_id)
@@ -90,11 +94,16 @@ class Lease:
         _current = None
 
 
+MOST_CLAIMS = 3  # a task whose workers died this many times running it is failed, not retried
+
+
 def requeue_abandoned(now: datetime | None = None) -> int:
     """Queue again each task still RUNNING under a worker with no live lease; how many.
 
     A task claimed less than one lease period ago is left alone whatever its worker, so that a
-    worker without a lease (django-tasks-db's own `db_worker`) is not robbed of fresh work.
+    worker without a lease (django-tasks-db's own `db_worker`) is not robbed of fresh work. A
+    task that took MOST_CLAIMS workers down with it is marked failed instead, so that one task
+    that kills its worker (out of memory, say) does not take every worker down in turn.
     """
     now = now or timezone.now()
     live = live_worker_ids(now)
@@ -105,9 +114,18 @@ def requeue_abandoned(now: datetime | None = None) -> int:
         if task.worker_ids and task.worker_ids[-1] in live:
             continue
         # Conditional on the claim seen: of several workers doing this at once, one wins.
-        if DBTaskResult.objects.filter(
+        claim = DBTaskResult.objects.filter(
             id=task.id, status=TaskResultStatus.RUNNING, started_at=task.started_at
-        ).update(status=TaskResultStatus.READY, started_at=None):
+        )
+        if len(task.worker_ids) >= MOST_CLAIMS:
+            if claim.update(
+                status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
+                exception_class_path=f"{__name__}.WorkerLost",
+                traceback=f"the {len(task.worker_ids)} workers that ran this task died running it",
+            ):  # fmt: skip
+                logger.error("task %s failed: its workers died running it", task.id)
+            continue
+        if claim.update(status=TaskResultStatus.READY, started_at=None):
             requeued += 1
             logger.warning(
                 "task %s was abandoned by worker %s; queued again",
