@@ -55,9 +55,7 @@ def test_clinic_token_revoke_revokes_every_token_of_that_user_and_says_how_many(
     unknown = CliRunner().invoke(app, ["clinic", "token", "who@clinic.test", "--revoke"])
     assert unknown.exit_code == 2
     assert "error: EMAIL: no user signs in as 'who@clinic.test'" in unknown.stderr
-    assert revoked_rows(user) == [
-        "3 tokens of lee@clinic.test: revoked by `clinic token --revoke`"
-    ]
+    assert revoked_rows(user) == ["3 tokens of lee@clinic.test: revoked by `clinic token --revoke`"]
 
 
 @pytest.mark.parametrize("how", ["save", "admin"])
@@ -94,7 +92,10 @@ def test_staff_see_their_tokens_on_their_account_page_and_revoke_one(cast, clock
     theirs = tokens.issue(cast.clinician_b, NOW)
     browser = verified_client(user)
     page = browser.get("/accounts/").content.decode()
-    assert "klc_" not in page and ApiToken.objects.get(user=user, created_at=NOW).token_hash not in page
+    assert (
+        "klc_" not in page
+        and ApiToken.objects.get(user=user, created_at=NOW).token_hash not in page
+    )
     # Newest first, in Lee's zone: made, last used, expires.
     rows = re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page)
     assert rows == [
@@ -142,9 +143,7 @@ def test_admins_list_tokens_without_the_token_and_revoke_the_chosen_ones(cast, c
     assert listing.status_code == 200
     html = listing.content.decode()
     assert "lee@clinic.test" in html and "ana@example.org" in html
-    assert "klc_" not in html and not any(
-        row.token_hash in html for row in ApiToken.objects.all()
-    )
+    assert "klc_" not in html and not any(row.token_hash in html for row in ApiToken.objects.all())
     chosen = ApiToken.objects.get(user=cast.clinician_a)
     done = admin.post(
         "/admin/clinic/apitoken/",

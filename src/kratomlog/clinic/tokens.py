@@ -58,9 +58,9 @@ def user_for(token: str, now: datetime, address: str | None = None) -> Any | Non
 
 def live(user: Any, now: datetime) -> Any:
     """`user`'s tokens that still work, newest first (the token itself is never kept)."""
-    return ApiToken.objects.filter(
-        user=user, revoked_at__isnull=True, expires_at__gt=now
-    ).order_by("-created_at", "-id")
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).order_by(
+        "-created_at", "-id"
+    )
 
 
 def _audit_revoked(owner: Any, by: Any, count: int, why: str, address: str | None,
@@ -75,9 +75,11 @@ def _audit_revoked(owner: Any, by: Any, count: int, why: str, address: str | Non
 @transaction.atomic
 def revoke_own(token: str, now: datetime, address: str | None = None) -> bool:
     """Revoke the token presented (its holder gives it up); whether it was live."""
-    found = ApiToken.objects.select_related("user").filter(
-        token_hash=people.digest(token), revoked_at__isnull=True
-    ).first()
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=people.digest(token), revoked_at__isnull=True)
+        .first()
+    )
     if found is None or not ApiToken.objects.filter(id=found.id, revoked_at__isnull=True).update(
         revoked_at=now
     ):
