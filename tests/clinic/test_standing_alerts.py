@@ -144,3 +144,23 @@ def test_a_patient_replacing_or_undoing_a_clinician_set_plan_alerts_the_clinicia
     )
     set_plan(person=person, preset_or_file="occasional", now=NOW + timedelta(minutes=3))
     assert Alert.objects.filter(patient=cast.patient_a, kind="plan_changed_by_patient").count() == 2
+
+
+def test_a_claim_of_a_worker_whose_lease_expired_is_taken_over_but_a_live_ones_is_not(cast):
+    from kratomlog.clinic import people
+    from kratomlog.clinic.models import WorkerLease
+
+    kim, _ = people.add_staff(email="kim@clinic.test", role="clinician", now=NOW, teams=["North"])
+    record_checkin(person=cast.patient_a.person, key="phq9", now=NOW, answers=PHQ9_ITEM9)
+    alert = Alert.objects.get(patient=cast.patient_a)
+    WorkerLease.objects.create(worker_id="alive", started_at=NOW, beat_at=NOW)
+    WorkerLease.objects.create(worker_id="dead", started_at=NOW, beat_at=NOW - timedelta(hours=1))
+    for user, worker in [(cast.clinician_a, "alive"), (kim, "dead")]:
+        AlertDelivery.objects.create(
+            alert=alert, recipient=user, round="first", claimed_at=NOW, claimed_by=worker
+        )
+    with override_settings(MAILERS=LOCMEM):
+        # Moments later: the dead worker's claim is free, the live one's is not (nor stale).
+        assert tasks.deliver(alert.id, "first", NOW + timedelta(seconds=30)) == 1
+        assert [message.to for message in mail.outbox] == [["kim@clinic.test"]]
+        assert tasks.deliver(alert.id, "first", NOW + timedelta(seconds=40)) == 0

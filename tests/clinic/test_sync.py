@@ -192,3 +192,58 @@ def test_a_sync_with_no_clinic_to_reach_says_so_in_one_line_and_exits_non_zero(t
     assert "tried 4 times" in lines[0]
     waiting = json.loads(kratomlog(home, "sync", "--status", "--json").stdout)
     assert waiting["waiting"]["entry"] == 1  # nothing lost: still waiting
+
+
+def _linked_journal(home: Path, url: str, token: str) -> None:
+    """A local journal linked to the clinic at `url` with `token`, as `kratomlog link` leaves it."""
+    assert kratomlog(home, "dose", "2g", "--at", "2026-11-23T10:00").returncode == 0
+    script = (
+        "from datetime import UTC, datetime\n"
+        "from kratomlog.storage import open_journal\nopen_journal()\n"
+        "from kratomlog.sync.models import ClinicLink\n"
+        f"ClinicLink.objects.create(url={url!r}, patient_id='p', linked_at=datetime.now(UTC))\n"
+    )
+    env = _local_env(home)
+    subprocess.run([str(Path(KRATOMLOG).parent / "python"), "-c", script], env=env, check=True)
+    (home / "clinic-token").write_text(token)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(KRATOMLOG is None, reason="kratomlog is not installed")
+def test_unlink_has_the_clinic_revoke_the_journals_token_before_forgetting_it(
+    cast, live_server, tmp_path
+):
+    from django.test import Client
+
+    from kratomlog.clinic import tokens
+
+    home = tmp_path / "laptop"
+    token = tokens.issue(cast.patient_a.user, NOW, days=365)
+    _linked_journal(home, live_server.url, token)
+    gone = kratomlog(home, "unlink")
+    assert gone.returncode == 0, gone.stderr
+    assert "the clinic revoked this journal's token" in gone.stdout
+    assert not (home / "clinic-token").exists()
+    assert not cast.patient_a.consents.order_by("-id").first().granted
+    # The token, had it been copied before, no longer reads, writes or turns sharing on.
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert Client().get("/api/v1/me/entries", **auth).status_code == 401
+    turned_on = Client().post("/api/v1/me/consent", {"share_with_care_team": True},
+                              content_type="application/json", **auth)  # fmt: skip
+    assert turned_on.status_code == 401
+
+
+@pytest.mark.skipif(KRATOMLOG is None, reason="kratomlog is not installed")
+def test_unlink_with_no_clinic_to_reach_says_the_token_is_kept_and_forgets_nothing(
+    tmp_path, clock
+):
+    home = tmp_path / "laptop"
+    _linked_journal(home, f"http://127.0.0.1:{free_port()}", "klc_x")  # nothing listens there
+    failed = kratomlog(home, "unlink")
+    assert failed.returncode == 3
+    assert failed.stderr.startswith("error: no connection to http://127.0.0.1")
+    assert "Still linked: the clinic could not be told to revoke this journal's token" in (
+        failed.stderr
+    )
+    assert (home / "clinic-token").read_text() == "klc_x"
+    assert "Linked to http://127.0.0.1" in kratomlog(home, "sync", "--status").stdout

@@ -75,14 +75,29 @@ def add_user(
 def token(
     email: Annotated[str, typer.Argument(help="Whose token: their sign-in email.")],
     days: Annotated[int, typer.Option(help="How many days the token is valid (1 to 3653).")] = 30,
+    revoke: Annotated[
+        bool, typer.Option("--revoke", help="Revoke every token of this user instead.")
+    ] = False,
 ) -> None:
-    """Print a new API token for a user (shown once, stored hashed, recorded in the audit log)."""
+    """Print a new API token for a user (shown once, stored hashed, recorded in the audit log),
+    or with --revoke revoke all of theirs (401 from their next request)."""
     open_clinic()
     from django.contrib.auth import get_user_model
 
     from kratomlog.clinic import tokens
 
-    user = get_user_model().objects.filter(username=email.strip().lower(), is_active=True).first()
+    users = get_user_model().objects.filter(username=email.strip().lower())
+    if revoke:
+        owner = users.first()
+        if owner is None:
+            raise InputError("EMAIL", f"no user signs in as {email!r}")
+        count = tokens.revoke_all(owner, context.now(), why="revoked by `clinic token --revoke`")
+        console.print(
+            f"Revoked {count} token{'s' if count != 1 else ''} of {owner.email}"
+            + ("; their next API request answers 401." if count else " (none was live).")
+        )
+        return
+    user = users.filter(is_active=True).first()
     if user is None:
         raise InputError("EMAIL", f"no active user signs in as {email!r}")
     secret = tokens.issue(user, context.now(), days=days)

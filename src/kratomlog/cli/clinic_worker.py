@@ -1,8 +1,10 @@
 """`kratomlog clinic worker`: background work (alert mail, not-heard-from checks, escalations).
 
 The queue is django-tasks-db's table: each worker takes the next task with SELECT ... FOR UPDATE
-SKIP LOCKED, so several workers share it and no task runs twice. The periodic checks run once a
-minute in whichever worker holds a PostgreSQL advisory lock at that moment.
+SKIP LOCKED, so several workers share it and no task runs twice. Each worker holds a lease
+that it renews while it lives (kratomlog.clinic.worker_lease); between tasks a worker queues
+again the tasks of workers whose lease expired, so a worker killed mid-task loses nothing. The
+periodic checks run once a minute in whichever worker holds a PostgreSQL advisory lock then.
 """
 
 import signal
@@ -21,10 +23,16 @@ def register(clinic_app: typer.Typer) -> None:
     clinic_app.command("worker")(worker)
 
 
-def _run_queue() -> None:
+def _run_queue(worker_id: str) -> None:
     from django.core.management import call_command
 
-    call_command("db_worker", batch=True, verbosity=0, reload=False)
+    from kratomlog.clinic import worker_lease
+
+    worker_lease.requeue_abandoned()
+    call_command(
+        "db_worker", batch=True, verbosity=0, reload=False, worker_id=worker_id,
+        startup_delay=False,
+    )  # fmt: skip
 
 
 def _run_periodic() -> None:
@@ -54,6 +62,17 @@ def worker(
 ) -> None:
     """Run background work: mail for alerts, not-heard-from checks, urgent escalations."""
     open_journal()
+    from kratomlog.clinic.worker_lease import Lease
+
+    lease = Lease().start()
+    try:
+        _work(lease.worker_id, once)
+    finally:
+        lease.stop()
+    typer.echo("worker stopped")
+
+
+def _work(worker_id: str, once: bool) -> None:
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -64,11 +83,10 @@ def worker(
     signal.signal(signal.SIGINT, stop)
     last_periodic = 0.0
     while True:
-        _run_queue()
+        _run_queue(worker_id)
         if time.monotonic() - last_periodic >= PERIOD_SECONDS or once:
             _run_periodic()
             last_periodic = time.monotonic()
         if once or stopping:
             break
         time.sleep(1)
-    typer.echo("worker stopped")

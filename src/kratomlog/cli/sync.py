@@ -129,6 +129,13 @@ def unlink() -> None:
     context.person()
     try:
         said = local.unlink(context.now())
-    except (ClinicUnreachable, ClinicRefused) as error:
+    except ClinicUnreachable as error:
+        sys.stderr.write(
+            f"error: {error}\nStill linked: the clinic could not be told to revoke this "
+            "journal's token, so it is kept. Run kratomlog unlink again once the clinic can be "
+            "reached.\n"
+        )
+        raise typer.Exit(NOT_REACHED) from None
+    except ClinicRefused as error:
         raise _clinic_failed(error) from None
     console.print(said[0].upper() + said[1:] + ".")

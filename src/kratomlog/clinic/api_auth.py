@@ -34,6 +34,7 @@ class Bearer(HttpBearer):
             match = request.resolver_match
             patient_for_clinician(user, match.kwargs.get("patient_id", "") if match else "")
         request.user = user
+        request.api_token = token  # type: ignore[attr-defined]  # for DELETE /me/token
         return user
 
 

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Status
 
 from kratomlog import standing
 from kratomlog.checkins.services import record_checkin
-from kratomlog.clinic import audit, people
+from kratomlog.clinic import audit, people, tokens
 from kratomlog.clinic.api_auth import Bearer
 from kratomlog.clinic.api_errors import ApiInput, answers
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
@@ -204,3 +204,12 @@ def access_log(
         "per_page": per_page,
         "total": rows.count(),
     }
+
+
+@router.delete("/token", response=answers(None, 204))
+def give_up_token(request: HttpRequest) -> Status:
+    """Revoke the token this request carries: from the next request on it answers 401.
+
+    `kratomlog unlink` calls it before it forgets the token."""
+    tokens.revoke_own(request.api_token, _now(), audit.client_address(request))  # type: ignore[attr-defined]
+    return Status(204, None)

@@ -19,3 +19,11 @@ class ClinicConfig(AppConfig):
         from kratomlog.clinic.accounts import audit_sign_ins
 
         audit_sign_ins.connect()
+
+        from django.contrib.auth import get_user_model
+
+        from kratomlog.clinic import tokens
+
+        post_save.connect(
+            tokens.revoke_when_deactivated, sender=get_user_model(), dispatch_uid="clinic-tokens"
+        )

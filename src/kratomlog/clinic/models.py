@@ -235,6 +235,8 @@ class AlertDelivery(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     round = models.CharField(max_length=20, default="first")  # first, or escalation
     claimed_at = models.DateTimeField()
+    # The worker that claimed it (blank outside a worker): its expired lease frees the claim.
+    claimed_by = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True)
 
     class Meta:
@@ -301,3 +303,13 @@ class Message(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "sent_at"])]
+
+
+class WorkerLease(models.Model):
+    """A running `kratomlog clinic worker`: it renews `beat_at` while it lives. A task still
+    RUNNING under a worker whose lease has expired was lost with that worker and is queued again.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)  # django-tasks-db's worker id
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()

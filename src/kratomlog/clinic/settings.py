@@ -18,6 +18,17 @@ STAFF_IDLE_SECONDS = 15 * 60
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "placeholder", "insecure"}
 
 
+def worker_lease_seconds(text: str) -> int:
+    """How long a worker that stops renewing its lease keeps its tasks (default a minute)."""
+    if not text:
+        return 60
+    if not text.isdigit() or not 2 <= int(text) <= 3600:
+        raise ValueError(
+            f"KRATOMLOG_WORKER_LEASE_SECONDS: {text!r} is not a whole number of seconds, 2 to 3600"
+        )
+    return int(text)
+
+
 def email_settings(url: str) -> dict[str, Any]:
     """Django's MAILERS for a KRATOMLOG_EMAIL url (an unknown scheme is a start-up error).
 
@@ -107,6 +118,9 @@ def configure_clinic(conf: dict[str, Any]) -> None:
     conf["AXES_LOCKOUT_CALLABLE"] = "kratomlog.clinic.accounts.sign_in.locked_out"
     conf["OTP_TOTP_ISSUER"] = "kratomlog clinic"
     conf["TASKS"] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    conf["WORKER_LEASE_SECONDS"] = worker_lease_seconds(
+        os.environ.get("KRATOMLOG_WORKER_LEASE_SECONDS", "")
+    )
     conf["STAFF_IDLE_SECONDS"] = STAFF_IDLE_SECONDS
     conf["CLINIC_BASE_URL"] = os.environ.get("KRATOMLOG_BASE_URL", "http://127.0.0.1:8000")
     # Set only by `kratomlog clinic demo` (a throwaway SQLite clinic on loopback): it mounts a

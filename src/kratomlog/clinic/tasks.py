@@ -2,9 +2,10 @@
 
 Mail about an alert is sent at most once per (alert, recipient, round): the delivery row is
 claimed first (a unique key), the mail sent, then the row marked sent. A retry, a second
-worker or a repeat of the alert finds the claim and sends nothing. The one case that can send
-twice: a worker killed after handing the mail to the server and before marking it sent; its
-claim then goes stale and is retried.
+worker or a repeat of the alert finds the claim and sends nothing. A claim whose worker died
+(its lease expired, see worker_lease) or that is older than STALE_CLAIM is taken over, so the
+task run again by a live worker sends what the dead one did not. The one case that can send
+twice: a worker killed after handing the mail to the server and before marking it sent.
 """
 
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from kratomlog.clinic import worker_lease
 from kratomlog.clinic.models import ALERT_OPEN, Alert, AlertDelivery, Patient
 from kratomlog.clinic.policy import clinicians_of
 
@@ -25,25 +27,35 @@ ESCALATE_AFTER = timedelta(hours=1)  # urgent alerts unacknowledged this long go
 
 def _claim(alert: Alert, recipient_id: int, round_: str, now: datetime) -> AlertDelivery | None:
     """This worker's claim on one delivery, or None when it is sent or another worker has it."""
+    worker_id = worker_lease.current_worker_id()
     try:
         with transaction.atomic():
             return AlertDelivery.objects.create(
-                alert=alert, recipient_id=recipient_id, round=round_, claimed_at=now
+                alert=alert,
+                recipient_id=recipient_id,
+                round=round_,
+                claimed_at=now,
+                claimed_by=worker_id,
             )
     except IntegrityError:
         pass
-    # A claim left unsent past STALE_CLAIM: take it over with a conditional update (one wins).
-    stale = AlertDelivery.objects.filter(
-        alert=alert,
-        recipient_id=recipient_id,
-        round=round_,
-        sent_at__isnull=True,
-        claimed_at__lt=now - STALE_CLAIM,
+    unsent = AlertDelivery.objects.filter(
+        alert=alert, recipient_id=recipient_id, round=round_, sent_at__isnull=True
     )
-    delivery = stale.first()
-    if delivery is None or not stale.filter(id=delivery.id).update(claimed_at=now):
+    delivery = unsent.first()
+    if delivery is None:
         return None
-    return delivery
+    lost_with_worker = (
+        delivery.claimed_by not in ("", worker_id)
+        and delivery.claimed_by not in worker_lease.live_worker_ids(now)
+    )
+    if not lost_with_worker and delivery.claimed_at >= now - STALE_CLAIM:
+        return None
+    # Take it over with a conditional update on the claim seen: of several takers, one wins.
+    taken = unsent.filter(
+        id=delivery.id, claimed_at=delivery.claimed_at, claimed_by=delivery.claimed_by
+    ).update(claimed_at=now, claimed_by=worker_id)
+    return delivery if taken else None
 
 
 def alert_mail(alert: Alert) -> tuple[str, str]:

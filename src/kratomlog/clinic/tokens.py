@@ -1,4 +1,10 @@
-"""API tokens: random, shown once, stored as SHA-256, with an expiry; every use is audited."""
+"""API tokens: random, shown once, stored as SHA-256, with an expiry; every use is audited.
+
+A token is revoked by its holder (`DELETE /api/v1/me/token`, which `kratomlog unlink` calls),
+by its owner on their account page, by an admin (the admin pages, `clinic token EMAIL
+--revoke`), and with every other token of its user when the user is deactivated. A revoked
+token answers 401 from the next request on; each revocation is audited.
+"""
 
 import secrets
 from datetime import datetime, timedelta
@@ -50,5 +56,64 @@ def user_for(token: str, now: datetime, address: str | None = None) -> Any | Non
     return found.user
 
 
-def revoke_all(user: Any, now: datetime) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+def live(user: Any, now: datetime) -> Any:
+    """`user`'s tokens that still work, newest first (the token itself is never kept)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).order_by(
+        "-created_at", "-id"
+    )
+
+
+def _audit_revoked(owner: Any, by: Any, count: int, why: str, address: str | None,
+                   now: datetime) -> None:  # fmt: skip
+    audit.record(
+        action="token-revoked", actor=by, role=(role_of(by) or "") if by is not None else "",
+        what=f"{count} token{'s' if count != 1 else ''} of {owner.get_username()}: {why}",
+        address=address, at=now,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def revoke_own(token: str, now: datetime, address: str | None = None) -> bool:
+    """Revoke the token presented (its holder gives it up); whether it was live."""
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=people.digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if found is None or not ApiToken.objects.filter(id=found.id, revoked_at__isnull=True).update(
+        revoked_at=now
+    ):
+        return False
+    _audit_revoked(found.user, found.user, 1, "given up by its holder", address, now)
+    return True
+
+
+@transaction.atomic
+def revoke_one(owner: Any, token_id: int, now: datetime, by: Any,
+               address: str | None = None) -> bool:  # fmt: skip
+    """Revoke `owner`'s token `token_id` (on their account page, or an admin's); whether it was."""
+    revoked = ApiToken.objects.filter(id=token_id, user=owner, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    if revoked:
+        why = "revoked by its owner" if by == owner else "revoked by an admin"
+        _audit_revoked(owner, by, 1, why, address, now)
+    return bool(revoked)
+
+
+@transaction.atomic
+def revoke_all(user: Any, now: datetime, by: Any = None, why: str = "revoked",
+               address: str | None = None) -> int:  # fmt: skip
+    """Revoke every token of `user` not yet revoked; how many (audited when any)."""
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    if count:
+        _audit_revoked(user, by, count, why, address, now)
+    return count
+
+
+def revoke_when_deactivated(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_save of a user: a deactivated user's tokens are revoked, wherever it was done."""
+    if not instance.is_active and instance.pk is not None:
+        from django.utils import timezone
+
+        revoke_all(instance, timezone.now(), why="the account was deactivated")

@@ -90,11 +90,14 @@ def link(*, person: Person, url: str, code: str, email: str, password: str,
 
 
 def unlink(now: datetime) -> str:
-    """Stop sharing on the clinic (its consent revoked at once), then forget the link."""
+    """Stop sharing on the clinic (its consent revoked at once), have the clinic revoke this
+    journal's token, then forget the link. Unreachable: ClinicUnreachable, and nothing is
+    forgotten, so that unlinking again later still revokes the token."""
     found = clinic()
     try:
         found.call("POST", "/me/consent", {"share_with_care_team": False})
-        said = f"sharing with {found.url} stopped; the clinic's token is forgotten"
+        found.call("DELETE", "/me/token")
+        said = f"sharing with {found.url} stopped; the clinic revoked this journal's token"
     except ClinicRefused as refused:
         if refused.status != 401:
             raise

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kratomlog.clinic import audit, people
+from kratomlog.clinic.accounts import api_tokens
 from kratomlog.clinic.consent import CARE_CONSENT
 from kratomlog.clinic.policy import clinicians_of, own_patient
 
@@ -29,6 +30,9 @@ DID = {
 def sharing(request: HttpRequest) -> HttpResponse:
     user = request.user  # type: ignore[attr-defined]
     patient = own_patient(user)
+    if request.method == "POST" and api_tokens.revoke_asked(request):
+        request.session["tokens_message"] = api_tokens.revoke_from_form(request)
+        return HttpResponseRedirect(request.path)
     if request.method == "POST":
         share = request.POST.get("share") == "yes"
         if share != patient.sharing:
@@ -59,5 +63,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
             "paragraphs": CARE_CONSENT.text.split("\n\n"),
             "accesses": accesses,
             "message": request.session.pop("message", None),
+            "tokens_message": request.session.pop("tokens_message", None),
+            **api_tokens.listed(user),
         },
     )

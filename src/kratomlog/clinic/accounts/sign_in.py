@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit
+from kratomlog.clinic.accounts import api_tokens
 from kratomlog.clinic.accounts.authenticator import check_code, confirmed_device, wait_seconds
 from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT
 from kratomlog.clinic.policy import is_staff_role, role_of
@@ -156,12 +157,21 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def account(request: HttpRequest) -> HttpResponse:
-    """A staff member's own page: who they are, their teams, where their work is."""
+    """A staff member's own page: who they are, their teams, their API tokens."""
     user = request.user  # type: ignore[attr-defined]
+    if request.method == "POST" and api_tokens.revoke_asked(request):
+        request.session["tokens_message"] = api_tokens.revoke_from_form(request)
+        return HttpResponseRedirect(request.path)
     return render(
         request,
         "clinic/accounts/account.html",
-        {"account": user.account, "teams": user.account.teams.order_by("name")},
+        {
+            "account": user.account,
+            "teams": user.account.teams.order_by("name"),
+            "zone": user.account.timezone or settings.SYSTEM_TIMEZONE,
+            "tokens_message": request.session.pop("tokens_message", None),
+            **api_tokens.listed(user),
+        },
     )
 
 
