@@ -1,6 +1,10 @@
 // kratomlog's service worker: keeps the app's shell (styles, scripts, icon) for offline use.
 // Pages are always fetched from the server first: the journal's numbers must never be stale.
+// One page is kept for when the server cannot be reached: Help now (the crisis resources and the
+// person's own plan for hard moments), refreshed each time it is fetched, on this device only.
 const SHELL = "kratomlog-shell-v1";
+const HELP = "kratomlog-help";
+const HELP_PAGE = "/help";
 const SHELL_FILES = [
   "/static/web/app.css",
   "/static/web/app.js",
@@ -15,7 +19,9 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((key) => key !== SHELL).map((key) => caches.delete(key))))
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key !== SHELL && key !== HELP).map((key) => caches.delete(key))))
+      .then(keepHelp)
   );
   self.clients.claim();
 });
@@ -28,13 +34,29 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (event.request.mode === "navigate") {
+    const help = url.pathname === HELP_PAGE;
     event.respondWith(
-      fetch(event.request).catch(() => new Response(
+      fetch(event.request).then((response) => {
+        if (help) keep(response.clone());
+        return response;
+      }).catch(() => (help ? caches.match(HELP_PAGE, { cacheName: HELP }) : Promise.resolve(undefined)).then((kept) => kept || new Response(
         "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
         "<link rel=stylesheet href=/static/web/app.css><main><h1>kratomlog is not running</h1>" +
-        "<p>Start it on your computer with <code>kratomlog serve</code>, then reload this page.</p></main>",
+        "<p>Start it on your computer with <code>kratomlog serve</code>, then reload this page.</p>" +
+        "<p><a href=/help>Help now</a> works without it.</p></main>",
         { headers: { "Content-Type": "text/html; charset=utf-8" } }
-      ))
+      )))
     );
   }
 });
+
+// Only a page that was served as itself (not a sign-in page the server sent instead) is kept.
+function keep(response) {
+  if (response.ok && !response.redirected) {
+    caches.open(HELP).then((cache) => cache.put(HELP_PAGE, response));
+  }
+}
+
+function keepHelp() {
+  return fetch(HELP_PAGE, { credentials: "same-origin" }).then(keep).catch(() => undefined);
+}
