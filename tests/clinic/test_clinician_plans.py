@@ -157,7 +157,9 @@ def test_a_taper_past_the_journals_bounds_is_refused_next_to_its_field(cast, lee
     answer = lee.post(f"{_page(cast)}/plan", {**TAPER_12, "start_grams": "2000"})
     page = answer.content.decode()
     assert answer.status_code == 400
-    assert '<p class="error" id="taper-start_grams-error">2000 is out of range; at most 1000 g' in page
+    assert (
+        '<p class="error" id="taper-start_grams-error">2000 is out of range; at most 1000 g' in page
+    )
     assert not cast.patient_a.person.plan_versions.exists()
 
 
@@ -209,7 +211,7 @@ def test_a_refused_visit_keeps_every_rating_the_note_and_the_dates(cast, lee):
     assert page.count(" checked>") == 3
     assert ">sweating; seen with her sister</textarea>" in page
     assert 'value="2026-11-23"' in page and 'value="2026-11-30"' in page
-    assert "COWS total: <output id=\"cows-total\">3 so far (3 of 11 items rated)" in page
+    assert 'COWS total: <output id="cows-total">3 so far (3 of 11 items rated)' in page
 
 
 def test_a_saved_visit_shows_its_date_total_band_items_and_next_visit(cast, lee):
@@ -243,3 +245,35 @@ def test_a_refused_report_period_keeps_both_days_and_says_what_is_wrong(cast, le
     assert 'name="from" type="date" value="2026-11-30"' in page
     assert 'name="to" type="date" value="2026-11-01"' in page
     assert 'id="report-from-error">From: a period of one day to ten years' in page
+
+
+def _patient_client(cast):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.patient_a.user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_the_patients_plan_page_names_the_clinician_and_a_replacement_says_so(cast, lee):
+    assert lee.post(f"{_page(cast)}/plan", TAPER_12).status_code == 302
+    patient = _patient_client(cast)
+    page = patient.get("/plan").content.decode()
+    current = page[page.index('id="current-title"') : page.index('id="presets-title"')]
+    assert "Set by Dr Lee on 23 Nov." in current
+    assert "your own taper" not in current and "set by you" not in current
+    preview = patient.post("/plan/preset", {"preset": "occasional", "start": "2026-11-23"})
+    assert "This replaces Dr Lee's plan; your care team will be told." in preview.content.decode()
+
+
+def test_today_offers_no_self_help_preset_while_a_clinician_manages_the_plan(cast, lee):
+    for days_ago in range(6):
+        _dose(cast, 2, NOW - timedelta(days=days_ago, hours=1))
+    patient = _patient_client(cast)
+    offer = "preset would change"
+    assert offer in patient.get("/").content.decode()  # frequent use: the occasional preset
+    ceiling = {"kind": "preset", "preset": "ceiling-3g-a-dose", "confirm": "1"}
+    assert lee.post(f"{_page(cast)}/plan", ceiling).status_code == 302
+    today = patient.get("/").content.decode()
+    assert offer not in today
+    assert "Dr Lee set your plan: talk to your care team before changing it." in today
