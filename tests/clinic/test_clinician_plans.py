@@ -277,3 +277,19 @@ def test_today_offers_no_self_help_preset_while_a_clinician_manages_the_plan(cas
     today = patient.get("/").content.decode()
     assert offer not in today
     assert "Dr Lee set your plan: talk to your care team before changing it." in today
+
+
+def test_a_clinicians_plan_brought_back_to_a_local_journal_is_judged_from_when_it_was_set(cast):
+    """A local journal keeps the clinician's name but no user id: it judges the same days."""
+    from kratomlog.core.plan import preset_plan
+    from kratomlog.plans.models import PlanVersion
+    from kratomlog.plans.services import plan_history
+    from kratomlog.standing import status
+
+    _dose(cast, 5, NOW - timedelta(hours=6))
+    plan = preset_plan("ceiling-3g-a-dose", NOW.date()).as_dict()
+    PlanVersion.objects.create(person=cast.patient_a.person, name=plan["name"], start=NOW.date(),
+                               rules=plan["rules"], set_at=NOW - timedelta(hours=1),
+                               set_by="Dr Lee")  # fmt: skip
+    assert plan_history(cast.patient_a.person).plans[0].judged_from == NOW - timedelta(hours=1)
+    assert status(cast.patient_a.person, NOW).breaches == []

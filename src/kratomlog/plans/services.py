@@ -38,7 +38,8 @@ def plan_history(person: Person) -> PlanHistory:
 
 def stored_plan(version: PlanVersion) -> Plan:
     """A clinician's plan judges only what was taken once it was set (a person's own plan,
-    which they may start in the past, judges every day it is in force)."""
+    which they may start in the past, judges every day it is in force). `set_by` names the
+    clinician on the clinic and in a local journal that brought the plan back by sync."""
     plan = plan_from_dict(
         {
             "name": version.name,
@@ -48,7 +49,7 @@ def stored_plan(version: PlanVersion) -> Plan:
             "evidence": version.evidence or None,
         }
     )
-    if version.set_by_user_id is None:
+    if not version.set_by:
         return plan
     return replace(plan, judged_from=version.set_at)
 
