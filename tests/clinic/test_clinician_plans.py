@@ -293,3 +293,14 @@ def test_a_clinicians_plan_brought_back_to_a_local_journal_is_judged_from_when_i
                                set_by="Dr Lee")  # fmt: skip
     assert plan_history(cast.patient_a.person).plans[0].judged_from == NOW - timedelta(hours=1)
     assert status(cast.patient_a.person, NOW).breaches == []
+
+
+def test_cows_totals_are_charted_on_the_patients_page(cast, lee):
+    assert "No visit with a COWS rating yet." in lee.get(_page(cast)).content.decode()
+    for on in ("2026-11-20", "2026-11-23"):
+        sent = {**_ratings(11), "on": on}
+        assert lee.post(f"{_page(cast)}/visit", sent).status_code == 302
+    page = lee.get(_page(cast)).content.decode()
+    assert "COWS totals at visits (0-48)" in page
+    assert "2 rated visits; the latest COWS 13." in page
+    assert "20 Nov 2026: COWS 13, moderate" in page

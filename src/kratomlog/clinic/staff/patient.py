@@ -109,6 +109,7 @@ def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
             "cows_items": cows.ITEMS,
             "cows_bands": cows.BANDS,
             "cows_source": cows.SOURCE,
+            "cows_chart": cows_chart(patient),
             "today": last,
             "plans": plan_list(patient, last),
             "plan_form": {
@@ -133,6 +134,28 @@ def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
     )
     context.update(forms)
     return render(request, "clinic/staff/patient.html", context, status=status)
+
+
+def cows_chart(patient: Patient) -> charts.Chart:
+    """Every rated visit's COWS total, oldest first, on the scale's own 0-48."""
+    rated = list(
+        patient.visits.filter(cows_total__isnull=False)
+        .order_by("at")
+        .values_list("at", "cows_total")
+    )
+    tz = zone(patient.person.timezone)
+    items = []
+    for moment, total in rated:
+        day = local_day(moment, tz)
+        band = cows.band_of(total) or "below mild"
+        items.append((f"{day:%-d %b}", float(total), f"{day:%-d %b %Y}: COWS {total}, {band}"))
+    summary = (
+        f"{len(items)} rated visit{'s' if len(items) != 1 else ''}; the latest COWS {rated[-1][1]}."
+        if rated
+        else "No visit with a COWS rating yet."
+    )
+    return charts.bars(f"COWS totals at visits (0-{cows.HIGHEST})", summary, items, "",
+                       top=cows.HIGHEST, headers=("Visit", "COWS total"))  # fmt: skip
 
 
 def plan_list(patient: Patient, today: date) -> list[dict[str, Any]]:
