@@ -255,7 +255,7 @@ def add_visit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = patient_for_clinician(request.user, patient_id)
     now = timezone.now()
     today = local_day(now, zone(patient.person.timezone))
-    form = {
+    form: dict[str, Any] = {
         "on": request.POST.get("on", "").strip(),
         "note": request.POST.get("note", ""),
         "next_visit_on": request.POST.get("next_visit_on", "").strip(),
