@@ -98,7 +98,8 @@ def test_a_patient_gets_404_on_clinic_pages(cast):
 def test_a_clinician_sets_a_taper_and_the_page_says_who_set_it(cast, lee):
     url = f"/clinic/patients/{cast.patient_a.public_id}"
     answer = lee.post(f"{url}/plan", {"kind": "taper", "start_grams": "6", "step": "0.5",
-                                       "every_days": "7", "floor_grams": ""})  # fmt: skip
+                                       "every_days": "7", "floor_grams": "",
+                                       "confirm": "1"})  # fmt: skip
     assert answer.status_code == 302
     version = cast.patient_a.person.plan_versions.get()
     assert version.set_by == "Dr Lee" and version.set_by_user_id == cast.clinician_a.id
@@ -157,7 +158,7 @@ def test_the_inbox_lists_acknowledges_and_resolves_with_a_note(cast, lee):
 def test_the_patient_sees_on_today_and_plan_who_set_their_plan(cast, lee):
     lee.post(
         f"/clinic/patients/{cast.patient_a.public_id}/plan",
-        {"kind": "preset", "preset": "break-90"},
+        {"kind": "preset", "preset": "break-90", "confirm": "1"},
     )
     client = Client()
     client.force_login(cast.patient_a.user, backend="django.contrib.auth.backends.ModelBackend")

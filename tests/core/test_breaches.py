@@ -167,3 +167,24 @@ def test_a_25_hour_day_is_still_one_local_day():
 
 def test_helpers_build_doses_on_berlin_days():
     assert local_day(at(day(0), 23, 59), ZoneInfo("Europe/Berlin")) == day(0)
+
+
+def test_a_plan_set_during_a_day_judges_only_the_doses_taken_once_it_was_set():
+    """A clinician's taper from today after a heavy morning: the morning is no breach; a dose
+    after it is judged with the day's total; a pair of doses across the moment still counts."""
+    taper = r.Taper("taper", "limit", start_grams_per_day=12, step="1", every_days=7,
+                    floor_grams=0)  # fmt: skip
+    gap = r.MinHoursBetweenDoses("gap", "limit", hours=4)
+    set_at = at(day(0), 13)
+    plan = Plan("clinician's", day(0), (taper, gap), judged_from=set_at)
+    morning = journal((0, 15, 9))
+    assert find_breaches(PlanHistory([plan]), morning, day(0), day(3)) == []
+    later = journal((0, 15, 9), (0, 1, 14))
+    found = find_breaches(PlanHistory([plan]), later, day(0), day(3))
+    assert [(b.rule, b.day, b.entries) for b in found] == [("taper", day(0), (1, 2))]
+    everyday = journal((0, 15, 9), (1, 13, 9))
+    found = find_breaches(PlanHistory([plan]), everyday, day(0), day(3))
+    assert [(b.rule, b.day) for b in found] == [("taper", day(1))]
+    # The same plan set by the person themself judges the whole day.
+    own = Plan("own", day(0), (taper,))
+    assert len(find_breaches(PlanHistory([own]), morning, day(0), day(3))) == 1

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Field, Query, Router
 
 from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
@@ -20,6 +20,7 @@ from kratomlog.clinic.policy import (
     visible_patients,
 )
 from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
 from kratomlog.core.plan import plan_from_document
 from kratomlog.core.when import parse_when
 
@@ -97,16 +98,23 @@ def patient_status(request: HttpRequest, patient_id: UUID, on: str | None = None
 class PlanIn(ApiInput):
     name: str
     start: str | None = None  # YYYY-MM-DD; default today in the patient's zone
-    rule: list[dict[str, Any]]
+    rule: list[dict[str, Any]] | None = Field(None, description="the TOML plan file's [[rule]]")
+    rules: list[dict[str, Any]] | None = Field(
+        None, description="the rules as GET /patients/{id}/status gives the plan's"
+    )
 
 
 @router.put("/patients/{patient_id}/plan", auth=OF_PATIENT, response=answers(dict[str, Any]))
 def set_plan(request: HttpRequest, patient_id: UUID, body: PlanIn) -> dict[str, Any]:
-    """A plan in the TOML plan format's keys (name, start, rule), from its start day on."""
+    """A plan from its start day on (today or later, in the patient's zone): name, start, and
+    its rules as `rule` (the TOML plan file's key) or `rules` (the status document's), so a
+    plan read from the status can be written back as it is."""
     patient = patient_for_clinician(request.user, patient_id)
     now = _now()
     today = local_day(now, zone(patient.person.timezone))
-    document = {"name": body.name, "rule": body.rule}
+    if (body.rule is None) == (body.rules is None):
+        raise InputError("rules", "give the plan's rules once: as `rules` or as `rule`")
+    document: dict[str, Any] = {"name": body.name, "rule": body.rules or body.rule or []}
     if body.start is not None:
         document["start"] = body.start
     plan = plan_from_document(document, today)

@@ -53,6 +53,11 @@ class ResultOut(Schema):
     outcome: Literal["added", "same", "updated", "kept_clinic"]
     digest: str = Field(description="the record's digest on the clinic now: the next `base`")
     data: dict[str, Any] | None = Field(None, description="kept_clinic: the clinic's version")
+    replaced_by: dict[str, Any] | None = Field(
+        None,
+        description="an edit of a plan a clinician set: kept as a new plan version of the "
+        "patient's own ({data, digest}); the clinician's version stays as they set it",
+    )
 
 
 class ConflictOut(Schema):

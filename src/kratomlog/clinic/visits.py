@@ -1,6 +1,6 @@
 """Visits: a clinician's COWS rating and notes, kept with the patient's record."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +21,7 @@ def record_visit(
     cows_answers: list[int] | None,
     note: str,
     address: str | None = None,
+    next_visit_on: date | None = None,
 ) -> Visit:
     """A visit with a COWS rating (all 11 items, or none) and/or a note; at least one of them."""
     rating = cows.rate(cows_answers) if cows_answers is not None else None
@@ -36,8 +37,11 @@ def record_visit(
         cows_answers=list(rating.answers) if rating else None,
         cows_total=rating.total if rating else None,
         note=note,
+        next_visit_on=next_visit_on,
     )
     what = f"visit: COWS {rating.total}" if rating else "visit: note"
+    if next_visit_on:
+        what += f"; next visit {next_visit_on}"
     audit.record(
         action="write", actor=clinician, role=CLINICIAN, what=what, patient=patient,
         address=address, at=now,

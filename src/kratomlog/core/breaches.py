@@ -48,10 +48,25 @@ def find_breaches(history: PlanHistory, journal: UseIndex, first: date, last: da
     """Every breach on the days from `first` to `last` (both included), in day order."""
     found: list[Breach] = []
     for plan, lo, hi in history.periods(first, last):
-        for rule in plan.rules:
-            found.extend(JUDGES[rule.kind](rule, plan, lo, hi, journal))
+        judged = [b for rule in plan.rules for b in JUDGES[rule.kind](rule, plan, lo, hi, journal)]
+        found.extend(_after_set(plan, judged, journal) if plan.judged_from else judged)
     # attrgetter, not a lambda: a long plan sorts thousands on every status.
     return sorted(found, key=attrgetter("day", "entries", "rule"))
+
+
+def _after_set(plan: Plan, judged: list[Breach], journal: UseIndex) -> list[Breach]:
+    """The breaches a dose taken once the plan was set takes part in: a plan judges nothing
+    from before it existed, and a dose after it is judged with the day's earlier ones."""
+    assert plan.judged_from is not None
+    set_at = plan.judged_from
+    # A local day more than a day after the UTC day it was set on holds only later doses.
+    late = set_at.date() + timedelta(days=1)
+    taken_after = {dose.id for dose in journal.doses_in(plan.start, late) if dose.at >= set_at}
+    return [
+        breach
+        for breach in judged
+        if breach.day > late or any(i in taken_after for i in breach.entries)
+    ]
 
 
 def _breach(rule: r.Rule, plan: Plan, day: date, entries: tuple[int, ...], detail: str) -> Breach:

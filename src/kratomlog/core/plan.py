@@ -35,6 +35,9 @@ class Plan:
     rules: tuple[Rule, ...]
     source: str | None = None
     evidence: str | None = None
+    # When a clinician set it (aware): doses taken before that moment are not judged by it,
+    # even on its start day. None: judged on every day it is in force (a person's own plan).
+    judged_from: datetime | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {

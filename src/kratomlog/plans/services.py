@@ -1,5 +1,6 @@
 """Setting plans: a new version from a start day, the old ones kept; undo withdraws the newest."""
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def plan_history(person: Person) -> PlanHistory:
 
 
 def stored_plan(version: PlanVersion) -> Plan:
-    return plan_from_dict(
+    """A clinician's plan judges only what was taken once it was set (a person's own plan,
+    which they may start in the past, judges every day it is in force). `set_by` names the
+    clinician on the clinic and in a local journal that brought the plan back by sync."""
+    plan = plan_from_dict(
         {
             "name": version.name,
             "start": version.start.isoformat(),
@@ -45,6 +49,9 @@ def stored_plan(version: PlanVersion) -> Plan:
             "evidence": version.evidence or None,
         }
     )
+    if not version.set_by:
+        return plan
+    return replace(plan, judged_from=version.set_at)
 
 
 def start_day(person: Person, start: str | None, now: datetime) -> date:

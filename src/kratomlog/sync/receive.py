@@ -139,6 +139,8 @@ class _Batch:
             current = records.document(kind, row)
             if records.digest(current) == sent:
                 self.result(item, "same", sent)
+            elif kind == "plan" and row.set_by_user_id is not None:
+                self.replace_clinician_plan(row, item, values, current)
             elif kind == "change" or item.base == records.digest(current):
                 self.update(row, kind, values, current, item.data, "the local journal's edit")
                 self.result(item, "updated", sent)
@@ -146,6 +148,28 @@ class _Batch:
                 self.conflict(row, kind, item, values, current)
         # bulk: no hook a row (the batch's own row runs it once)
         records.MODELS[kind].objects.bulk_create(fresh, batch_size=500)
+
+    def replace_clinician_plan(
+        self, row: PlanVersion, item: Incoming, values: dict[str, Any], current: Any
+    ) -> None:
+        """A clinician's plan version is theirs: a patient's edit of it never rewrites it. The
+        edited plan becomes a new version of the patient's own (whose batch row, a "plan",
+        raises the "patient changed a plan you set" alert); a withdrawal is not taken."""
+        replaced_by = None
+        if not values["withdrawn"]:
+            version = PlanVersion.objects.create(
+                person=self.person,
+                restored_by=self.marker,
+                set_at=self.now,
+                **{k: v for k, v in records.model_fields("plan", values).items()
+                   if k not in ("uid", "set_at", "withdrawn")},
+            )  # fmt: skip
+            document = records.plan_document(version)
+            replaced_by = {"data": document, "digest": records.digest(document)}
+        self.history(row, "plan", item.data, current, "sync: a plan the clinician set kept")
+        self.result(
+            item, "kept_clinic", records.digest(current), data=current, replaced_by=replaced_by
+        )
 
     def result(self, item: Incoming, outcome: str, digest: str, **more: Any) -> None:
         self.received.results.append(

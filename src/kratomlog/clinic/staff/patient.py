@@ -1,6 +1,6 @@
 """A patient's page for their clinician: their course at a glance, plans, visits, the report."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +20,8 @@ from kratomlog.core import cows
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import GAD7, PHQ9, WITHDRAWAL
-from kratomlog.core.plan import PRESETS, preset_plan, taper_plan
+from kratomlog.core.plan import PRESETS, Plan, preset_plan, taper_plan
+from kratomlog.plans.services import stored_plan, version_in_force
 from kratomlog.web import charts
 
 SHOWN_DAYS = 90
@@ -69,15 +70,16 @@ def course(patient: Patient, now: datetime, first: date, last: date) -> dict[str
         "calendar": charts.calendar(rows),
         "checkin_charts": checkin_charts(patient, first, last),
         "breaches": list(reversed(status.breaches))[:BREACHES_SHOWN],
-        "plans": person.plan_versions.order_by("-set_at", "-id"),
+        "plans": person.plan_versions.order_by("-set_at", "-id"),  # the report's list
         "visits": patient.visits.select_related("clinician").order_by("-at"),
         "grams_total": round(sum(row.grams for row in rows), 3),
         "use_days": sum(1 for row in rows if row.use),
     }
 
 
-def patient_page(request: HttpRequest, patient_id: UUID, error: InputError | None = None,
-                 status: int = 200) -> HttpResponse:  # fmt: skip
+def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
+                 **forms: Any) -> HttpResponse:  # fmt: skip
+    """The page; `forms` carries a refused or previewed form back (its values, its errors)."""
     patient = _seen(request, patient_id, "patient page")
     now = timezone.now()
     last = local_day(now, zone(patient.person.timezone))
@@ -93,62 +95,211 @@ def patient_page(request: HttpRequest, patient_id: UUID, error: InputError | Non
             .order_by("-id")[:ACCESS_SHOWN],
             "presets": PRESETS.values(),
             "cows_items": cows.ITEMS,
+            "cows_bands": cows.BANDS,
             "cows_source": cows.SOURCE,
-            "error": error,
-            "report_from": last - timedelta(days=27),
-            "report_to": last,
+            "cows_chart": cows_chart(patient),
+            "today": last,
+            "plans": plan_list(patient, last),
+            "plan_form": {
+                "kind": "preset",
+                "preset": "",
+                "start": "",
+                "start_grams": "",
+                "step": "",
+                "every_days": "",
+                "floor_grams": "",
+            },
+            "plan_errors": {},
+            "taper_fields": TAPER_FIELDS,
+            "visit_form": {"on": last.isoformat(), "note": "", "next_visit_on": "", "cows": {}},
+            "visit_errors": {},
+            "report_form": {
+                "from": (last - timedelta(days=27)).isoformat(),
+                "to": last.isoformat(),
+            },
+            "report_errors": {},
         }
     )
+    context.update(forms)
     return render(request, "clinic/staff/patient.html", context, status=status)
+
+
+def cows_chart(patient: Patient) -> charts.Chart:
+    """Every rated visit's COWS total, oldest first, on the scale's own 0-48."""
+    rated = list(
+        patient.visits.filter(cows_total__isnull=False)
+        .order_by("at")
+        .values_list("at", "cows_total")
+    )
+    tz = zone(patient.person.timezone)
+    items = []
+    for moment, total in rated:
+        day = local_day(moment, tz)
+        band = cows.band_of(total) or "below mild"
+        items.append((f"{day:%-d %b}", float(total), f"{day:%-d %b %Y}: COWS {total}, {band}"))
+    summary = (
+        f"{len(items)} rated visit{'s' if len(items) != 1 else ''}; the latest COWS {rated[-1][1]}."
+        if rated
+        else "No visit with a COWS rating yet."
+    )
+    return charts.bars(f"COWS totals at visits (0-{cows.HIGHEST})", summary, items, "",
+                       top=cows.HIGHEST, headers=("Visit", "COWS total"))  # fmt: skip
+
+
+def plan_list(patient: Patient, today: date) -> list[dict[str, Any]]:
+    """Every version, the one in force today first, then the newest set first; each with its
+    rules in words, who set it and when, and from when to when it is (or was) in force."""
+    versions = list(patient.person.plan_versions.order_by("-set_at", "-id"))
+    in_force = version_in_force(patient.person, today)
+    live = sorted((v for v in versions if not v.withdrawn), key=lambda v: (v.start, v.set_at))
+    shown = []
+    for version in versions:
+        later = [v.start for v in live if v.start > version.start]
+        try:
+            rules = [rule.describe() for rule in stored_plan(version).rules]
+        except (InputError, KeyError, TypeError, ValueError):
+            rules = ["(a rule this version of kratomlog cannot read)"]
+        shown.append({
+            "version": version,
+            "in_force": in_force is not None and version.id == in_force.id,
+            "rules": rules,
+            "until": min(later) - timedelta(days=1) if later else None,
+            "author": version.set_by or "the patient",
+        })  # fmt: skip
+    shown.sort(key=lambda row: not row["in_force"])
+    return shown
+
+
+TAPER_FIELDS = [
+    ("start_grams", "Start: grams a day", "decimal"),
+    ("step", "Step down by (grams, or a percentage such as 10%)", "text"),
+    ("every_days", "Every (days)", "numeric"),
+    ("floor_grams", "Floor in grams (needed with a percentage; below it the allowance is 0)",
+     "decimal"),
+    ("start", "From (YYYY-MM-DD, today or later; default today)", "numeric"),
+]  # fmt: skip
+
+# The plan form's fields, and the names the plan's own checks give them (taper_plan speaks
+# the CLI's options; the page speaks its own labels).
+PLAN_FIELDS = {"--from": "start_grams", "--every": "every_days", "--floor": "floor_grams",
+               "--step": "step", "start": "start", "preset": "preset", "PRESET": "preset",
+               "start grams a day": "start_grams", "every (days)": "every_days",
+               "floor (grams)": "floor_grams"}  # fmt: skip
+
+
+def _plain(problem: str) -> str:
+    """A check's words for a person filling in the form, not a plan file's keys."""
+    return problem.replace(
+        "give the grams below which the allowance becomes 0, e.g. floor_grams = 1",
+        "give a floor: the grams a day below which the allowance becomes 0 (for example 1)",
+    )
+
+
+def _plan_from_form(patient: Patient, form: dict[str, str], now: datetime) -> Plan:
+    start_text = form["start"]
+    start = (
+        parse_day(start_text, "start")
+        if start_text
+        else local_day(now, zone(patient.person.timezone))
+    )
+    if form["kind"] == "taper":
+        return taper_plan(
+            _number(form["start_grams"], "start grams a day"),
+            form["step"],
+            _whole(form["every_days"], "every (days)"),
+            _number(form["floor_grams"], "floor (grams)") if form["floor_grams"] else None,
+            start,
+        )
+    return preset_plan(form["preset"], start)
 
 
 @require_POST
 def set_plan(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    """Nothing is set before the clinician has seen the schedule and what it does to today,
+    and said yes (again in words for unusual values)."""
     patient = patient_for_clinician(request.user, patient_id)
     now = timezone.now()
-    start_text = request.POST.get("start", "").strip()
+    keys = ("kind", "preset", "start", "start_grams", "step", "every_days", "floor_grams")
+    form = {key: request.POST.get(key, "").strip() for key in keys}
+    form["kind"] = "taper" if form["kind"] == "taper" else "preset"
     try:
-        start = (
-            parse_day(start_text, "start")
-            if start_text
-            else local_day(now, zone(patient.person.timezone))
+        plan = _plan_from_form(patient, form, now)
+        shown = care_plans.preview(patient, plan, now)
+        confirmed = request.POST.get("confirm") == "1" and (
+            not shown.questions or request.POST.get("confirm_unusual") == "1"
         )
-        if request.POST.get("kind") == "taper":
-            plan = taper_plan(
-                _number(request.POST.get("start_grams"), "start grams a day"),
-                request.POST.get("step", "").strip(),
-                int(_number(request.POST.get("every_days"), "every (days)")),
-                _number(request.POST.get("floor_grams"), "floor (grams)")
-                if request.POST.get("floor_grams", "").strip()
-                else None,
-                start,
-            )
-        else:
-            plan = preset_plan(request.POST.get("preset", ""), start)
+        if not confirmed:
+            return patient_page(request, patient_id, plan_form=form, plan_preview=shown)
         care_plans.set_for_patient(request.user, patient, plan, now, audit.client_address(request))
     except InputError as problem:
-        return patient_page(request, patient_id, problem, status=400)
+        field = PLAN_FIELDS.get(problem.field, "plan")
+        return patient_page(request, patient_id, status=400, plan_form=form,
+                            plan_errors={field: _plain(problem.problem)})  # fmt: skip
     return HttpResponseRedirect(reverse("clinic-patient", args=[patient_id]) + "#plans")
 
 
 @require_POST
 def add_visit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = patient_for_clinician(request.user, patient_id)
-    try:
-        answers = [request.POST.get(f"cows_{item.key}", "") for item in cows.ITEMS]
-        rated = None
-        if any(answers):
-            if not all(answers):
-                raise InputError("cows", "rate all 11 COWS items, or none of them")
+    now = timezone.now()
+    today = local_day(now, zone(patient.person.timezone))
+    form: dict[str, Any] = {
+        "on": request.POST.get("on", "").strip(),
+        "note": request.POST.get("note", ""),
+        "next_visit_on": request.POST.get("next_visit_on", "").strip(),
+        "cows": {item.key: request.POST.get(f"cows_{item.key}", "") for item in cows.ITEMS},
+    }
+    errors: dict[str, str] = {}
+    answers = list(form["cows"].values())
+    rated = None
+    if any(answers) and not all(answers):
+        missing = [item.label.split(" (")[0] for item in cows.ITEMS if not form["cows"][item.key]]
+        errors["cows"] = (
+            f"{sum(1 for a in answers if a)} of {len(cows.ITEMS)} items are rated; rate all "
+            f"{len(cows.ITEMS)} COWS items, or none of them. Not yet rated: {', '.join(missing)}."
+        )
+    elif all(answers):
+        try:
             rated = [int(answer) for answer in answers]
-        visits.record_visit(
-            request.user, patient, timezone.now(), rated, request.POST.get("note", ""),
-            audit.client_address(request),
-        )  # fmt: skip
-    except (InputError, ValueError) as problem:
-        error = problem if isinstance(problem, InputError) else InputError("cows", str(problem))
-        return patient_page(request, patient_id, error, status=400)
+        except ValueError:
+            errors["cows"] = "each COWS item is rated with one of the scores shown"
+    on = _day_field(form["on"], "the visit's date", errors, "on") or today
+    if on > today:
+        errors["on"] = f"{on:%-d %b %Y} is in the future; a visit is recorded on or after it"
+    next_on = _day_field(form["next_visit_on"], "the next visit's date", errors, "next_visit_on")
+    if next_on is not None and next_on < on:
+        errors["next_visit_on"] = f"{next_on:%-d %b %Y} is before this visit's date"
+    if not errors:
+        try:
+            visits.record_visit(
+                request.user, patient, _visit_moment(on, today, now, patient), rated,
+                form["note"], audit.client_address(request), next_visit_on=next_on,
+            )  # fmt: skip
+        except InputError as problem:
+            errors[problem.field.split(" ")[0] if problem.field.startswith("cows") else "note"] = (
+                problem.problem
+            )
+    if errors:
+        return patient_page(request, patient_id, status=400, visit_form=form,
+                            visit_errors=errors)  # fmt: skip
     return HttpResponseRedirect(reverse("clinic-patient", args=[patient_id]) + "#visits")
+
+
+def _visit_moment(on: date, today: date, now: datetime, patient: Patient) -> datetime:
+    """A visit today is now; one recorded later for an earlier day, at noon of that day."""
+    if on == today:
+        return now
+    return datetime.combine(on, time(12), zone(patient.person.timezone))
+
+
+def _day_field(text: str, label: str, errors: dict[str, str], key: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_day(text, label)
+    except InputError:
+        errors[key] = f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-03"
+        return None
 
 
 def report(request: HttpRequest, patient_id: UUID) -> HttpResponse:
@@ -166,7 +317,11 @@ def report(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         if first > last or (last - first).days > 3653:
             raise InputError("from", "a period of one day to ten years, from before to")
     except InputError as problem:
-        return patient_page(request, patient_id, problem, status=400)
+        return patient_page(request, patient_id, status=400,
+                            report_form={"from": request.GET.get("from", ""),
+                                         "to": request.GET.get("to", "")},
+                            report_errors={"to" if problem.field == "to" else "from":
+                                           problem.problem})  # fmt: skip
     audit.record(
         action="export", actor=request.user, role=CLINICIAN, what=f"report {first} to {last}",
         patient=patient, address=audit.client_address(request),
@@ -183,4 +338,11 @@ def _number(text: str | None, label: str) -> float:
     try:
         return float((text or "").strip().replace(",", "."))
     except ValueError:
-        raise InputError(label, f"{text!r} is not a number") from None
+        raise InputError(label, f"{text!r} is not a number; write grams such as 6 or 2.5") from None
+
+
+def _whole(text: str | None, label: str) -> int:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        raise InputError(label, f"{text!r} is not a whole number of days, such as 7") from None

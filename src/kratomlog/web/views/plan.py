@@ -58,6 +58,7 @@ def plan_page(
         "web/plan.html",
         {
             "current": current,
+            "current_version": services.version_in_force(person, today) if current else None,
             "upcoming": upcoming,
             "taper_chart": _taper_chart(current) if current and current.taper else None,
             "versions": services.plan_versions(person),
@@ -103,8 +104,10 @@ def plan(request: HttpRequest) -> HttpResponse:
 def _pending(
     person: Person, chosen: Plan, moment: datetime, action: str, fields: list[tuple[str, str]]
 ) -> dict[str, Any]:
-    """A plan to confirm: what it does to today, and the form that sets it."""
+    """A plan to confirm: what it does to today, whose plan it replaces, and the form."""
+    replaced = services.version_in_force(person, chosen.start)
     return {
+        "replaces": replaced.set_by if replaced is not None else "",
         "plan": chosen,
         "effects": preview_plan(person, chosen, moment),
         "action": action,
