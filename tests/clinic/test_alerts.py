@@ -249,3 +249,19 @@ def test_the_patients_page_lists_their_alerts_with_acknowledge_and_resolve(cast)
     client.post(f"/clinic/alerts/{alert.id}/resolve", {"note": "seen in clinic today"})
     page = client.get(f"/clinic/patients/{cast.patient_a.public_id}").content.decode()
     assert "resolved by Dr Lee" in page and f"/clinic/alerts/{alert.id}/resolve" not in page
+
+
+def test_a_patient_replacing_a_clinicians_plan_is_told_with_both_plans_names(cast, clock):
+    from kratomlog.plans.services import set_plan
+
+    care_plans.set_for_patient(
+        cast.clinician_a, cast.patient_a, preset_plan("break-90", NOW.date()), NOW
+    )
+    later = NOW + timedelta(minutes=5)
+    clock.move_to(later)
+    set_plan(person=cast.patient_a.person, preset_or_file="occasional", now=later)
+    alert = Alert.objects.get(patient=cast.patient_a, kind="plan_changed_by_patient")
+    assert alert.detail == "Changed the plan you set ('break-90') to 'occasional'"
+    assert alert.evidence == {"replaced": "break-90", "in_force": "occasional"}
+    log_kratom(person=cast.patient_a.person, amount="1g", now=later)  # no new change of plan
+    assert Alert.objects.filter(kind="plan_changed_by_patient").count() == 1
