@@ -265,3 +265,17 @@ def test_a_patient_replacing_a_clinicians_plan_is_told_with_both_plans_names(cas
     assert alert.evidence == {"replaced": "break-90", "in_force": "occasional"}
     log_kratom(person=cast.patient_a.person, amount="1g", now=later)  # no new change of plan
     assert Alert.objects.filter(kind="plan_changed_by_patient").count() == 1
+
+
+def test_a_daily_limit_alert_says_by_how_much_the_day_went_over(cast):
+    from kratomlog.core.plan import plan_from_document
+
+    document = {"name": "eight a day", "rule": [{"kind": "max_grams_per_day", "max_grams": 8}]}
+    plan = plan_from_document(document, NOW.date())
+    care_plans.set_for_patient(cast.clinician_a, cast.patient_a, plan, NOW - timedelta(hours=6))
+    for hours_ago in (5, 3):
+        at = (NOW - timedelta(hours=hours_ago)).isoformat()
+        log_kratom(person=cast.patient_a.person, amount="6g", at=at, now=NOW)
+    alert = Alert.objects.get(patient=cast.patient_a, kind="limit_broken")
+    assert "on Mon 23 Nov by 4 g (12 g, 8 g allowed)" in alert.detail
+    assert (alert.evidence["grams"], alert.evidence["allowed_grams"]) == (12, 8)

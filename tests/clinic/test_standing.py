@@ -38,3 +38,4 @@ def test_going_over_a_clinician_set_tapers_allowance_is_a_reason_of_its_own(cast
     assert "over_allowance" in standing.reasons and "limit_broken" not in standing.reasons
     alert = Alert.objects.get(patient=cast.patient_a, kind="over_allowance")
     assert alert.detail.startswith("Over the taper's allowance of the plan")
+    assert "on Mon 23 Nov by 2 g (6 g, 4 g allowed)" in alert.detail

@@ -12,6 +12,7 @@ from kratomlog.checkins.models import CheckIn
 from kratomlog.clinic.alerts import Evidence
 from kratomlog.core.breaches import Breach
 from kratomlog.core.instruments import FREQUENCY
+from kratomlog.core.rules import grams
 from kratomlog.core.signals import Signal
 
 
@@ -44,12 +45,22 @@ def _breach_facts(breach: Breach) -> dict[str, object]:
             "rule_kind": breach.kind, "breach": breach.detail}  # fmt: skip
 
 
-def limit_broken(breach: Breach) -> Evidence:
+def limit_broken(
+    breach: Breach, day_grams: float | None = None, most_grams: float | None = None
+) -> Evidence:
+    """`day_grams`, `most_grams`: the day's total and the grams it allowed (a daily limit or the
+    taper's allowance), when known: the sentence then says by how much."""
     over = "Over the taper's allowance" if breach.kind == "taper" else "Over a limit"
+    facts = _breach_facts(breach)
+    by = ""
+    if day_grams is not None and most_grams is not None and day_grams > most_grams:
+        by = f" by {grams(day_grams - most_grams)} ({grams(day_grams)}"
+        by += f", {grams(most_grams)} allowed)"
+        facts |= {"grams": round(day_grams, 3), "allowed_grams": round(most_grams, 3)}
     return Evidence(
         f"day:{breach.day.isoformat()}",
-        f"{over} of the plan '{breach.plan}' on {day_words(breach.day)}: {breach.detail}",
-        _breach_facts(breach),
+        f"{over} of the plan '{breach.plan}' on {day_words(breach.day)}{by}: {breach.detail}",
+        facts,
     )
 
 

@@ -126,6 +126,8 @@ class AlertEvidenceOut(Schema):
     plan: str | None = None
     rule: str | None = None
     breach: str | None = None  # the breach in words: "12 g on the day; no more than 8 g a day"
+    grams: float | None = None  # limit_broken, over_allowance: the day's total, when it counts
+    allowed_grams: float | None = None  # the daily limit or the taper's allowance that day
     last_contact_at: datetime | None = None  # not_heard_from (null: nothing since joining)
     days: int | None = None  # not_heard_from: days since last contact
     since: date | None = None  # escalation, withdrawal_persisting, loss_of_control

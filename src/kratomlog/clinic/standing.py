@@ -124,7 +124,7 @@ def _latest_phq9(patient: Patient, now: datetime) -> CheckIn | None:
 
 def _evidence(
     patient: Patient, reason: str, now: datetime, status: Any, last_activity: datetime | None,
-    recent: dict[str, list[Breach]],
+    recent: dict[str, list[Breach]], rows: list[DayRow],
 ) -> alerts.Evidence | None:  # fmt: skip
     """What the alert for `reason` is raised on (None: nothing to raise it on)."""
     tz = zone(patient.person.timezone)
@@ -133,7 +133,13 @@ def _evidence(
         checkin = _latest_phq9(patient, now)
         return alert_evidence.self_harm(checkin, tz) if checkin is not None else None
     if reason in ("limit_broken", "over_allowance"):
-        return alert_evidence.limit_broken(max(recent[reason], key=lambda breach: breach.day))
+        breach = max(recent[reason], key=lambda breach: breach.day)
+        row = next((row for row in rows if row.day == breach.day), None)
+        most = row.allowance if row is not None and breach.kind == "taper" else None
+        if breach.kind == "max_grams_per_day" and status.plan and status.plan.name == breach.plan:
+            rule = next((r for r in status.plan.rules if r.id == breach.rule), None)
+            most = getattr(rule, "max_grams", None)
+        return alert_evidence.limit_broken(breach, row.grams if row else None, most)
     if reason == "loss_of_control":
         counted = [breach for breach in status.breaches if breach.severity == "limit"]
         if not counted:
@@ -192,7 +198,7 @@ def refresh(patient: Patient, now: datetime) -> Standing:
     }
     standing, _ = Standing.objects.update_or_create(patient=patient, defaults=values)
     for reason in reasons:
-        evidence = _evidence(patient, reason, now, status, last_activity, recent)
+        evidence = _evidence(patient, reason, now, status, last_activity, recent, rows)
         if evidence is not None:
             alerts.raise_alert(patient, reason, now, evidence)
     return standing
