@@ -46,6 +46,20 @@ def test_withdrawal_that_halved_by_day_7_is_not_persisting():
     assert course.withdrawal_persisting(stop, answered) is None
 
 
+def test_withdrawal_that_fell_after_persisting_is_no_longer_flagged():
+    stop = course.current_stop(stopped_journal(), at(day(20)))
+    persisting = [checkin("withdrawal", 10, 39), checkin("withdrawal", 16, 30)]
+    assert course.withdrawal_persisting(stop, persisting) is not None
+    fallen = [*persisting, checkin("withdrawal", 19, 9)]
+    assert course.withdrawal_persisting(stop, fallen) is None
+
+
+def test_a_phq9_that_fell_below_10_is_no_longer_persisting():
+    stop = course.current_stop(stopped_journal(), at(day(30)))
+    answered = [checkin("phq9", 23, 12), checkin("phq9", 27, 4)]
+    assert course.withdrawal_persisting(stop, answered) is None
+
+
 def test_phq9_of_10_two_weeks_after_a_stop_is_persisting():
     stop = course.current_stop(stopped_journal(), at(day(30)))
     assert course.withdrawal_persisting(stop, [checkin("phq9", 22, 10)]) is None  # day 13

@@ -35,6 +35,11 @@ def test_any_use_in_a_no_use_period_is_loss_of_control():
     assert signal.since == day(4) and "no use" in signal.message
 
 
+def test_use_against_a_no_use_target_is_not_loss_of_control():
+    assert signals.loss_of_control([breach(4, "target", kind="no_use")]) is None
+    assert signals.loss_of_control([breach(4, "target", "no_use"), breach(9, "target")]) is None
+
+
 TODAY = day(27)
 
 

@@ -52,11 +52,8 @@ def help_now(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     """Tell my care team now: an urgent alert, mailed to the team at once; answers the crisis
     resources and the patient's own plan for hard moments."""
     patient = own_patient(request.user)
-    alerts.raise_alert(
-        patient, "help_requested", datetime.now(UTC),
-        "The patient tapped Help now and asked their care team to contact them now.",
-    )  # fmt: skip
-    return 201, {**coping.help_now(patient.person).as_dict(), "care_team_alerted": True}
+    alerted = alerts.help_requested(patient, datetime.now(UTC)) is not None
+    return 201, {**coping.help_now(patient.person).as_dict(), "care_team_alerted": alerted}
 
 
 @router.get("/me/coping-plan", response=answers(CopingPlanOut))

@@ -1,18 +1,18 @@
 """Clinicians' and admins' endpoints: triage, a patient's status and plan, alerts, the audit log."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
-from ninja import Field, Query, Router
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
 
 from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import ApiInput, answers
-from kratomlog.clinic.models import ADMIN, CLINICIAN, AuditEntry, Patient
+from kratomlog.clinic.models import ADMIN, CLINICIAN, Alert, AuditEntry, Patient
 from kratomlog.clinic.policy import (
     may_read_audit_log,
     patient_for_clinician,
@@ -124,28 +124,124 @@ def set_plan(request: HttpRequest, patient_id: UUID, body: PlanIn) -> dict[str, 
     return {**plan.as_dict(), "set_by": version.set_by, "set_at": version.set_at}
 
 
-@router.get("/alerts", response=answers(list[dict[str, Any]]))
+class AlertEvidenceOut(Schema):
+    """The facts an alert was raised on; which are set depends on its kind."""
+
+    checkin_at: datetime | None = None  # self_harm_risk: the PHQ-9's moment
+    item_9: int | None = None  # self_harm_risk: the item-9 answer, 1-3
+    total: int | None = None  # self_harm_risk: the PHQ-9 total, 0-27
+    day: date | None = None  # limit_broken, over_allowance, loss_of_control: the breach day
+    plan: str | None = None
+    rule: str | None = None
+    breach: str | None = None  # the breach in words: "12 g on the day; no more than 8 g a day"
+    grams: float | None = None  # limit_broken, over_allowance: the day's total, when it counts
+    allowed_grams: float | None = None  # the daily limit or the taper's allowance that day
+    last_contact_at: datetime | None = None  # not_heard_from (null: nothing since joining)
+    days: int | None = None  # not_heard_from: days since last contact
+    since: date | None = None  # escalation, withdrawal_persisting, loss_of_control
+    message: str | None = None
+    replaced: str | None = None  # plan_changed_by_patient: the clinician's plan
+    in_force: str | None = None  # plan_changed_by_patient: the patient's plan now
+
+
+class AlertOut(Schema):
+    id: int
+    patient_id: str
+    patient_name: str  # the display name, else the email
+    patient_email: str
+    patient_phone: str
+    patient_sharing: bool  # false once they stopped sharing (an urgent alert stays)
+    kind: str
+    state: str  # open, acknowledged, resolved
+    urgent: bool
+    detail: str  # what happened, in the third person
+    evidence: AlertEvidenceOut
+    raised_at: datetime
+    updated_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution: str | None  # the resolving clinician's note
+    stopped_sharing_at: datetime | None
+
+
+def _staff_name(user: Any) -> str | None:
+    if user is None:
+        return None
+    account = getattr(user, "account", None)
+    return (account and account.display_name) or user.email or user.get_username()
+
+
+def alert_out(alert: Alert) -> AlertOut:
+    patient = alert.patient
+    facts = {
+        key: value for key, value in alert.evidence.items() if key in AlertEvidenceOut.model_fields
+    }
+    return AlertOut(
+        id=alert.id,
+        patient_id=str(patient.public_id),
+        patient_name=patient.shown_name,
+        patient_email=patient.user.email,
+        patient_phone=patient.phone,
+        patient_sharing=patient.sharing,
+        kind=alert.kind,
+        state=alert.state,
+        urgent=alert.urgent,
+        detail=alert.detail,
+        evidence=AlertEvidenceOut(**facts),
+        raised_at=alert.raised_at,
+        updated_at=alert.updated_at,
+        acknowledged_at=alert.acknowledged_at,
+        acknowledged_by=_staff_name(alert.acknowledged_by),
+        resolved_at=alert.resolved_at,
+        resolved_by=_staff_name(alert.resolved_by),
+        resolution=alert.resolution_note or None,
+        stopped_sharing_at=alert.stopped_sharing_at,
+    )
+
+
+@router.get("/alerts", response=answers(list[AlertOut]))
 def alerts(
     request: HttpRequest, state: str | None = None, team: str | None = None
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": alert.id,
-            "patient_id": str(alert.patient.public_id),
-            "kind": alert.kind,
-            "state": alert.state,
-            "urgent": alert.urgent,
-            "raised_at": alert.raised_at,
-            "updated_at": alert.updated_at,
-        }
-        for alert in inbox.alerts_for(request.user, state, team)
-    ]
+) -> list[AlertOut]:
+    """Alerts about the clinician's patients: those who share, and the urgent alerts that were
+    open when a patient stopped sharing (`patient_sharing: false`)."""
+    return [alert_out(alert) for alert in inbox.alerts_for(request.user, state, team)]
 
 
 @router.post("/alerts/{alert_id}/ack", response=answers(dict[str, Any]))
 def acknowledge(request: HttpRequest, alert_id: int) -> dict[str, Any]:
     alert = inbox.acknowledge(request.user, alert_id, _now(), audit.client_address(request))
     return {"id": alert.id, "state": alert.state, "acknowledged_at": alert.acknowledged_at}
+
+
+class _OfAlert(Bearer):
+    """A clinician who may see the alert named in the path ({alert_id}), checked before the
+    body is read: an alert of another team answers 404 whatever was sent, as an unknown one."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = super().authenticate(request, token)
+        if user is not None:
+            match = request.resolver_match
+            alert_id = str(match.kwargs.get("alert_id", "")) if match else ""
+            if not alert_id.isdigit() or not inbox.alerts_for(user).filter(id=alert_id).exists():
+                raise Http404
+        return user
+
+
+OF_ALERT = _OfAlert(CLINICIAN)
+
+
+class ResolveIn(ApiInput):
+    note: str  # how it was resolved, in a few words
+
+
+@router.post("/alerts/{alert_id}/resolve", auth=OF_ALERT, response=answers(AlertOut))
+def resolve(request: HttpRequest, alert_id: int, body: ResolveIn) -> AlertOut:
+    """Resolve the alert with a note; it ends there (the same evidence never raises it again)."""
+    alert = inbox.resolve(request.user, alert_id, body.note, _now(), audit.client_address(request))
+    return alert_out(alert)
 
 
 @router.get("/audit", auth=Bearer(ADMIN), response=answers(dict[str, Any]))

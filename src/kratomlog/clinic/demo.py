@@ -152,7 +152,8 @@ def stopped(patient: Patient, clinician: Any, now: datetime, rng: random.Random)
     care_plans.set_for_patient(
         clinician, patient, preset_plan("break-90", _start(patient, now, 20)), stop
     )
-    for ago, level in ((20, 3), (18, 3), (15, 2), (12, 2), (8, 1), (4, 1), (1, 1)):
+    # Withdrawal that persists: three weeks on, the latest total is still over half its peak.
+    for ago, level in ((20, 3), (18, 4), (15, 3), (12, 3), (8, 3), (4, 3), (1, 3)):
         _checkin(
             patient,
             now,

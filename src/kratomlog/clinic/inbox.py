@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kratomlog.clinic import audit
+from kratomlog.clinic.alerts import still_shown
 from kratomlog.clinic.models import (
     ALERT_ACKNOWLEDGED,
     ALERT_OPEN,
@@ -15,7 +16,7 @@ from kratomlog.clinic.models import (
     CLINICIAN,
     Alert,
 )
-from kratomlog.clinic.policy import require_role, visible_patients
+from kratomlog.clinic.policy import require_role
 from kratomlog.core.errors import InputError
 
 STATES = (ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED)
@@ -24,11 +25,13 @@ STATES = (ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED)
 def alerts_for(
     clinician: Any, state: str | None = None, team: str | None = None
 ) -> QuerySet[Alert]:
-    """The alerts about patients `clinician` may see now, newest first."""
+    """The alerts about patients `clinician` may see now, newest first: those of their teams'
+    sharing patients, and the urgent alerts that were open when a patient stopped sharing."""
     require_role(clinician, CLINICIAN)
-    alerts = Alert.objects.filter(patient__in=visible_patients(clinician)).select_related(
-        "patient", "patient__team"
-    )
+    alerts = Alert.objects.filter(
+        still_shown(), patient__team__in=clinician.account.teams.all()
+    ).select_related("patient", "patient__team", "patient__user", "resolved_by__account",
+                     "acknowledged_by__account")  # fmt: skip
     if state is not None:
         if state not in STATES:
             raise InputError("state", f"{state!r} is not one of {', '.join(STATES)}")

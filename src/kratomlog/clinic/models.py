@@ -193,13 +193,20 @@ ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "open", "acknowledged", "resolv
 
 
 class Alert(models.Model):
-    """Something about a patient that needs a clinician; one unresolved alert per kind."""
+    """Something about a patient that needs a clinician; one unresolved alert per kind, and one
+    alert per piece of evidence (`evidence_key`): resolved, it never comes back for the same
+    PHQ-9 answer, breach day or last contact."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=40)  # self_harm_risk, loss_of_control, not_heard_from...
     urgent = models.BooleanField(default=False)
     state = models.CharField(max_length=20, default=ALERT_OPEN)
-    detail = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(max_length=500, blank=True)  # in the third person, for staff
+    evidence = models.JSONField(default=dict)  # the facts it was raised on, as fields
+    evidence_key = models.CharField(max_length=200, blank=True)  # "phq9:<check-in uid>"...
+    # Set when the patient stopped sharing while this (urgent) alert was unresolved: the team
+    # keeps seeing this alert, and nothing more of the journal.
+    stopped_sharing_at = models.DateTimeField(null=True)
     raised_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     acknowledged_by = models.ForeignKey(
@@ -219,7 +226,12 @@ class Alert(models.Model):
                 fields=["patient", "kind"],
                 condition=~models.Q(state="resolved"),
                 name="one_unresolved_alert_per_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "kind", "evidence_key"],
+                condition=~models.Q(evidence_key=""),
+                name="one_alert_per_evidence",
+            ),
         ]
         indexes = [models.Index(fields=["state", "raised_at"])]
 

@@ -202,6 +202,10 @@ def set_sharing(
     )
     Patient.objects.filter(id=patient.id).update(sharing=share)
     patient.sharing = share
+    if not share:
+        from kratomlog.clinic import alerts
+
+        alerts.patient_stopped_sharing(patient, now)  # the team keeps open urgent alerts
     audit.record(
         action="consent",
         actor=actor,

@@ -5,10 +5,12 @@ judgement as `kratomlog status`; a reason that starts raises its alert there too
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from kratomlog.checkins.models import CheckIn
-from kratomlog.clinic import alerts
+from kratomlog.checkins.models import CheckIn, SleepDiary
+from kratomlog.clinic import alert_evidence, alerts
 from kratomlog.clinic.models import Patient, Standing
+from kratomlog.core.breaches import Breach
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow
 from kratomlog.journal.models import Entry
@@ -23,6 +25,7 @@ REASONS = (
     "withdrawal_persisting",
     "escalation",
     "limit_broken",
+    "over_allowance",
     "not_heard_from",
 )
 NO_REASON = len(REASONS)
@@ -32,6 +35,7 @@ REASON_WORDS = {
     "withdrawal_persisting": "withdrawal persisting",
     "escalation": "escalation",
     "limit_broken": "a limit you set was broken in the last 7 days",
+    "over_allowance": "over the taper's allowance in the last 7 days",
     "not_heard_from": "not heard from for 7 days",
 }
 SILENCE = timedelta(days=7)  # kratomlog's own choice: a week without any record under a plan
@@ -40,7 +44,9 @@ SPARK_DAYS = 28
 
 
 def _last_activity(patient: Patient) -> datetime | None:
-    """The latest moment the patient recorded anything (an entry or a check-in)."""
+    """The latest moment the patient recorded anything: an entry, a check-in or a sleep diary
+    (a patient on a break fills in the diary every morning, as the app asks: that is contact;
+    a diary counts from the morning it describes, when the patient got up)."""
     person_id = patient.person_id
     entry = (
         Entry.objects.filter(person_id=person_id, deleted=False)
@@ -54,7 +60,13 @@ def _last_activity(patient: Patient) -> datetime | None:
         .values_list("taken_at", flat=True)
         .first()
     )
-    return max((moment for moment in (entry, checkin) if moment), default=None)
+    diary = (
+        SleepDiary.objects.filter(person_id=person_id, deleted=False)
+        .order_by("-out_of_bed")
+        .values_list("out_of_bed", flat=True)
+        .first()
+    )
+    return max((moment for moment in (entry, checkin, diary) if moment), default=None)
 
 
 def _latest_total(patient: Patient, instrument: str) -> int | None:
@@ -86,38 +98,88 @@ def _allowance_words(rows: list[DayRow], plan_name: str) -> str:
 
 def reasons_now(
     patient: Patient, now: datetime, signal_kinds: set[str], recent_clinician_breach: bool,
-    plan_in_force: bool, last_activity: datetime | None,
+    plan_in_force: bool, last_activity: datetime | None, recent_over_allowance: bool = False,
 ) -> list[str]:  # fmt: skip
     """The triage reasons that hold now, most urgent first."""
     found = set(signal_kinds) & set(REASONS)
     if recent_clinician_breach:
         found.add("limit_broken")
+    if recent_over_allowance:
+        found.add("over_allowance")
     silent_since = last_activity or patient.joined_at
     if plan_in_force and now - silent_since > SILENCE:
         found.add("not_heard_from")
     return [reason for reason in REASONS if reason in found]
 
 
+def _latest_phq9(patient: Patient, now: datetime) -> CheckIn | None:
+    return (
+        CheckIn.objects.filter(
+            person_id=patient.person_id, instrument="phq9", deleted=False, taken_at__lte=now
+        )
+        .order_by("-taken_at", "-id")
+        .first()
+    )
+
+
+def _evidence(
+    patient: Patient, reason: str, now: datetime, status: Any, last_activity: datetime | None,
+    recent: dict[str, list[Breach]], rows: list[DayRow],
+) -> alerts.Evidence | None:  # fmt: skip
+    """What the alert for `reason` is raised on (None: nothing to raise it on)."""
+    tz = zone(patient.person.timezone)
+    signals = {signal.kind: signal for signal in status.signals}
+    if reason == "self_harm_risk":
+        checkin = _latest_phq9(patient, now)
+        return alert_evidence.self_harm(checkin, tz) if checkin is not None else None
+    if reason in ("limit_broken", "over_allowance"):
+        breach = max(recent[reason], key=lambda breach: breach.day)
+        row = next((row for row in rows if row.day == breach.day), None)
+        most = row.allowance if row is not None and breach.kind == "taper" else None
+        if breach.kind == "max_grams_per_day" and status.plan and status.plan.name == breach.plan:
+            rule = next((r for r in status.plan.rules if r.id == breach.rule), None)
+            most = getattr(rule, "max_grams", None)
+        return alert_evidence.limit_broken(breach, row.grams if row else None, most)
+    if reason == "loss_of_control":
+        counted = [breach for breach in status.breaches if breach.severity == "limit"]
+        if not counted:
+            return None
+        return alert_evidence.loss_of_control(signals[reason], counted)
+    if reason == "withdrawal_persisting":
+        signal = signals[reason]
+        return alert_evidence.from_signal(signal, f"day:{signal.since}", REASON_WORDS[reason])
+    if reason == "escalation":
+        # The signal's window moves every day: one alert a week at most while it lasts.
+        year, week, _ = local_day(now, tz).isocalendar()
+        return alert_evidence.from_signal(signals[reason], f"week:{year}-{week}", "escalation")
+    if reason == "not_heard_from":
+        return alert_evidence.not_heard_from(last_activity, patient.joined_at, now, tz)
+    return None
+
+
 def refresh(patient: Patient, now: datetime) -> Standing:
-    """Recompute and store `patient`'s standing as of `now`; raise alerts for reasons that start."""
+    """Recompute and store `patient`'s standing as of `now`; raise alerts for new evidence."""
     status, rows = status_and_recent(patient.person, now, days=SPARK_DAYS)
     tz = zone(patient.person.timezone)
     today = local_day(now, tz)
     clinician_plans = _clinician_plan_names(patient)
-    recent_breach = any(
-        breach.severity == "limit"
-        and breach.plan in clinician_plans
-        and (today - breach.day).days < RECENT_BREACH_DAYS
-        for breach in status.breaches
-    )
+    recent: dict[str, list[Breach]] = {"limit_broken": [], "over_allowance": []}
+    for breach in status.breaches:
+        if (
+            breach.severity == "limit"
+            and breach.plan in clinician_plans
+            and (today - breach.day).days < RECENT_BREACH_DAYS
+        ):
+            recent["over_allowance" if breach.kind == "taper" else "limit_broken"].append(breach)
     last_activity = _last_activity(patient)
     reasons = reasons_now(
         patient,
         now,
         {signal.kind for signal in status.signals},
-        recent_breach,
+        bool(recent["limit_broken"]),
         status.plan is not None,
         last_activity,
+        bool(recent["over_allowance"]),
     )
     plan_name = status.plan.name if status.plan else ""
     values = {
@@ -135,34 +197,44 @@ def refresh(patient: Patient, now: datetime) -> Standing:
         "updated_at": now,
     }
     standing, _ = Standing.objects.update_or_create(patient=patient, defaults=values)
-    details = {signal.kind: signal.message for signal in status.signals}
     for reason in reasons:
-        alerts.raise_alert(patient, reason, now, details.get(reason, REASON_WORDS[reason]))
+        evidence = _evidence(patient, reason, now, status, last_activity, recent, rows)
+        if evidence is not None:
+            alerts.raise_alert(patient, reason, now, evidence)
     return standing
 
 
-def patient_replaced_clinician_plan(patient: Patient, action: str) -> bool:
-    """Whether this plan change (a new plan, or an undo) by the patient displaced a plan that a
-    clinician set: the newest version is the patient's own over a clinician's, or the version an
-    undo just withdrew was a clinician's."""
+def clinician_plan_replaced(patient: Patient, action: str) -> alerts.Evidence | None:
+    """What this plan change (a new plan, or an undo) by the patient did to a plan a clinician
+    set, or None when it displaced none: the newest version is the patient's own over a
+    clinician's, or the version an undo just withdrew was a clinician's."""
     versions = PlanVersion.objects.filter(person_id=patient.person_id)
     if action == "plan":
         newest = list(versions.filter(withdrawn=False).order_by("-set_at", "-id")[:2])
-        return (
+        if (
             len(newest) == 2
             and newest[0].set_by_user_id is None
             and newest[1].set_by_user_id is not None
-        )
+        ):
+            return alert_evidence.plan_changed(newest[1].name, newest[0].name, newest[0].id, False)
+        return None
     withdrawn = versions.filter(withdrawn=True).order_by("-set_at", "-id").first()
     newest_live = versions.filter(withdrawn=False).order_by("-set_at", "-id").first()
-    return (
+    if (
         withdrawn is not None
         and withdrawn.set_by_user_id is not None
         and (
             newest_live is None
             or (newest_live.set_at, newest_live.id) < (withdrawn.set_at, withdrawn.id)
         )
-    )
+    ):
+        in_force = newest_live.name if newest_live else ""
+        return alert_evidence.plan_changed(withdrawn.name, in_force, withdrawn.id, True)
+    return None
+
+
+def patient_replaced_clinician_plan(patient: Patient, action: str) -> bool:
+    return clinician_plan_replaced(patient, action) is not None
 
 
 def journal_changed(person_id: int, at: datetime, action: str = "") -> None:
@@ -170,8 +242,8 @@ def journal_changed(person_id: int, at: datetime, action: str = "") -> None:
     patient = Patient.objects.filter(person_id=person_id).select_related("person").first()
     if patient is None:
         return
-    if action in ("plan", "undo") and patient_replaced_clinician_plan(patient, action):
-        alerts.raise_alert(
-            patient, "plan_changed_by_patient", at, "the patient changed a plan their clinician set"
-        )
+    if action in ("plan", "undo"):
+        replaced = clinician_plan_replaced(patient, action)
+        if replaced is not None:
+            alerts.raise_alert(patient, "plan_changed_by_patient", at, replaced)
     refresh(patient, at)

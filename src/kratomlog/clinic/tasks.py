@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
-from kratomlog.clinic import worker_lease
+from kratomlog.clinic import alerts, worker_lease
 from kratomlog.clinic.models import ALERT_OPEN, Alert, AlertDelivery, Patient
 from kratomlog.clinic.policy import clinicians_of
 
@@ -74,8 +74,12 @@ def alert_mail(alert: Alert) -> tuple[str, str]:
 def deliver(alert_id: int, round_: str, now: datetime | None = None) -> int:
     """Mail the alert to each recipient not yet mailed for this round; the number sent."""
     now = now or timezone.now()
-    alert = Alert.objects.select_related("patient__team").filter(id=alert_id).first()
-    if alert is None:
+    alert = (
+        Alert.objects.select_related("patient__team")
+        .filter(alerts.still_shown(), id=alert_id)
+        .first()
+    )
+    if alert is None:  # gone, or about a patient who stopped sharing: no mail to a dead link
         return 0
     recipients = clinicians_of(alert.patient).exclude(email="")
     subject, body = alert_mail(alert)

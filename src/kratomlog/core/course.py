@@ -67,9 +67,11 @@ def withdrawal_persisting(stop: Stop | None, answered: Sequence[Answered]) -> Si
         return None
     after = [a for a in answered if a.at > stop.last_dose.at]
     withdrawal = sorted((a for a in after if a.instrument == "withdrawal"), key=lambda a: a.at)
-    peak = 0
-    for check in withdrawal:
-        peak = max(peak, check.total)
+    # The latest score decides: a total that has since fallen below half its peak no longer
+    # persists, whatever an earlier check-in said.
+    if withdrawal:
+        check = withdrawal[-1]
+        peak = max(earlier.total for earlier in withdrawal)
         if (
             stop.day_number(check.day) >= PERSISTING_AFTER_DAYS
             and peak > 0
@@ -81,7 +83,9 @@ def withdrawal_persisting(stop: Stop | None, answered: Sequence[Answered]) -> Si
                 f"{stop.day_number(check.day)} after the last dose, at "
                 f"least half its peak of {peak}",
             )
-    for check in sorted((a for a in after if a.instrument == "phq9"), key=lambda a: a.at):
+    phq9 = sorted((a for a in after if a.instrument == "phq9"), key=lambda a: a.at)
+    if phq9:
+        check = phq9[-1]
         if stop.day_number(check.day) >= PHQ9_AFTER_DAYS and check.total >= PHQ9_CONCERN:
             return _persisting(
                 check.day,

@@ -55,7 +55,8 @@ def loss_of_control(
 
     `plan_name`: the plan in force, never recommended again; `on_break`: a no-use period is in
     force today, so the record is told as it is and help is named instead of a new plan."""
-    no_use_days = sorted({b.day for b in breaches if b.kind == "no_use"})
+    # Only lines the person chose not to cross count: a `target` no-use rule is an aim.
+    no_use_days = sorted({b.day for b in breaches if b.kind == "no_use" and b.severity == "limit"})
     limit_days = sorted({b.day for b in breaches if b.severity == "limit"})
     pairs = [
         later

@@ -1,13 +1,22 @@
-"""The alerts inbox: a clinician's alerts, acknowledged and resolved with a note."""
+"""The alerts inbox: a clinician's alerts, acknowledged and resolved with a note.
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+Times are in the clinician's own zone (their account's, else the clinic's), with the zone said.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit, inbox
+from kratomlog.clinic.models import ALERT_RESOLVED, Alert
 from kratomlog.clinic.standing import REASON_WORDS
+from kratomlog.core.days import zone
 from kratomlog.core.errors import InputError
 
 KIND_WORDS = {
@@ -17,18 +26,69 @@ KIND_WORDS = {
 }
 
 
+def staff_zone(user: Any) -> str:
+    account = getattr(user, "account", None)
+    return (account and account.timezone) or getattr(settings, "CLINIC_TIMEZONE", "") or "UTC"
+
+
+def staff_time(moment: datetime | None, zone_name: str, with_day: bool = True) -> str:
+    """`moment` in the clinician's zone with its abbreviation: "3 Dec 2026 09:12 CET"."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone(zone_name))
+    return (
+        f"{local:%-d %b %Y %H:%M} {local.tzname()}"
+        if with_day
+        else (f"{local:%H:%M} {local.tzname()}")
+    )
+
+
+def who(user: Any) -> str:
+    if user is None:
+        return "a former clinician"
+    account = getattr(user, "account", None)
+    return (account and account.display_name) or user.email or user.get_username()
+
+
+def state_words(alert: Alert, zone_name: str) -> str:
+    """The alert's state as a clinician says it: "resolved by Dr Lee 01:13 CET"."""
+    if alert.state == ALERT_RESOLVED:
+        return f"resolved by {who(alert.resolved_by)} {staff_time(alert.resolved_at, zone_name)}"
+    if alert.acknowledged_at is not None:
+        return (
+            f"acknowledged by {who(alert.acknowledged_by)} "
+            f"{staff_time(alert.acknowledged_at, zone_name)}"
+        )
+    return "open"
+
+
+def described(alert: Alert, zone_name: str) -> Alert:
+    """The alert with what the pages show added: its kind, state and times in words."""
+    extra = {
+        "label": KIND_WORDS.get(alert.kind, alert.kind.replace("_", " ")),
+        "state_words": state_words(alert, zone_name),
+        "raised_words": staff_time(alert.raised_at, zone_name),
+        "updated_words": staff_time(alert.updated_at, zone_name),
+        "stopped_words": staff_time(alert.stopped_sharing_at, zone_name),
+    }
+    for name, value in extra.items():
+        setattr(alert, name, value)
+    return alert
+
+
 def inbox_page(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state not in inbox.STATES:
         state = None
     team = request.GET.get("team") or None
-    alerts = list(inbox.alerts_for(request.user, state, team)[:500])
-    for alert in alerts:
-        alert.label = KIND_WORDS.get(alert.kind, alert.kind)  # type: ignore[attr-defined]
+    zone_name = staff_zone(request.user)
+    alerts = [described(alert, zone_name)
+              for alert in inbox.alerts_for(request.user, state, team)[:500]]  # fmt: skip
     return render(
         request,
         "clinic/staff/alerts.html",
         {"alerts": alerts, "state": state, "team": team, "states": inbox.STATES,
+         "zone": zone_name,
          "teams": list(request.user.account.teams.order_by("name").values_list("name", flat=True))},
     )  # fmt: skip
 
@@ -38,12 +98,14 @@ def alert_page(
 ) -> HttpResponse:
     alert = inbox.alerts_for(request.user).filter(id=alert_id).first()
     if alert is None:
-        raise Http404
-    alert.label = KIND_WORDS.get(alert.kind, alert.kind)  # type: ignore[attr-defined]
+        # Unknown and not-yours answer alike, but in words: a link from an earlier mail about
+        # a patient who has since stopped sharing lands here.
+        return render(request, "clinic/staff/alert_gone.html", status=404)
+    zone_name = staff_zone(request.user)
     return render(
         request,
         "clinic/staff/alert.html",
-        {"alert": alert, "error": error},
+        {"alert": described(alert, zone_name), "error": error, "zone": zone_name},
         status=400 if error else 200,
     )
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog import standing as journal_standing
-from kratomlog.clinic import audit, care_plans, visits
+from kratomlog.clinic import audit, care_plans, inbox, visits
 from kratomlog.clinic import report as pdf_report
 from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import patient_for_clinician
+from kratomlog.clinic.staff import alerts as staff_alerts
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core import cows
 from kratomlog.core.days import local_day, parse_day, zone
@@ -27,6 +28,7 @@ from kratomlog.web import charts
 SHOWN_DAYS = 90
 BREACHES_SHOWN = 30
 ACCESS_SHOWN = 50
+ALERTS_SHOWN = 50
 
 
 def _seen(request: HttpRequest, patient_id: UUID, what: str, action: str = "read") -> Patient:
@@ -121,6 +123,12 @@ def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
         }
     )
     context.update(forms)
+    # The patient's alerts, newest first, with Acknowledge and Resolve (see staff/alerts).
+    zone_name = staff_alerts.staff_zone(request.user)
+    context["patient_alerts"] = [
+        staff_alerts.described(alert, zone_name)
+        for alert in inbox.alerts_for(request.user).filter(patient=patient)[:ALERTS_SHOWN]
+    ]
     return render(request, "clinic/staff/patient.html", context, status=status)
 
 

@@ -70,10 +70,5 @@ def tell_care_team(request: HttpRequest) -> HttpResponse:
         raise Http404
     from kratomlog.clinic import alerts
 
-    alerts.raise_alert(
-        request.patient,  # type: ignore[attr-defined]
-        "help_requested",
-        now(),
-        "The patient tapped Help now and asked their care team to contact them now.",
-    )
-    return help_page(request, told=True)
+    told = alerts.help_requested(request.patient, now())  # type: ignore[attr-defined]
+    return help_page(request, told=told is not None)
