@@ -14,6 +14,7 @@ import typer
 from kratomlog.storage import open_journal
 
 PERIOD_SECONDS = 60
+CHECKPOINT_SECONDS = 300  # how often the audit log's checkpoint is written
 _PERIODIC_LOCK = 7_302_027
 
 
@@ -47,6 +48,15 @@ def _run_periodic() -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_PERIODIC_LOCK])
 
 
+def write_audit_checkpoint() -> None:
+    """A checkpoint of the audit log in KRATOMLOG_AUDIT_CHECKPOINTS, when that is set."""
+    from kratomlog.cli import context
+    from kratomlog.clinic import audit_checkpoint
+
+    if audit_checkpoint.directory() is not None:
+        audit_checkpoint.write(context.now())
+
+
 def worker(
     once: bool = typer.Option(
         False, "--once", help="Run what is queued and the periodic checks once, then exit."
@@ -62,12 +72,15 @@ def worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    last_periodic = 0.0
+    last_periodic = last_checkpoint = 0.0
     while True:
         _run_queue()
         if time.monotonic() - last_periodic >= PERIOD_SECONDS or once:
             _run_periodic()
             last_periodic = time.monotonic()
+        if time.monotonic() - last_checkpoint >= CHECKPOINT_SECONDS or once:
+            write_audit_checkpoint()
+            last_checkpoint = time.monotonic()
         if once or stopping:
             break
         time.sleep(1)
