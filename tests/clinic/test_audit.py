@@ -153,6 +153,18 @@ def test_the_worker_writes_a_checkpoint(cast, tmp_path, monkeypatch):
     assert json.loads(path.read_text())["checkpoint"]["rows"] == AuditEntry.objects.count()
 
 
+def test_a_checkpoint_the_worker_cannot_write_is_said_and_the_worker_goes_on(
+    cast, tmp_path, monkeypatch, capsys
+):
+    from kratomlog.cli import clinic_worker
+
+    blocked = tmp_path / "a file, not a directory"
+    blocked.write_text("")
+    monkeypatch.setenv(audit_checkpoint.DIRECTORY_VARIABLE, str(blocked))
+    clinic_worker.write_audit_checkpoint()
+    assert capsys.readouterr().err.startswith("audit checkpoint not written: ")
+
+
 def test_in_the_roles_step_these_tests_run_as_the_apps_role(db):
     import os
 

@@ -49,12 +49,18 @@ def _run_periodic() -> None:
 
 
 def write_audit_checkpoint() -> None:
-    """A checkpoint of the audit log in KRATOMLOG_AUDIT_CHECKPOINTS, when that is set."""
+    """A checkpoint of the audit log in KRATOMLOG_AUDIT_CHECKPOINTS, when that is set; one that
+    cannot be written is said on stderr and tried again next time (the mail must go on)."""
     from kratomlog.cli import context
     from kratomlog.clinic import audit_checkpoint
+    from kratomlog.core.errors import InputError
 
-    if audit_checkpoint.directory() is not None:
+    if audit_checkpoint.directory() is None:
+        return
+    try:
         audit_checkpoint.write(context.now())
+    except (OSError, InputError) as problem:
+        typer.echo(f"audit checkpoint not written: {problem}", err=True)
 
 
 def worker(

@@ -18,7 +18,7 @@ from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kratomlog.clinic import audit
+from kratomlog.clinic import admin_erasure, audit
 from kratomlog.clinic.models import ADMIN, Account, Team
 from kratomlog.clinic.policy import role_of
 
@@ -153,3 +153,4 @@ site.register(get_user_model(), ClinicUserAdmin)
 site.register(Team, TeamAdmin)
 site.register(TOTPDevice, AuthenticatorAdmin)
 site.register(AccessAttempt, LockoutAdmin)
+admin_erasure.erase_instead_of_delete(site)  # a user with audit rows is erased, not deleted

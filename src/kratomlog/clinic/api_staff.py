@@ -74,7 +74,10 @@ def patients(
     request: HttpRequest, team: str | None = None, reason: str | None = None
 ) -> list[dict[str, Any]]:
     """The triage list: self-harm risk first, then loss of control, and so on."""
-    return [triage_row(patient) for patient in triage(request.user, team, reason)]
+    shown = list(triage(request.user, team, reason))
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="triage list (API)",
+                       patients=shown, address=audit.client_address(request))  # fmt: skip
+    return [triage_row(patient) for patient in shown]
 
 
 def _read(request: HttpRequest, patient_id: UUID, what: str) -> Patient:
@@ -120,6 +123,10 @@ def set_plan(request: HttpRequest, patient_id: UUID, body: PlanIn) -> dict[str, 
 def alerts(
     request: HttpRequest, state: str | None = None, team: str | None = None
 ) -> list[dict[str, Any]]:
+    shown = list(inbox.alerts_for(request.user, state, team))
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list (API)",
+                       patients=[alert.patient for alert in shown],
+                       address=audit.client_address(request))  # fmt: skip
     return [
         {
             "id": alert.id,
@@ -130,7 +137,7 @@ def alerts(
             "raised_at": alert.raised_at,
             "updated_at": alert.updated_at,
         }
-        for alert in inbox.alerts_for(request.user, state, team)
+        for alert in shown
     ]
 
 

@@ -182,7 +182,7 @@ def record_reads(
     at: datetime | None = None,
 ) -> list[AuditEntry]:
     """One "read" row for each patient a list showed (in each one's access log), in one insert."""
-    shown = list(patients)
+    shown = list({patient.id: patient for patient in patients}.values())
     if not shown:
         return []
     rows = _rows(

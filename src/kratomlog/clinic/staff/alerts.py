@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit, inbox
+from kratomlog.clinic.models import CLINICIAN
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core.errors import InputError
 
@@ -19,6 +20,9 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         state = None
     team = request.GET.get("team") or None
     alerts = list(inbox.alerts_for(request.user, state, team)[:500])
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list",
+                       patients=[alert.patient for alert in alerts],
+                       address=audit.client_address(request))  # fmt: skip
     for alert in alerts:
         alert.label = KIND_WORDS.get(alert.kind, alert.kind)  # type: ignore[attr-defined]
     return render(
@@ -36,6 +40,9 @@ def alert_page(
     if alert is None:
         raise Http404
     alert.label = KIND_WORDS.get(alert.kind, alert.kind)  # type: ignore[attr-defined]
+    audit.record(action="read", actor=request.user, role=CLINICIAN,
+                 what=f"alert {alert.id} ({alert.kind})", patient=alert.patient,
+                 address=audit.client_address(request))  # fmt: skip
     return render(
         request,
         "clinic/staff/alert.html",
