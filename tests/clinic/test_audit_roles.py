@@ -98,3 +98,24 @@ def test_serving_as_the_owner_warns_on_loopback_and_is_refused_beyond_it(db):
         cursor.execute(f'SET ROLE "{name}"')
         assert audit_roles.check_serving_role(loopback=False, allow_owner=False) is None
         cursor.execute("RESET ROLE")
+
+
+def test_clinic_serve_as_the_owner_refuses_beyond_loopback_and_warns_on_it(db, monkeypatch):
+    from kratomlog.clinic import server
+
+    served = []
+    monkeypatch.setattr(server, "serve", lambda *args: served.append(args))  # not gunicorn here
+    monkeypatch.setattr(server, "port_in_use", lambda host, port: False)
+    monkeypatch.setenv("KRATOMLOG_ALLOWED_HOSTS", "clinic.example.org")
+    monkeypatch.setenv("KRATOMLOG_SECRET_KEY", "a real secret key for this test, long enough")
+    refused = clinic("serve", "--bind", "0.0.0.0:8765", code=2)
+    assert (
+        "so it could rewrite the audit log" in refused.stderr and "--allow-owner" in refused.stderr
+    )
+    assert not served
+    allowed = clinic("serve", "--bind", "0.0.0.0:8765", "--allow-owner")
+    loopback = clinic("serve", "--bind", "127.0.0.1:8765")
+    for result in (allowed, loopback):
+        (warning,) = [line for line in result.stdout.splitlines() if line.startswith("Warning:")]
+        assert "so it could rewrite the audit log" in warning
+    assert len(served) == 2
