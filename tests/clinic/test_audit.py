@@ -143,6 +143,18 @@ def test_verify_names_a_chain_whose_end_was_deleted_and_a_truncation(cast, tmp_p
     assert "all rows are missing (the log is empty)" in clinic("audit", "verify", code=1).stderr
 
 
+def test_a_checkpoint_is_also_mailed_when_an_address_is_set(cast, tmp_path, monkeypatch):
+    from django.core import mail
+
+    monkeypatch.setenv(audit_checkpoint.MAIL_VARIABLE, "audit@clinic.test")
+    path = checkpoint_now(tmp_path, monkeypatch)
+    (sent,) = mail.outbox
+    rows = AuditEntry.objects.count()
+    assert sent.to == ["audit@clinic.test"]
+    assert sent.subject == f"kratomlog audit checkpoint 2026-11-23 18:00 UTC: {rows:,} rows"
+    assert path.read_text().strip() in sent.body
+
+
 def test_the_worker_writes_a_checkpoint(cast, tmp_path, monkeypatch):
     from kratomlog.cli import clinic_worker
 
