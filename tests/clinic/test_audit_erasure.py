@@ -67,3 +67,16 @@ def test_a_label_changed_otherwise_than_by_erasure_is_found(cast):
     tamper("UPDATE clinic_auditentry SET actor_label = %s WHERE id = %s",
            ["okafor@clinic.test", row.id])  # fmt: skip
     assert audit.verify()[1] == audit.Broken(row.id, "its actor's label was changed")
+
+
+def test_the_lists_delete_selected_erases_each_user_and_keeps_their_journals(cast):
+    ben = cast.patient_b
+    services.log_kratom(person=ben.person, amount="1 g", now=NOW)
+    admin = verified_client(cast.admin)
+    answer = admin.post("/admin/auth/user/", {"action": "delete_selected", "post": "yes",
+                                              "_selected_action": [ben.user.id]})  # fmt: skip
+    assert answer.status_code == 302
+    user = get_user_model().objects.get(id=ben.user.id)
+    assert (user.is_active, user.email) == (False, "")
+    assert Entry.objects.filter(person=ben.person).exists()
+    assert audit.verify()[1] is None
