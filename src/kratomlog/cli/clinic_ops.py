@@ -26,6 +26,7 @@ def register(clinic_app: typer.Typer) -> None:
     clinic_app.command("demo")(demo)
     audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
     audit_app.command("verify")(audit_verify)
+    audit_app.command("checkpoint")(audit_checkpoint)
     clinic_app.add_typer(audit_app, name="audit")
 
 
@@ -41,9 +42,25 @@ def open_clinic() -> None:
 
 
 @friendly
-def init() -> None:
+def init(
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            help="The PostgreSQL role the app runs as: granted what it needs, and on the audit "
+            "log only INSERT and SELECT. Run init as the owner role."
+        ),
+    ] = None,
+) -> None:
     """Create or migrate the clinic's database (safe to run again)."""
     open_clinic()
+    if app_role is not None:
+        from kratomlog.clinic import audit_roles
+
+        audit_roles.grant_app_role(app_role)
+        typer.echo(
+            f"The role {app_role} may now run the clinic; on the audit log it may only add "
+            "and read rows."
+        )
     typer.echo("The clinic's database is ready.")
 
 
@@ -112,6 +129,13 @@ def serve(
         typer.Option(help="HOST:PORT to listen on; beyond loopback needs KRATOMLOG_ALLOWED_HOSTS."),
     ] = "127.0.0.1:8000",
     workers: Annotated[int, typer.Option(help="Worker processes (1 to 64).")] = 2,
+    allow_owner: Annotated[
+        bool,
+        typer.Option(
+            help="Serve beyond loopback even as the audit log's owner or a superuser "
+            "(which could rewrite it)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the clinic's web app and API on gunicorn with several processes (migrates first)."""
 
@@ -125,6 +149,11 @@ def serve(
     open_clinic()
     from django.db import connection
 
+    from kratomlog.clinic import audit_roles
+
+    warning = audit_roles.check_serving_role(server.is_loopback(host), allow_owner)
+    if warning:
+        console.print(warning, soft_wrap=True)
     shown = f"[{host}]" if ":" in host else host
     console.print(
         f"kratomlog clinic: serving http://{shown}:{port}/ with {workers} worker processes "
@@ -207,12 +236,35 @@ def demo(
 
 @friendly
 def audit_verify() -> None:
-    """Check the audit log's hash chain; exit 1 naming the first broken row."""
+    """Check the audit log's keyed chains and compare them with the newest checkpoint; exit 1
+    naming the first broken row or what is missing."""
     open_clinic()
-    from kratomlog.clinic import audit
+    from kratomlog.clinic import audit, audit_checkpoint
 
-    checked, broken = audit.verify()
+    seen, broken = audit.verify()
     if broken is not None:
-        typer.echo(f"audit log broken at row {broken.row_id}: {broken.reason}", err=True)
+        typer.echo(f"audit log broken at row {broken.row_id:,}: {broken.reason}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"audit log intact: {checked} rows")
+    checkpoint = audit_checkpoint.latest()
+    missing = audit_checkpoint.compare(seen, checkpoint) if checkpoint else None
+    if missing:
+        typer.echo(f"audit log incomplete: {missing}", err=True)
+        raise typer.Exit(1)
+    chains = f"{len(seen.heads)} chain" + ("" if len(seen.heads) == 1 else "s")
+    against = (
+        f"; it holds all that the checkpoint of {checkpoint.when} holds ({checkpoint.rows:,} rows)"
+        if checkpoint
+        else "; no checkpoint to compare with (KRATOMLOG_AUDIT_CHECKPOINTS)"
+    )
+    typer.echo(f"audit log intact: {seen.rows:,} rows in {chains}{against}")
+
+
+@friendly
+def audit_checkpoint() -> None:
+    """Write a checkpoint of the audit log now to KRATOMLOG_AUDIT_CHECKPOINTS (and mail it to
+    KRATOMLOG_AUDIT_CHECKPOINT_MAIL when set)."""
+    open_clinic()
+    from kratomlog.clinic import audit_checkpoint as checkpoints
+
+    path = checkpoints.write(context.now())
+    typer.echo(f"audit checkpoint written: {path}")

@@ -16,6 +16,7 @@ import typer
 from kratomlog.storage import open_journal
 
 PERIOD_SECONDS = 60
+CHECKPOINT_SECONDS = 300  # how often the audit log's checkpoint is written
 _PERIODIC_LOCK = 7_302_027
 
 
@@ -55,6 +56,21 @@ def _run_periodic() -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_PERIODIC_LOCK])
 
 
+def write_audit_checkpoint() -> None:
+    """A checkpoint of the audit log in KRATOMLOG_AUDIT_CHECKPOINTS, when that is set; one that
+    cannot be written is said on stderr and tried again next time (the mail must go on)."""
+    from kratomlog.cli import context
+    from kratomlog.clinic import audit_checkpoint
+    from kratomlog.core.errors import InputError
+
+    if audit_checkpoint.directory() is None:
+        return
+    try:
+        audit_checkpoint.write(context.now())
+    except (OSError, InputError) as problem:
+        typer.echo(f"audit checkpoint not written: {problem}", err=True)
+
+
 def worker(
     once: bool = typer.Option(
         False, "--once", help="Run what is queued and the periodic checks once, then exit."
@@ -81,12 +97,15 @@ def _work(worker_id: str, once: bool) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    last_periodic = 0.0
+    last_periodic = last_checkpoint = 0.0
     while True:
         _run_queue(worker_id)
         if time.monotonic() - last_periodic >= PERIOD_SECONDS or once:
             _run_periodic()
             last_periodic = time.monotonic()
+        if time.monotonic() - last_checkpoint >= CHECKPOINT_SECONDS or once:
+            write_audit_checkpoint()
+            last_checkpoint = time.monotonic()
         if once or stopping:
             break
         time.sleep(1)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kratomlog.clinic import audit
+from kratomlog.clinic import admin_erasure, audit
 from kratomlog.clinic.models import ADMIN, Account, ClinicSettings, Team
 from kratomlog.clinic.policy import role_of
 from kratomlog.core import crisis
@@ -332,3 +332,5 @@ site.register(Team, TeamAdmin)
 site.register(TOTPDevice, AuthenticatorAdmin)
 site.register(AccessAttempt, LockoutAdmin)
 from kratomlog.clinic import admin_tokens  # noqa: E402, F401  (the API tokens' admin)
+
+admin_erasure.erase_instead_of_delete(site)  # a user with audit rows is erased, not deleted

@@ -31,6 +31,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _audit_write(request: HttpRequest, what: str) -> None:
+    """What a patient wrote through the API, in the audit log (not only that a token was used)."""
+    audit.record(action="write", actor=request.user, role=PATIENT, what=what,
+                 patient=_patient(request), address=audit.client_address(request))  # fmt: skip
+
+
 class EntryIn(ApiInput):
     substance: str = Field(
         description="kratom, magnesium, or the name of another substance (alcohol...)",
@@ -93,6 +99,9 @@ def log_entry(request: HttpRequest, body: EntryIn) -> Status:
             at=body.taken_at, now=now, note=body.note,
         )  # fmt: skip
     meaning = standing.what_it_means(logged, now)
+    entry = meaning.entry
+    _audit_write(request, f"logged {body.substance.strip()} {amount or '(no amount)'} taken "
+                          f"{entry.taken_at:%Y-%m-%d %H:%M} UTC (entry {entry.uid})")  # fmt: skip
     return Status(
         201,
         {
@@ -153,6 +162,8 @@ def check_in(request: HttpRequest, body: CheckinIn) -> Status:
         "score": recorded.score.total,
         "band": recorded.score.band,
     }
+    _audit_write(request, f"check-in {body.kind}, score {recorded.score.total} "
+                          f"(check-in {recorded.checkin.uid})")  # fmt: skip
     if recorded.crisis_resources:
         answer["crisis_resources"] = [vars(r) for r in recorded.crisis_resources]
         team = recorded.care_team

@@ -75,7 +75,10 @@ def patients(
     request: HttpRequest, team: str | None = None, reason: str | None = None
 ) -> list[dict[str, Any]]:
     """The triage list: self-harm risk first, then loss of control, and so on."""
-    return [triage_row(patient) for patient in triage(request.user, team, reason)]
+    shown = list(triage(request.user, team, reason))
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="triage list (API)",
+                       patients=shown, address=audit.client_address(request))  # fmt: skip
+    return [triage_row(patient) for patient in shown]
 
 
 def _read(request: HttpRequest, patient_id: UUID, what: str) -> Patient:
@@ -207,7 +210,11 @@ def alerts(
 ) -> list[AlertOut]:
     """Alerts about the clinician's patients: those who share, and the urgent alerts that were
     open when a patient stopped sharing (`patient_sharing: false`)."""
-    return [alert_out(alert) for alert in inbox.alerts_for(request.user, state, team)]
+    shown = list(inbox.alerts_for(request.user, state, team))
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list (API)",
+                       patients=[alert.patient for alert in shown],
+                       address=audit.client_address(request))  # fmt: skip
+    return [alert_out(alert) for alert in shown]
 
 
 @router.post("/alerts/{alert_id}/ack", response=answers(dict[str, Any]))

@@ -95,6 +95,21 @@ def _moment(text: str, field: str) -> datetime:
     return moment
 
 
+def _audit_sync(request: HttpRequest, received: receive.Received) -> None:
+    """What a sync wrote, by kind and outcome, in the audit log."""
+    from collections import Counter
+
+    from kratomlog.clinic import audit
+
+    counts = Counter(f"{r['kind']} {r['outcome']}" for r in received.results)
+    written = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing"
+    audit.record(
+        action="write", actor=request.user, role=PATIENT, patient=own_patient(request.user),
+        what=f"sync: {written}; {len(received.conflicts)} edited on both sides",
+        address=audit.client_address(request),
+    )  # fmt: skip
+
+
 @router.post("/sync", response=answers(BatchOut))
 def sync_batch(request: HttpRequest, body: BatchIn) -> dict[str, Any]:
     """Upsert a batch of the journal's records by uid; a conflict is reported, the later edit
@@ -111,6 +126,7 @@ def sync_batch(request: HttpRequest, body: BatchIn) -> dict[str, Any]:
         for i, item in enumerate(body.records)
     ]
     received = receive.receive(person, batch, body.products, datetime.now(UTC))
+    _audit_sync(request, received)
     return {"results": received.results, "conflicts": received.conflicts}
 
 

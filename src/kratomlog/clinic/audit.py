@@ -1,48 +1,154 @@
-"""The audit log: append-only, each row hashed with the one before it.
+"""The audit log: append-only, one keyed hash chain per actor.
 
-`record` is the one way in. The chain is extended under a lock (PostgreSQL: an advisory lock
-held to the end of the transaction; SQLite: its single writer), so two processes never fork it.
-`verify` recomputes every hash and names the first row that does not match.
+`record` (and `record_reads`, one row per patient a list showed) is the one way in. Each actor
+has a chain of their own (`chain`, numbered by `seq`): a row's `hash` is an HMAC-SHA256, under
+the clinic's audit key, of its fields and the previous row of the same chain. The key is not in
+the database (KRATOMLOG_AUDIT_KEY, else a key file made once in the data directory), so someone
+who holds the database cannot recompute the chain after an edit. Only rows of the same chain
+wait for each other (a PostgreSQL advisory lock keyed by the chain, and a unique (chain, seq)),
+so the clinic is not serialised: each person's requests are sequential anyway.
+
+`verify` recomputes every chain and names the first row that does not match; a deleted tail or
+a truncation is found by comparing with the checkpoints written outside the database
+(kratomlog.clinic.audit_checkpoint).
 """
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from kratomlog.clinic.models import AuditEntry, Patient
+from kratomlog.core.errors import InputError
 
 GENESIS = "0" * 64
-_CHAIN_LOCK = 7_302_026  # any constant: the advisory lock that serialises the chain
+SYSTEM_CHAIN = "system"
+ERASED_LABEL_PREFIX = "erased "  # a pseudonym put in place of an erased person's email
+KEY_VARIABLE = "KRATOMLOG_AUDIT_KEY"
+KEY_FILE = "audit_key"
+_CHAIN_LOCKS = 7_302_026  # the advisory-lock namespace of the chains (the second key: the chain)
+MIN_KEY_LENGTH = 32
 
 
-def _fields(entry: AuditEntry) -> dict[str, Any]:
+def key_path() -> Path:
+    return Path(settings.DATA_DIR) / KEY_FILE
+
+
+def key(*, create: bool = True) -> bytes:
+    """The audit key: KRATOMLOG_AUDIT_KEY, else the data directory's key file (made once, 0600).
+
+    Verifying needs the key that wrote the rows; it never makes a new one."""
+    given = os.environ.get(KEY_VARIABLE, "").strip()
+    if given:
+        if len(given) < MIN_KEY_LENGTH:
+            raise InputError(KEY_VARIABLE, f"it is shorter than {MIN_KEY_LENGTH} characters")
+        return given.encode()
+    path = key_path()
+    if not path.exists():
+        if not create:
+            raise InputError(
+                KEY_VARIABLE,
+                f"not set, and there is no key file {path}: verifying needs the key that "
+                "wrote the log (set KRATOMLOG_AUDIT_KEY or KRATOMLOG_HOME as the app has it)",
+            )
+        import secrets
+
+        draft = path.with_name(f"{KEY_FILE}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # whole or not at all: processes may start at once
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip().encode()
+
+
+def mac(secret: bytes, text: str) -> str:
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+
+
+def label_digest(secret: bytes, label: str) -> str:
+    """The actor's label as the chain covers it: erasure may replace the label by a pseudonym
+    and the row still verifies, while any other edit of the label is found."""
+    return mac(secret, "label:" + label)
+
+
+def chain_of(actor_id: int | None) -> str:
+    return f"actor:{actor_id}" if actor_id is not None else SYSTEM_CHAIN
+
+
+def fields_of(row: Any) -> dict[str, Any]:
+    """What a row's hash covers (`row`: an AuditEntry, or its historical model in a migration)."""
     return {
-        "at": entry.at.isoformat(),
-        "actor": entry.actor_id,
-        "actor_label": entry.actor_label,
-        "role": entry.role,
-        "action": entry.action,
-        "what": entry.what,
-        "patient": str(entry.patient_public_id) if entry.patient_public_id else None,
-        "address": entry.address,
+        "chain": row.chain,
+        "seq": row.seq,
+        "at": row.at.isoformat(),
+        "actor": row.actor_id,
+        "label": row.label_digest,
+        "role": row.role,
+        "action": row.action,
+        "what": row.what,
+        "patient": str(row.patient_public_id) if row.patient_public_id else None,
+        "address": row.address,
     }
 
 
-def row_hash(entry: AuditEntry, previous_hash: str) -> str:
-    payload = json.dumps(_fields(entry), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((previous_hash + payload).encode()).hexdigest()
+def row_hash(secret: bytes, row: Any, previous_hash: str) -> str:
+    payload = json.dumps(fields_of(row), sort_keys=True, separators=(",", ":"))
+    return mac(secret, previous_hash + payload)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _chain_head(chain: str) -> tuple[int, str]:
+    """(seq, hash) of the chain's last row, after waiting for that chain's other writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_CHAIN_LOCKS, chain])
+    last = AuditEntry.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")
+    head = last.first()
+    return head if head is not None else (0, GENESIS)
+
+
+def _rows(
+    *, action: str, actor: Any, role: str, what: str, patients: Iterable[Patient | None],
+    address: str | None, at: datetime | None,
+) -> list[AuditEntry]:  # fmt: skip
+    secret = key()
+    signed_in = actor is not None and actor.is_authenticated
+    actor_id = actor.pk if signed_in else None
+    label = actor.get_username() if signed_in else ""
+    chain = chain_of(actor_id)
+    seq, previous = _chain_head(chain)
+    rows = []
+    for patient in patients:
+        seq += 1
+        row = AuditEntry(
+            chain=chain, seq=seq, at=at or timezone.now(), actor_id=actor_id,
+            actor_label=label, label_digest=label_digest(secret, label), role=role,
+            action=action, what=what[:300], patient=patient,
+            patient_public_id=patient.public_id if patient is not None else None,
+            address=address, previous_hash=previous,
+        )  # fmt: skip
+        row.hash = previous = row_hash(secret, row, previous)
+        rows.append(row)
+    return rows
 
 
 @transaction.atomic
@@ -57,25 +163,32 @@ def record(
     at: datetime | None = None,
 ) -> AuditEntry:
     """Append one row: who (`actor`, a user or None for the system), did what, to whom."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-    last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
-    entry = AuditEntry(
-        at=at or timezone.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=(actor.get_username() if actor is not None and actor.is_authenticated else ""),
-        role=role,
-        action=action,
-        what=what[:300],
-        patient=patient,
-        patient_public_id=patient.public_id if patient is not None else None,
-        address=address,
-        previous_hash=last or GENESIS,
+    (row,) = _rows(
+        action=action, actor=actor, role=role, what=what, patients=[patient],
+        address=address, at=at,
+    )  # fmt: skip
+    row.save()
+    return row
+
+
+@transaction.atomic
+def record_reads(
+    *,
+    actor: Any,
+    role: str,
+    what: str,
+    patients: Iterable[Patient],
+    address: str | None = None,
+    at: datetime | None = None,
+) -> list[AuditEntry]:
+    """One "read" row for each patient a list showed (in each one's access log), in one insert."""
+    shown = list({patient.id: patient for patient in patients}.values())
+    if not shown:
+        return []
+    rows = _rows(
+        action="read", actor=actor, role=role, what=what, patients=shown, address=address, at=at
     )
-    entry.hash = row_hash(entry, entry.previous_hash)
-    entry.save()
-    return entry
+    return AuditEntry.objects.bulk_create(rows)
 
 
 @dataclass(frozen=True)
@@ -84,15 +197,34 @@ class Broken:
     reason: str
 
 
-def verify() -> tuple[int, Broken | None]:
-    """(rows checked, the first broken row or None)."""
-    previous = GENESIS
-    checked = 0
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.previous_hash != previous:
-            return checked, Broken(entry.id, "its link to the row before does not match")
-        if row_hash(entry, previous) != entry.hash:
-            return checked, Broken(entry.id, "its contents do not match its hash")
-        previous = entry.hash
-        checked += 1
-    return checked, None
+@dataclass
+class Chains:
+    """What `verify` saw: rows checked, each chain's head (seq, id, hash), the largest id."""
+
+    rows: int = 0
+    last_id: int = 0
+    heads: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+
+
+def verify() -> tuple[Chains, Broken | None]:
+    """Recompute every chain in id order: (what was checked, the first broken row or None)."""
+    secret = key(create=False)
+    seen = Chains()
+    for row in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        seq, _, previous = seen.heads.get(row.chain, (0, 0, GENESIS))
+        if row.seq != seq + 1 or row.previous_hash != previous:
+            gap = row.seq > seq + 1
+            missing = f" (rows {seq + 1}-{row.seq - 1} of it are missing)" if gap else ""
+            return seen, Broken(
+                row.id, f"its link to the row before in chain {row.chain} does not match{missing}"
+            )
+        if not row.actor_label.startswith(ERASED_LABEL_PREFIX) and not hmac.compare_digest(
+            label_digest(secret, row.actor_label), row.label_digest
+        ):
+            return seen, Broken(row.id, "its actor's label was changed")
+        if not hmac.compare_digest(row_hash(secret, row, previous), row.hash):
+            return seen, Broken(row.id, "its contents do not match its hash")
+        seen.heads[row.chain] = (row.seq, row.id, row.hash)
+        seen.rows += 1
+        seen.last_id = row.id
+    return seen, None

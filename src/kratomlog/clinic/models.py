@@ -142,17 +142,22 @@ class ApiToken(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One access or change, append-only and hash-chained (see kratomlog.clinic.audit).
+    """One access or change, append-only, in a keyed hash chain per actor (see clinic.audit).
 
-    On PostgreSQL a trigger refuses UPDATE and DELETE; `hash` covers this row's fields and the
-    previous row's hash, so an edit made behind the database's back breaks the chain.
+    On PostgreSQL a trigger refuses UPDATE and DELETE (but erasure's pseudonym for the actor's
+    label) and the app's role may only INSERT and SELECT; `hash` is an HMAC, under a key kept
+    outside the database, of this row's fields and the previous row of its chain.
     """
+
+    chain = models.CharField(max_length=40, default="system")  # "actor:17", or "system"
+    seq = models.PositiveBigIntegerField(default=0)  # 1, 2, 3... within the chain
 
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    actor_label = models.CharField(max_length=254, blank=True)  # email, kept if the user goes
+    actor_label = models.CharField(max_length=254, blank=True)  # email, or erasure's pseudonym
+    label_digest = models.CharField(max_length=64, blank=True)  # the HMAC of the first label
     role = models.CharField(max_length=20, blank=True)
     action = models.CharField(max_length=40)  # read, write, export, plan, consent, sign-in...
     what = models.CharField(max_length=300, blank=True)  # the page, endpoint or object
@@ -166,6 +171,9 @@ class AuditEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["patient", "at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_one_row_per_link")
+        ]
 
 
 class Standing(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit, inbox
-from kratomlog.clinic.models import ALERT_RESOLVED, Alert
+from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core.days import zone
 from kratomlog.core.errors import InputError
@@ -82,8 +82,11 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         state = None
     team = request.GET.get("team") or None
     zone_name = staff_zone(request.user)
-    alerts = [described(alert, zone_name)
-              for alert in inbox.alerts_for(request.user, state, team)[:500]]  # fmt: skip
+    shown = list(inbox.alerts_for(request.user, state, team)[:500])
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list",
+                       patients=[alert.patient for alert in shown],
+                       address=audit.client_address(request))  # fmt: skip
+    alerts = [described(alert, zone_name) for alert in shown]
     return render(
         request,
         "clinic/staff/alerts.html",
@@ -102,6 +105,9 @@ def alert_page(
         # a patient who has since stopped sharing lands here.
         return render(request, "clinic/staff/alert_gone.html", status=404)
     zone_name = staff_zone(request.user)
+    audit.record(action="read", actor=request.user, role=CLINICIAN,
+                 what=f"alert {alert.id} ({alert.kind})", patient=alert.patient,
+                 address=audit.client_address(request))  # fmt: skip
     return render(
         request,
         "clinic/staff/alert.html",

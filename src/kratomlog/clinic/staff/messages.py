@@ -16,15 +16,9 @@ from kratomlog.core.errors import InputError
 def inbox(request: HttpRequest) -> HttpResponse:
     require_role(request.user, CLINICIAN)
     waiting = list(messages.unanswered(request.user))
-    audit.record(
-        action="read", actor=request.user, role=CLINICIAN,
-        what=f"messages inbox ({len(waiting)} waiting)", address=audit.client_address(request),
-    )  # fmt: skip
-    for patient in waiting:  # each patient the list showed, in their own access log
-        audit.record(
-            action="read", actor=request.user, role=CLINICIAN, what="messages inbox",
-            patient=patient, address=audit.client_address(request),
-        )  # fmt: skip
+    # Each patient the list showed, in their own access log.
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="messages inbox",
+                       patients=waiting, address=audit.client_address(request))  # fmt: skip
     return render(request, "clinic/staff/messages_inbox.html", {"waiting": waiting})
 
 

@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kratomlog.clinic import audit
 from kratomlog.clinic.api_staff import triage
-from kratomlog.clinic.models import ALERT_RESOLVED, Alert, Patient
+from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert, Patient
 from kratomlog.clinic.staff.alerts import described, staff_zone
 from kratomlog.clinic.staff.sparkline import sparkline
 from kratomlog.clinic.standing import REASON_WORDS, REASONS
@@ -35,6 +36,8 @@ def triage_page(request: HttpRequest) -> HttpResponse:
     page = pages.get_page(request.GET.get("page"))
     patients = list(page.object_list)
     latest_alerts = _latest_alerts(patients, staff_zone(request.user))
+    audit.record_reads(actor=request.user, role=CLINICIAN, what="triage list", patients=patients,
+                       address=audit.client_address(request))  # fmt: skip
     rows = []
     for patient in patients:
         standing = getattr(patient, "standing", None)
