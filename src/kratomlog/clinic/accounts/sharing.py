@@ -25,6 +25,7 @@ DID = {
     "note": "wrote a note",
     "alert-ack": "acknowledged an alert",
     "alert-resolve": "resolved an alert",
+    "message": "wrote to you",
 }
 
 
