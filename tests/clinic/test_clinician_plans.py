@@ -50,13 +50,14 @@ def test_a_taper_set_after_a_heavy_morning_judges_only_what_comes_after_it(cast,
     _dose(cast, 15, NOW - timedelta(hours=10))  # 09:00 in Berlin, the same day
     answer = lee.post(f"{_page(cast)}/plan", TAPER_12)
     assert answer.status_code == 302
-    assert not Alert.objects.filter(patient=cast.patient_a, kind="limit_broken").exists()
-    assert "limit_broken" not in Standing.objects.get(patient=cast.patient_a).reasons
+    # Going over a taper's allowance is its own reason and alert ("over the taper's allowance").
+    assert not Alert.objects.filter(patient=cast.patient_a, kind="over_allowance").exists()
+    assert "over_allowance" not in Standing.objects.get(patient=cast.patient_a).reasons
     later = NOW + timedelta(minutes=30)
     clock.move_to(later)
     _dose(cast, 1, later)  # the day's total, 16 g, is over the taper's 12 g
-    assert Alert.objects.filter(patient=cast.patient_a, kind="limit_broken").exists()
-    assert "limit_broken" in Standing.objects.get(patient=cast.patient_a).reasons
+    assert Alert.objects.filter(patient=cast.patient_a, kind="over_allowance").exists()
+    assert "over_allowance" in Standing.objects.get(patient=cast.patient_a).reasons
 
 
 def test_a_plan_a_clinician_sets_cannot_start_in_the_past_on_the_page(cast, lee):
