@@ -1,14 +1,68 @@
 """Triage: a clinician's patients, what needs attention first; one query whatever their number."""
 
+from datetime import date, datetime
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from kratomlog.clinic.api_staff import triage
+from kratomlog.clinic.models import ALERT_RESOLVED, Alert, Patient, Visit
 from kratomlog.clinic.staff.sparkline import sparkline
 from kratomlog.clinic.standing import REASON_WORDS, REASONS
 
 PAGE_SIZE = 100
+
+
+def with_contact_alert_and_visit(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Each patient with their most pressing unresolved alert (urgent first, then the oldest)
+    and the next visit their latest visit set, in the same query as the list."""
+    unresolved = (
+        Alert.objects.filter(patient=OuterRef("pk"))
+        .exclude(state=ALERT_RESOLVED)
+        .order_by("-urgent", "raised_at", "pk")
+    )
+    latest_visit = Visit.objects.filter(patient=OuterRef("pk")).order_by("-at", "-pk")
+    return patients.annotate(
+        alert_id=Subquery(unresolved.values("pk")[:1]),
+        alert_kind=Subquery(unresolved.values("kind")[:1]),
+        alert_state=Subquery(unresolved.values("state")[:1]),
+        alert_urgent=Subquery(unresolved.values("urgent")[:1]),
+        alert_raised_at=Subquery(unresolved.values("raised_at")[:1]),
+        next_visit=Subquery(latest_visit.values("next_visit_on")[:1]),
+    )
+
+
+def _days_ago(moment: datetime | None, now: datetime) -> int | None:
+    """Whole days since `moment` in the reader's zone (0: today), None if there is none."""
+    if moment is None:
+        return None
+    return (timezone.localdate(now) - timezone.localdate(moment)).days
+
+
+def _row(patient: Any, top: float, now: datetime) -> dict[str, Any]:
+    standing = getattr(patient, "standing", None)
+    next_visit: date | None = patient.next_visit
+    next_visit_in = (next_visit - timezone.localdate(now)).days if next_visit else None
+    return {
+        "patient": patient,
+        "standing": standing,
+        "reasons": [REASON_WORDS[r] for r in (standing.reasons if standing else [])],
+        "urgent": bool(standing and "self_harm_risk" in standing.reasons),
+        "spark": sparkline(standing.grams_by_day_28 if standing else [], top=top),
+        "contact_days": _days_ago(standing.last_activity_at if standing else None, now),
+        "alert_words": (
+            REASON_WORDS.get(patient.alert_kind, patient.alert_kind.replace("_", " "))
+            if patient.alert_kind
+            else ""
+        ),
+        "next_visit": next_visit,
+        "next_visit_in": next_visit_in,
+        "next_visit_passed": max(0, -next_visit_in) if next_visit_in is not None else 0,
+    }
 
 
 def triage_page(request: HttpRequest) -> HttpResponse:
@@ -18,27 +72,22 @@ def triage_page(request: HttpRequest) -> HttpResponse:
         reason = None
     # Paged: the most urgent come first, and a page of 100 renders in a constant time however
     # many patients a clinician has (two queries: the page and the count).
-    pages = Paginator(triage(request.user, team, reason), PAGE_SIZE)
-    page = pages.get_page(request.GET.get("page"))
+    listed = with_contact_alert_and_visit(triage(request.user, team, reason))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     patients = list(page.object_list)
-    rows = []
-    for patient in patients:
-        standing = getattr(patient, "standing", None)
-        rows.append(
-            {
-                "patient": patient,
-                "standing": standing,
-                "reasons": [REASON_WORDS[r] for r in (standing.reasons if standing else [])],
-                "urgent": bool(standing and "self_harm_risk" in standing.reasons),
-                "spark": sparkline(standing.grams_by_day_28 if standing else []),
-            }
-        )
+    # One scale for every sparkline on the page, so that bars compare across patients.
+    top = max(
+        (max(p.standing.grams_by_day_28 or [0.0]) for p in patients if hasattr(p, "standing")),
+        default=0.0,
+    )
+    now = timezone.now()
     teams = request.user.account.teams.order_by("name").values_list("name", flat=True)
     return render(
         request,
         "clinic/staff/triage.html",
         {
-            "rows": rows,
+            "rows": [_row(patient, top, now) for patient in patients],
+            "scale_top": max(top, 1.0),
             "page": page,
             "teams": list(teams),
             "team": team,
