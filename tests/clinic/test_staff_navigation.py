@@ -41,9 +41,10 @@ def test_a_staff_zone_does_not_reach_the_next_request(cast, settings):
     account.timezone = "Asia/Tokyo"
     account.save()
     alert = _alert(cast.patient_a)
-    assert "24 Nov 2026 03:00 JST" in verified(cast.clinician_a).get(
-        f"/clinic/alerts/{alert.pk}"
-    ).content.decode()
+    assert (
+        "24 Nov 2026 03:00 JST"
+        in verified(cast.clinician_a).get(f"/clinic/alerts/{alert.pk}").content.decode()
+    )
     from django.utils import timezone
 
     assert timezone.get_current_timezone_name() == "UTC"
@@ -56,3 +57,69 @@ def test_an_unknown_clinic_zone_is_refused_at_start_up_in_words():
     assert clinic_timezone("Europe/Berlin") == "Europe/Berlin"
     with pytest.raises(ValueError, match="KRATOMLOG_CLINIC_TIMEZONE: 'Mars/Base' is not an IANA"):
         clinic_timezone("Mars/Base")
+
+
+def _main_nav(html: str) -> str:
+    start = html.index('<nav aria-label="Main"')
+    return html[start : html.index("</nav>", start)]
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/clinic/", "Triage"),
+        ("/clinic/alerts", "Alerts"),
+        ("/accounts/invite-patient", "Invite a patient"),
+        ("/accounts/", "Your account"),
+        ("/sources", "Sources"),
+        ("patient", None),
+        ("alert", None),
+    ],
+)
+def test_every_clinician_page_has_the_same_navigation_with_the_page_marked(cast, path, current):
+    if path == "patient":
+        path = f"/clinic/patients/{cast.patient_a.public_id}"
+    elif path == "alert":
+        path = f"/clinic/alerts/{_alert(cast.patient_a).pk}"
+    response = verified(cast.clinician_a).get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<nav aria-label="Main"') == 1
+    nav = _main_nav(html)
+    for link in ('href="/clinic/"', 'href="/clinic/alerts"', 'href="/accounts/invite-patient"',
+                 'href="/accounts/"', 'href="/sources"', 'action="/accounts/logout"'):  # fmt: skip
+        assert link in nav, (path, link)
+    assert ">Today<" not in nav and 'href="/history"' not in nav  # not the journal's
+    marked = nav.count('aria-current="page"')
+    if current is None:
+        assert marked == 0
+    else:
+        assert marked == 1
+        after = nav[nav.index('aria-current="page"') :]
+        assert current in after[: after.index("</a>")]
+
+
+def test_the_footer_sources_link_opens_the_sources_for_staff(cast):
+    for user in (cast.clinician_a, cast.researcher, cast.admin):
+        page = verified(user).get("/sources")
+        assert page.status_code == 200, user
+        assert 'href="/sources"' in page.content.decode()  # the footer's link is this page
+
+
+def test_a_researcher_lands_on_their_studies_and_sees_their_own_navigation(cast):
+    client = verified(cast.researcher)
+    assert client.get("/accounts/login")["Location"] == "/research/"
+    nav = _main_nav(client.get("/research/").content.decode())
+    assert 'href="/research/"' in nav and 'aria-current="page"' in nav
+    assert 'href="/accounts/"' in nav and 'action="/accounts/logout"' in nav
+    assert 'href="/clinic/"' not in nav  # triage is the clinicians'
+
+
+def test_a_researcher_signing_in_with_password_and_code_lands_on_their_studies(cast):
+    from tests.clinic.helpers_ca import PASSWORD, authenticator, code_now
+
+    device = authenticator(cast.researcher)
+    client = Client()
+    client.post("/accounts/login", {"email": "rao@clinic.test", "password": PASSWORD})
+    answer = client.post("/accounts/verify", {"code": code_now(device.bin_key)})
+    assert answer.status_code == 302 and answer["Location"] == "/research/"

@@ -47,6 +47,9 @@ class ClinicSignedInMiddleware:
                 logout(request)
                 return HttpResponseRedirect(f"{settings.LOGIN_URL}?idle=1")
             request.session[LAST_SEEN] = now
+            # The pages shared with patients (Sources) show the staff navigation, not the journal's.
+            if user.is_verified():
+                request.staff_role = role_of(user)  # type: ignore[attr-defined]
             # Staff read every time in their own zone (the clinic's when they chose none).
             with timezone.override(staff_zone(user)):
                 return self._answer(request, user)

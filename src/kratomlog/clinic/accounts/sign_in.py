@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit
 from kratomlog.clinic.accounts.authenticator import check_code, confirmed_device, wait_seconds
-from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT
+from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT, RESEARCHER
 from kratomlog.clinic.policy import is_staff_role, role_of
 
 PENDING = "clinic_password_passed"  # {"user": id, "backend": path, "next": path, "at": seconds}
@@ -29,8 +29,9 @@ DEMO_LINK_SECONDS = 7 * 24 * 3600
 
 
 def home_for(user: Any) -> str:
-    """Where a user lands after signing in: patients on Today, clinicians on triage."""
-    return {PATIENT: "/", CLINICIAN: "/clinic/", ADMIN: "/admin/"}.get(
+    """Where a user lands after signing in: patients on Today, clinicians on triage,
+    researchers on their studies, admins on people and teams."""
+    return {PATIENT: "/", CLINICIAN: "/clinic/", RESEARCHER: "/research/", ADMIN: "/admin/"}.get(
         role_of(user) or "", "/accounts/"
     )
 
