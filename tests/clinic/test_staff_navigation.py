@@ -123,3 +123,14 @@ def test_a_researcher_signing_in_with_password_and_code_lands_on_their_studies(c
     client.post("/accounts/login", {"email": "rao@clinic.test", "password": PASSWORD})
     answer = client.post("/accounts/verify", {"code": code_now(device.bin_key)})
     assert answer.status_code == 302 and answer["Location"] == "/research/"
+
+
+def test_a_patients_page_is_headed_by_their_name_with_record_number_and_contacts(cast):
+    ana = cast.patient_a
+    ana.display_name, ana.record_number, ana.phone = "Ana P.", "R-1042", "+49 30 1234567"
+    ana.save()
+    html = verified(cast.clinician_a).get(f"/clinic/patients/{ana.public_id}").content.decode()
+    assert "<title>Ana P. · kratomlog</title>" in html
+    assert '<h1>Ana P. <small class="record">record R-1042</small></h1>' in html
+    assert '<a href="mailto:ana@example.org">ana@example.org</a>' in html
+    assert '<a href="tel:+49301234567">+49 30 1234567</a>' in html
