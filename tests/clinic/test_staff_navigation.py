@@ -134,3 +134,27 @@ def test_a_patients_page_is_headed_by_their_name_with_record_number_and_contacts
     assert '<h1>Ana P. <small class="record">record R-1042</small></h1>' in html
     assert '<a href="mailto:ana@example.org">ana@example.org</a>' in html
     assert '<a href="tel:+49301234567">+49 30 1234567</a>' in html
+
+
+def test_staff_choose_their_own_zone_on_their_account_page(cast, settings):
+    settings.CLINIC_TIMEZONE = "UTC"
+    client = verified(cast.clinician_a)
+    page = client.get("/accounts/").content.decode()
+    assert "the clinic's zone (UTC)</option>" in page
+    saved = client.post("/accounts/", {"timezone": "Europe/Berlin"})
+    assert saved.status_code == 302
+    assert "times are shown in Europe/Berlin" in client.get(saved["Location"]).content.decode()
+    alert = _alert(cast.patient_a)
+    assert (
+        "Raised 23 Nov 2026 19:00 CET" in client.get(f"/clinic/alerts/{alert.pk}").content.decode()
+    )
+    refused = client.post("/accounts/", {"timezone": "Berlin"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Time zone: &#x27;Berlin&#x27; is not one of the list&#x27;s IANA zones" in html
+    assert 'id="timezone-error"' in html
+    cast.clinician_a.account.refresh_from_db()
+    assert cast.clinician_a.account.timezone == "Europe/Berlin"  # nothing half-written
+    client.post("/accounts/", {"timezone": ""})
+    cast.clinician_a.account.refresh_from_db()
+    assert cast.clinician_a.account.timezone == ""  # back to the clinic's

@@ -157,13 +157,32 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def account(request: HttpRequest) -> HttpResponse:
-    """A staff member's own page: who they are, their teams, where their work is."""
+    """A staff member's own page: who they are, their teams, where their work is, and the time
+    zone they read times in (blank: the clinic's)."""
+    from kratomlog.clinic.accounts.invitations import ZONES
+
     user = request.user  # type: ignore[attr-defined]
+    account = user.account
+    error, chosen, status, saved = "", account.timezone, 200, False
+    if request.method == "POST":
+        chosen = request.POST.get("timezone", "").strip()
+        if chosen and chosen not in ZONES:
+            error, status = f"Time zone: {chosen!r} is not one of the list's IANA zones", 400
+        else:
+            account.timezone = chosen
+            account.save(update_fields=["timezone"])
+            return HttpResponseRedirect(f"{request.path}?saved=1")
+    saved = request.GET.get("saved") == "1"
     return render(
         request,
         "clinic/accounts/account.html",
-        {"account": user.account, "teams": user.account.teams.order_by("name")},
-    )
+        {
+            "account": account, "teams": account.teams.order_by("name"), "zones": ZONES,
+            "chosen": chosen, "error": error, "saved": saved,
+            "clinic_zone": settings.CLINIC_TIMEZONE,
+        },
+        status=status,
+    )  # fmt: skip
 
 
 def demo_link(user: Any) -> str:
