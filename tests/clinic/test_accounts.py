@@ -165,7 +165,7 @@ def test_an_admin_manages_a_users_role_and_teams_and_it_is_audited(cast):
 
 
 def test_staff_opening_the_journal_pages_are_sent_to_their_own(cast):
-    assert verified_client(cast.researcher).get("/")["Location"] == "/accounts/"
+    assert verified_client(cast.researcher).get("/")["Location"] == "/research/"
     assert verified_client(cast.clinician_a).get("/history")["Location"] == "/clinic/"
 
 

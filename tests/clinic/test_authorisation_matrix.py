@@ -86,6 +86,9 @@ RULES = (
     Rule(r"/admin/autocomplete/", roles("admin"), may_not_exist=True, skip_allowed=True),
     Rule(r"/admin/", roles("admin"), may_not_exist=True),
     Rule(r"/plan/taper\.ics$", PATIENTS | roles("patient_b"), may_not_exist=True),
+    # The sources behind every number: the footer links them on every page, staff pages too.
+    Rule(r"/sources$", PATIENTS | roles("patient_b", "clinician_a", "clinician_b", "researcher",
+                                        "admin")),
     # The patient's own journal pages (the local app's), filled with patient A's objects.
     Rule(r"/entries/", PATIENTS),
     Rule(r"/account$", PATIENTS | roles("patient_b")),

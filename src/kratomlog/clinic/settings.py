@@ -8,11 +8,14 @@
 - KRATOMLOG_FROM_EMAIL: the sender of the clinic's mail; KRATOMLOG_BASE_URL: the address
   patients and staff open (links in mail and on the command line).
 - DATABASE_URL: the clinic's PostgreSQL (SQLite in the data directory otherwise, for a demo).
+- KRATOMLOG_CLINIC_TIMEZONE: the IANA zone staff times are shown in when a staff account has
+  none of its own (default UTC; an unknown zone is a start-up error).
 """
 
 import os
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 STAFF_IDLE_SECONDS = 15 * 60
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "placeholder", "insecure"}
@@ -61,6 +64,18 @@ def email_settings(url: str) -> dict[str, Any]:
             f"KRATOMLOG_EMAIL: {url!r} is not smtp://user:pass@host:port or file:///path/to/dir"
         )
     return {"MAILERS": {"default": mailer}}
+
+
+def clinic_timezone(name: str) -> str:
+    """The clinic's zone for staff times: an IANA name (default UTC), checked at start-up."""
+    name = name.strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"KRATOMLOG_CLINIC_TIMEZONE: {name!r} is not an IANA time zone such as Europe/Berlin"
+        ) from None
+    return name
 
 
 def configure_clinic(conf: dict[str, Any]) -> None:
@@ -122,6 +137,7 @@ def configure_clinic(conf: dict[str, Any]) -> None:
         os.environ.get("KRATOMLOG_WORKER_LEASE_SECONDS", "")
     )
     conf["STAFF_IDLE_SECONDS"] = STAFF_IDLE_SECONDS
+    conf["CLINIC_TIMEZONE"] = clinic_timezone(os.environ.get("KRATOMLOG_CLINIC_TIMEZONE", ""))
     conf["CLINIC_BASE_URL"] = os.environ.get("KRATOMLOG_BASE_URL", "http://127.0.0.1:8000")
     # Set only by `kratomlog clinic demo` (a throwaway SQLite clinic on loopback): it mounts a
     # sign-in link for the demo's staff that skips the authenticator step.

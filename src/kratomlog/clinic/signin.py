@@ -9,10 +9,13 @@ import contextlib
 import ipaddress
 import time
 from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 
 from kratomlog.clinic import audit
 from kratomlog.clinic.models import ADMIN, PATIENT
@@ -24,6 +27,8 @@ STAFF_PATHS = ("/clinic/", "/admin/", "/research/")
 # Staff pages that live among the open /accounts/ pages: they need a verified session too.
 STAFF_ACCOUNT_PAGES = ("/accounts/", "/accounts/invite-patient")
 ADMIN_PATHS = ("/admin/",)
+# Journal pages that are not a journal: staff read them too (the footer links the sources).
+SHARED_PAGES = ("/sources",)
 # Patient POSTs whose service writes its own audit row (a consent change): not recorded twice.
 SELF_AUDITED = ("/sharing",)
 LAST_SEEN = "last_seen"
@@ -42,6 +47,15 @@ class ClinicSignedInMiddleware:
                 logout(request)
                 return HttpResponseRedirect(f"{settings.LOGIN_URL}?idle=1")
             request.session[LAST_SEEN] = now
+            # The pages shared with patients (Sources) show the staff navigation, not the journal's.
+            if user.is_verified():
+                request.staff_role = role_of(user)  # type: ignore[attr-defined]
+            # Staff read every time in their own zone (the clinic's when they chose none).
+            with timezone.override(staff_zone(user)):
+                return self._answer(request, user)
+        return self._answer(request, user)
+
+    def _answer(self, request: HttpRequest, user: Any) -> HttpResponse:
         staff_only = request.path.startswith(STAFF_PATHS) or request.path in STAFF_ACCOUNT_PAGES
         if request.path.startswith(OPEN_PATHS) and not staff_only:
             return self.get_response(request)
@@ -55,6 +69,8 @@ class ClinicSignedInMiddleware:
                 raise Http404  # user and team management is the admins' alone
             if not user.is_verified():  # password alone is not enough for staff
                 return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={request.path}")
+            return self.get_response(request)
+        if role != PATIENT and request.path in SHARED_PAGES:
             return self.get_response(request)
         if role != PATIENT:
             # The journal pages are a patient's own; staff have theirs under /clinic/.
@@ -82,6 +98,16 @@ class ClinicSignedInMiddleware:
                 address=audit.client_address(request),
             )  # fmt: skip
         return response
+
+
+def staff_zone(user: Any) -> ZoneInfo:
+    """A staff member's own zone (Account.timezone), else the clinic's (CLINIC_TIMEZONE)."""
+    for name in (user.account.timezone, settings.CLINIC_TIMEZONE):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue  # blank or no longer known: the next one
+    return ZoneInfo("UTC")
 
 
 class ProxiedClientAddress:

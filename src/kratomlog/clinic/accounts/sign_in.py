@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from kratomlog.clinic import audit
 from kratomlog.clinic.accounts import api_tokens
 from kratomlog.clinic.accounts.authenticator import check_code, confirmed_device, wait_seconds
-from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT
+from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT, RESEARCHER
 from kratomlog.clinic.policy import is_staff_role, role_of
 
 PENDING = "clinic_password_passed"  # {"user": id, "backend": path, "next": path, "at": seconds}
@@ -30,8 +30,9 @@ DEMO_LINK_SECONDS = 7 * 24 * 3600
 
 
 def home_for(user: Any) -> str:
-    """Where a user lands after signing in: patients on Today, clinicians on triage."""
-    return {PATIENT: "/", CLINICIAN: "/clinic/", ADMIN: "/admin/"}.get(
+    """Where a user lands after signing in: patients on Today, clinicians on triage,
+    researchers on their studies, admins on people and teams."""
+    return {PATIENT: "/", CLINICIAN: "/clinic/", RESEARCHER: "/research/", ADMIN: "/admin/"}.get(
         role_of(user) or "", "/accounts/"
     )
 
@@ -157,22 +158,38 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def account(request: HttpRequest) -> HttpResponse:
-    """A staff member's own page: who they are, their teams, their API tokens."""
+    """A staff member's own page: who they are, their teams, where their work is, the time zone
+    they read times in (blank: the clinic's), and their API tokens."""
+    from kratomlog.clinic.accounts.invitations import ZONES
+
     user = request.user  # type: ignore[attr-defined]
+    account = user.account
+    error, chosen, status, saved = "", account.timezone, 200, False
     if request.method == "POST" and api_tokens.revoke_asked(request):
         request.session["tokens_message"] = api_tokens.revoke_from_form(request)
         return HttpResponseRedirect(request.path)
+    if request.method == "POST":
+        chosen = request.POST.get("timezone", "").strip()
+        if chosen and chosen not in ZONES:
+            error, status = f"Time zone: {chosen!r} is not one of the list's IANA zones", 400
+        else:
+            account.timezone = chosen
+            account.save(update_fields=["timezone"])
+            return HttpResponseRedirect(f"{request.path}?saved=1")
+    saved = request.GET.get("saved") == "1"
     return render(
         request,
         "clinic/accounts/account.html",
         {
-            "account": user.account,
-            "teams": user.account.teams.order_by("name"),
-            "zone": user.account.timezone or settings.SYSTEM_TIMEZONE,
+            "account": account, "teams": account.teams.order_by("name"), "zones": ZONES,
+            "chosen": chosen, "error": error, "saved": saved,
+            "clinic_zone": settings.CLINIC_TIMEZONE,
+            "zone": account.timezone or settings.CLINIC_TIMEZONE,
             "tokens_message": request.session.pop("tokens_message", None),
             **api_tokens.listed(user),
         },
-    )
+        status=status,
+    )  # fmt: skip
 
 
 def demo_link(user: Any) -> str:

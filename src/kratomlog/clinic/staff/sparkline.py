@@ -8,10 +8,11 @@ from django.utils.safestring import SafeString, mark_safe
 WIDTH, HEIGHT = 112, 24
 
 
-def sparkline(grams: Sequence[float]) -> SafeString:
+def sparkline(grams: Sequence[float], top: float = 0.0) -> SafeString:
+    """Bars scaled to `top` grams a day (a list shares one scale), else to their own maximum."""
     if not grams:
         return mark_safe("")
-    top = max(max(grams), 1.0)
+    top = max(top, max(grams), 1.0)
     slot = WIDTH / len(grams)
     bars = format_html_join(
         "",

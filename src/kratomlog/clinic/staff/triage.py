@@ -1,17 +1,75 @@
 """Triage: a clinician's patients, what needs attention first; one query whatever their number."""
 
+from datetime import date, datetime
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from kratomlog.clinic import audit
 from kratomlog.clinic.api_staff import triage
-from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert, Patient
+from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert, Patient, Visit
 from kratomlog.clinic.staff.alerts import described, staff_zone
 from kratomlog.clinic.staff.sparkline import sparkline
 from kratomlog.clinic.standing import REASON_WORDS, REASONS
 
 PAGE_SIZE = 100
+
+
+def with_contact_alert_and_visit(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Each patient with their most pressing unresolved alert (urgent first, then the oldest)
+    and the next visit their latest visit set, in the same query as the list."""
+    unresolved = (
+        Alert.objects.filter(patient=OuterRef("pk"))
+        .exclude(state=ALERT_RESOLVED)
+        .order_by("-urgent", "raised_at", "pk")
+    )
+    latest_visit = Visit.objects.filter(patient=OuterRef("pk")).order_by("-at", "-pk")
+    return patients.annotate(
+        alert_id=Subquery(unresolved.values("pk")[:1]),
+        alert_kind=Subquery(unresolved.values("kind")[:1]),
+        alert_state=Subquery(unresolved.values("state")[:1]),
+        alert_urgent=Subquery(unresolved.values("urgent")[:1]),
+        alert_raised_at=Subquery(unresolved.values("raised_at")[:1]),
+        next_visit=Subquery(latest_visit.values("next_visit_on")[:1]),
+    )
+
+
+def _days_ago(moment: datetime | None, now: datetime) -> int | None:
+    """Whole days since `moment` in the reader's zone (0: today), None if there is none."""
+    if moment is None:
+        return None
+    return (timezone.localdate(now) - timezone.localdate(moment)).days
+
+
+def _row(patient: Any, top: float, now: datetime, shown: dict[str, Alert]) -> dict[str, Any]:
+    standing = getattr(patient, "standing", None)
+    reasons = standing.reasons if standing else []
+    next_visit: date | None = patient.next_visit
+    next_visit_in = (next_visit - timezone.localdate(now)).days if next_visit else None
+    return {
+        "patient": patient,
+        "standing": standing,
+        "reasons": [REASON_WORDS[r] for r in reasons],
+        # Each reason with its alert's state: "resolved by Dr Lee 01:13 CET" is no longer an
+        # emergency, "self-harm risk" in red is.
+        "reason_states": [(REASON_WORDS[r], shown.get(r)) for r in reasons],
+        "urgent": "self_harm_risk" in reasons
+        and getattr(shown.get("self_harm_risk"), "state", "open") != ALERT_RESOLVED,
+        "spark": sparkline(standing.grams_by_day_28 if standing else [], top=top),
+        "contact_days": _days_ago(standing.last_activity_at if standing else None, now),
+        "alert_words": (
+            REASON_WORDS.get(patient.alert_kind, patient.alert_kind.replace("_", " "))
+            if patient.alert_kind
+            else ""
+        ),
+        "next_visit": next_visit,
+        "next_visit_in": next_visit_in,
+        "next_visit_passed": max(0, -next_visit_in) if next_visit_in is not None else 0,
+    }
 
 
 def _latest_alerts(patients: list[Patient], zone_name: str) -> dict[int, dict[str, Alert]]:
@@ -32,36 +90,25 @@ def triage_page(request: HttpRequest) -> HttpResponse:
         reason = None
     # Paged: the most urgent come first, and a page of 100 renders in a constant time however
     # many patients a clinician has (two queries: the page and the count).
-    pages = Paginator(triage(request.user, team, reason), PAGE_SIZE)
-    page = pages.get_page(request.GET.get("page"))
+    listed = with_contact_alert_and_visit(triage(request.user, team, reason))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     patients = list(page.object_list)
     latest_alerts = _latest_alerts(patients, staff_zone(request.user))
     audit.record_reads(actor=request.user, role=CLINICIAN, what="triage list", patients=patients,
                        address=audit.client_address(request))  # fmt: skip
-    rows = []
-    for patient in patients:
-        standing = getattr(patient, "standing", None)
-        reasons = standing.reasons if standing else []
-        shown = latest_alerts.get(patient.id, {})
-        rows.append(
-            {
-                "patient": patient,
-                "standing": standing,
-                "reasons": [REASON_WORDS[r] for r in reasons],
-                # Each reason with its alert's state: "resolved by Dr Lee 01:13 CET" is no
-                # longer an emergency, "self-harm risk" in red is.
-                "reason_states": [(REASON_WORDS[r], shown.get(r)) for r in reasons],
-                "urgent": "self_harm_risk" in reasons
-                and getattr(shown.get("self_harm_risk"), "state", "open") != ALERT_RESOLVED,
-                "spark": sparkline(standing.grams_by_day_28 if standing else []),
-            }
-        )
+    # One scale for every sparkline on the page, so that bars compare across patients.
+    top = max(
+        (max(p.standing.grams_by_day_28 or [0.0]) for p in patients if hasattr(p, "standing")),
+        default=0.0,
+    )
+    now = timezone.now()
     teams = request.user.account.teams.order_by("name").values_list("name", flat=True)
     return render(
         request,
         "clinic/staff/triage.html",
         {
-            "rows": rows,
+            "rows": [_row(p, top, now, latest_alerts.get(p.id, {})) for p in patients],
+            "scale_top": max(top, 1.0),
             "page": page,
             "teams": list(teams),
             "team": team,

@@ -30,3 +30,18 @@ const scrollToLatest = (root) => {
 scrollToLatest(document);
 document.addEventListener("htmx:afterSettle", (event) => scrollToLatest(event.detail.elt));
 window.addEventListener("resize", () => document.querySelectorAll("[data-scroll-end]").forEach(markScrolling));
+
+// The navigation's More opens as a menu (a plain <details>, so it works without this script):
+// Escape or a tap elsewhere closes it, and Escape gives the focus back to More.
+const openMore = () => document.querySelector(".app-nav .more details[open]");
+document.addEventListener("keydown", (event) => {
+  const more = openMore();
+  if (event.key === "Escape" && more) {
+    more.open = false;
+    more.querySelector("summary").focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  const more = openMore();
+  if (more && !more.contains(event.target)) more.open = false;
+});
