@@ -66,32 +66,41 @@ def export_json(person: Person, now: datetime) -> dict[str, Any]:
             )
         ],
         "plans": [
-            {
-                "uid": str(version.uid),
-                "name": version.name,
-                "start": version.start.isoformat(),
-                "rules": version.rules,
-                "source": version.source,
-                "evidence": version.evidence,
-                "set_at": version.set_at.isoformat(),
-                "withdrawn": version.withdrawn,
-            }
-            for version in person.plan_versions.order_by("set_at", "id")
+            plan_document(version) for version in person.plan_versions.order_by("set_at", "id")
         ],
         **checkin_transfer.export_checkins(person),
         "changes": [
-            {
-                "uid": str(change.uid),
-                "at": change.at.isoformat(),
-                "action": change.action,
-                "summary": change.summary,
-                "entry": str(change.entry.uid) if change.entry_id else None,
-                "before": change.before,
-                "after": change.after,
-                "undone": change.undone,
-            }
+            change_document(change, str(change.entry.uid) if change.entry_id else None)
             for change in person.changes.select_related("entry").order_by("at", "id")
         ],
+    }
+
+
+# The shapes of a plan version and a change, as the export writes them and a sync carries them
+# (sync.records): one serialisation of each.
+def plan_document(version: Any) -> dict[str, Any]:
+    return {
+        "uid": str(version.uid),
+        "name": version.name,
+        "start": version.start.isoformat(),
+        "rules": version.rules,
+        "source": version.source,
+        "evidence": version.evidence,
+        "set_at": version.set_at.isoformat(),
+        "withdrawn": version.withdrawn,
+    }
+
+
+def change_document(change: Change, entry_uid: str | None) -> dict[str, Any]:
+    return {
+        "uid": str(change.uid),
+        "at": change.at.isoformat(),
+        "action": change.action,
+        "summary": change.summary,
+        "entry": entry_uid,
+        "before": change.before,
+        "after": change.after,
+        "undone": change.undone,
     }
 
 

@@ -45,29 +45,13 @@ def entry_document(entry: Entry) -> dict[str, Any]:
 
 
 def change_document(change: Change, entry_uids: dict[int, str]) -> dict[str, Any]:
-    return {
-        "uid": str(change.uid),
-        "at": change.at.isoformat(),
-        "action": change.action,
-        "summary": change.summary,
-        "entry": entry_uids.get(change.entry_id) if change.entry_id else None,
-        "before": change.before,
-        "after": change.after,
-        "undone": change.undone,
-    }
+    return lossless.change_document(
+        change, entry_uids.get(change.entry_id) if change.entry_id else None
+    )
 
 
 def plan_document(version: PlanVersion) -> dict[str, Any]:
-    return {
-        "uid": str(version.uid),
-        "name": version.name,
-        "start": version.start.isoformat(),
-        "rules": version.rules,
-        "source": version.source,
-        "evidence": version.evidence,
-        "set_at": version.set_at.isoformat(),
-        "withdrawn": version.withdrawn,
-    }
+    return lossless.plan_document(version)
 
 
 def checkin_document(c: CheckIn) -> dict[str, Any]:
