@@ -15,10 +15,11 @@ from kratomlog.core.interactions import CATEGORIES
 
 if TYPE_CHECKING:
     from kratomlog import standing
-    from kratomlog.journal import services, snapshots
+    from kratomlog.journal import queries, services, snapshots
     from kratomlog.journal.models import Entry
     from kratomlog.journal.services import Logged
 else:
+    queries = lazy("kratomlog.journal.queries")
     services = lazy("kratomlog.journal.services")
     snapshots = lazy("kratomlog.journal.snapshots")
     standing = lazy("kratomlog.standing")
@@ -207,11 +208,7 @@ def entries(
     today = local_day(now, zone(person.timezone))
     lo = parse_day(first, "--from") if first else today - timedelta(days=29)
     hi = parse_day(last, "--to") if last else today
-    rows = (
-        person.entries.filter(deleted=False, local_day__range=(lo, hi))
-        .select_related("product")
-        .order_by("taken_at", "id")
-    )
+    rows = queries.entries_in(person, lo, hi).order_by("taken_at", "id")
     if as_json:
         print_json([{"id": e.id, "uid": str(e.uid), **snapshots.snapshot(e)} for e in rows])
         return

@@ -15,7 +15,7 @@ from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
 from kratomlog.clinic.policy import own_patient
 from kratomlog.core.days import parse_day, zone
 from kratomlog.core.when import parse_when
-from kratomlog.journal import services
+from kratomlog.journal import queries, services
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Entry
 from kratomlog.journal.snapshots import snapshot
 
@@ -123,11 +123,11 @@ def my_entries(
 ) -> dict[str, Any]:
     """Entries, newest first, `per_page` a page; `from`/`to` are local days, inclusive."""
     person = _patient(request).person
-    rows = Entry.objects.filter(person=person, deleted=False).select_related("product")
-    if from_day:
-        rows = rows.filter(local_day__gte=_day(from_day, "from"))
-    if to_day:
-        rows = rows.filter(local_day__lte=_day(to_day, "to"))
+    rows = queries.entries_in(
+        person,
+        _day(from_day, "from") if from_day else None,
+        _day(to_day, "to") if to_day else None,
+    )
     total = rows.count()
     first = (page - 1) * per_page
     chosen = rows.order_by("-taken_at", "-id")[first : first + per_page]

@@ -21,6 +21,17 @@ def live_entries(person: Person):  # type: ignore[no-untyped-def]
     )
 
 
+def entries_in(person: Person, first: date | None = None, last: date | None = None):  # type: ignore[no-untyped-def]
+    """The entries not deleted whose local day is from `first` to `last` (both included; either
+    open), with their products: what History, `kratomlog entries` and the API list."""
+    found = Entry.objects.filter(person=person, deleted=False).select_related("product")
+    if first is not None:
+        found = found.filter(local_day__gte=first)
+    if last is not None:
+        found = found.filter(local_day__lte=last)
+    return found
+
+
 def _grams(value: float | None) -> float:
     """A dose's grams as the rules read them; an impossible amount kept from before amounts
     were checked (inf, NaN, a ton) counts as a use day of unknown grams."""

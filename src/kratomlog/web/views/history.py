@@ -47,12 +47,12 @@ def history(request: HttpRequest) -> HttpResponse:
         for chosen in (WITHDRAWAL, CRAVING)
         for points in [_totals(person, chosen.key, first, last)]
     ]
-    in_range = person.entries.filter(deleted=False, local_day__range=(first, last))
+    in_range = queries.entries_in(person, first, last)
     total = in_range.count()
     pages = max(1, -(-total // ENTRIES_A_PAGE))
     number = min(max(1, _page_number(request.GET.get("page"))), pages)
     entries = list(
-        in_range.select_related("product").order_by("-taken_at", "-id")[
+        in_range.order_by("-taken_at", "-id")[
             (number - 1) * ENTRIES_A_PAGE : number * ENTRIES_A_PAGE
         ]
     )
