@@ -10,7 +10,7 @@ from kratomlog import standing
 from kratomlog.checkins.services import record_checkin
 from kratomlog.clinic import audit, people
 from kratomlog.clinic.api_auth import Bearer
-from kratomlog.clinic.api_errors import ApiInput, answers
+from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, answers
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
 from kratomlog.clinic.policy import own_patient
 from kratomlog.core.days import parse_day, zone
@@ -109,7 +109,7 @@ def my_entries(
     request: HttpRequest,
     from_day: str | None = Query(None, alias="from"),  # type: ignore[type-arg]
     to_day: str | None = Query(None, alias="to"),  # type: ignore[type-arg]
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=PAGE_LAST),  # type: ignore[type-arg]
     per_page: int = Query(50, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Entries, newest first, `per_page` a page; `from`/`to` are local days, inclusive."""
@@ -170,7 +170,7 @@ def set_consent(request: HttpRequest, body: ConsentIn) -> dict[str, Any]:
 @router.get("/access-log", response=answers(dict[str, Any]))
 def access_log(
     request: HttpRequest,
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=PAGE_LAST),  # type: ignore[type-arg]
     per_page: int = Query(100, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Every access by staff to this patient's data, newest first."""

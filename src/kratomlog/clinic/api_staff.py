@@ -11,7 +11,7 @@ from ninja import Query, Router
 from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
-from kratomlog.clinic.api_errors import ApiInput, answers
+from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, Text, answers
 from kratomlog.clinic.models import ADMIN, CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import (
     may_read_audit_log,
@@ -71,7 +71,7 @@ def triage_row(patient: Patient) -> dict[str, Any]:
 
 @router.get("/patients", response=answers(list[dict[str, Any]]))
 def patients(
-    request: HttpRequest, team: str | None = None, reason: str | None = None
+    request: HttpRequest, team: Text | None = None, reason: Text | None = None
 ) -> list[dict[str, Any]]:
     """The triage list: self-harm risk first, then loss of control, and so on."""
     return [triage_row(patient) for patient in triage(request.user, team, reason)]
@@ -118,7 +118,7 @@ def set_plan(request: HttpRequest, patient_id: UUID, body: PlanIn) -> dict[str, 
 
 @router.get("/alerts", response=answers(list[dict[str, Any]]))
 def alerts(
-    request: HttpRequest, state: str | None = None, team: str | None = None
+    request: HttpRequest, state: str | None = None, team: Text | None = None
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -144,7 +144,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> dict[str, Any]:
 def audit_log(
     request: HttpRequest,
     patient: UUID | None = None,
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=PAGE_LAST),  # type: ignore[type-arg]
     per_page: int = Query(100, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """The audit log (admins), newest first; `patient` narrows it to one patient."""

@@ -50,7 +50,7 @@ def team_named(name: str) -> Team:
 
 def _normal_email(email: str, field: str = "EMAIL") -> str:
     cleaned = email.strip().lower()
-    if "@" not in cleaned or len(cleaned) > 254 or " " in cleaned:
+    if "@" not in cleaned or len(cleaned) > 254 or " " in cleaned or "\x00" in cleaned:
         raise InputError(field, f"{email!r} is not an email address (name@example.org)")
     return cleaned
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit, inbox
+from kratomlog.clinic.staff.triage import unknown_team
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core.errors import InputError
 
@@ -17,15 +18,20 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state not in inbox.STATES:
         state = None
+    teams = list(request.user.account.teams.order_by("name").values_list("name", flat=True))
     team = request.GET.get("team") or None
+    error = unknown_team(team, teams)
+    if error is not None:
+        team = None
     alerts = list(inbox.alerts_for(request.user, state, team)[:500])
     for alert in alerts:
         alert.label = KIND_WORDS.get(alert.kind, alert.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "clinic/staff/alerts.html",
-        {"alerts": alerts, "state": state, "team": team, "states": inbox.STATES,
-         "teams": list(request.user.account.teams.order_by("name").values_list("name", flat=True))},
+        {"alerts": alerts, "state": state, "team": team, "states": inbox.STATES, "teams": teams,
+         "error": error},
+        status=400 if error else 200,
     )  # fmt: skip
 
 
