@@ -6,6 +6,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from kratomlog.core.formats.cells import spreadsheet_safe
 from kratomlog.research.models import Study
 from kratomlog.research.tables import TABLES, Column, Table
 
@@ -181,7 +182,7 @@ def redcap_dictionary() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REDCAP_HEADER)
-    writer.writerows(redcap_rows())
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in redcap_rows())
     return out.getvalue()
 
 
