@@ -56,7 +56,7 @@ test: install chromium faketime
 	TZ=Pacific/Kiritimati $(BIN)/pytest -q -m "not browser"
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m db
 	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/clinic
-	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only"
+	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only and not fuzz"
 
 lint: install
 	$(BIN)/ruff check src tests bench
