@@ -99,6 +99,10 @@ class _Csv:
         if rows.num_rows:
             self.writers[table.name].write_table(_spreadsheet_safe(rows))
 
+    def finish(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
 
 def _spreadsheet_safe(rows: pa.Table) -> pa.Table:
     """Text cells that a spreadsheet would run as a formula get a leading ' (cells.py)."""
@@ -108,10 +112,6 @@ def _spreadsheet_safe(rows: pa.Table) -> pa.Table:
             quoted = pc.binary_join_element_wise("'", column, "")
             rows = rows.set_column(index, rows.field(index), pc.if_else(risky, quoted, column))
     return rows
-
-    def finish(self) -> None:
-        for writer in self.writers.values():
-            writer.close()
 
 
 def check_output(directory: Path) -> None:
