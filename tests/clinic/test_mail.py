@@ -24,7 +24,9 @@ def test_an_alert_mail_the_server_refuses_is_tried_three_times_logged_and_left_u
     alert = Alert.objects.get(patient=cast.patient_a)
     with caplog.at_level(logging.WARNING, logger="kratomlog.mail"), pytest.raises(mail.MailNotSent):
         tasks.deliver(alert.id, "first", NOW)
-    tries = [r for r in caplog.records if r.name == "kratomlog.mail" and r.levelno == logging.WARNING]
+    tries = [
+        r for r in caplog.records if r.name == "kratomlog.mail" and r.levelno == logging.WARNING
+    ]
     assert [r.getMessage().split(": try ")[1][:6] for r in tries] == ["1 of 3", "2 of 3", "3 of 3"]
     (failed,) = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert f"alert {alert.id}, first round" in failed.getMessage()

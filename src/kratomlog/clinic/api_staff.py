@@ -12,6 +12,7 @@ from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, Text, answers
+from kratomlog.clinic.api_schemas import TriageRow
 from kratomlog.clinic.models import ADMIN, CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import (
     may_read_audit_log,
@@ -69,7 +70,7 @@ def triage_row(patient: Patient) -> dict[str, Any]:
     }
 
 
-@router.get("/patients", response=answers(list[dict[str, Any]]))
+@router.get("/patients", response=answers(list[TriageRow]))
 def patients(
     request: HttpRequest, team: Text | None = None, reason: Text | None = None
 ) -> list[dict[str, Any]]:
