@@ -100,3 +100,12 @@ def test_the_api_answers_json_503_when_the_database_is_down(client, transactiona
     assert answer.status_code == 503
     assert answer["Content-Type"].startswith("application/json")
     assert "database" in answer.json()["detail"]
+
+
+def test_a_body_over_the_size_limit_answers_json_400(client, keys):
+    answer = client.post(
+        "/api/v1/me/entries", data="x" * (6 * 1024 * 1024), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {keys['patient']}",
+    )  # fmt: skip
+    assert answer.status_code == 400 and answer["Content-Type"].startswith("application/json")
+    assert answer.json()["detail"].startswith("body: larger than the 5 MB a request may hold")

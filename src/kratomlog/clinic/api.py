@@ -6,6 +6,8 @@ unknown answer alike (404). Bad input answers 422 naming the field, and writes n
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -52,6 +54,22 @@ def database_down(request: HttpRequest, error: Exception) -> HttpResponse:
     response = api.create_response(request, answer, status=503)
     response["Retry-After"] = "60"
     return response
+
+
+@api.exception_handler(SuspiciousOperation)
+def refused_request(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    """What Django itself refuses (a body over the size limit, too many fields): 400, as before."""
+    if isinstance(error, RequestDataTooBig):
+        most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        detail = f"body: larger than the {most} MB a request may hold; send it in parts"
+    else:
+        detail = f"refused: {error}"
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not Found"}, status=404)  # as unknown
 
 
 @api.exception_handler(Exception)
