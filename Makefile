@@ -60,7 +60,7 @@ test: install chromium faketime
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m db
 	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/clinic
 	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) KRATOMLOG_TEST_APP_ROLE=kratomlog_test_app $(BIN)/pytest -q tests/clinic/test_audit*.py
-	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only"
+	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only and not fuzz"
 
 lint: install
 	$(BIN)/ruff check src tests bench

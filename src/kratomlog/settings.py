@@ -12,6 +12,7 @@ import dj_database_url
 import tzlocal
 from platformdirs import user_data_dir
 
+from kratomlog.log_redaction import FILTERS as LOG_FILTERS
 from kratomlog.storage import LOG_FILE, make_private, say_made_private
 
 
@@ -148,14 +149,17 @@ else:
     }
 
 # What went wrong unexpectedly (a web page's 500, a command's failure) is reported here, in the
-# data directory, never on screen; the file is the owner's alone like the rest of it.
+# data directory, never on screen; the file is the owner's alone like the rest of it. No line
+# holds a one-time link, a token or a password (kratomlog.log_redaction).
 LOG_PATH = DATA_DIR / LOG_FILE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"report": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": LOG_FILTERS,
     "handlers": {
         "report": {
+            "filters": ["redact"],
             "class": "logging.handlers.RotatingFileHandler",
             "filename": str(LOG_PATH),
             "maxBytes": 1_000_000,

@@ -53,3 +53,18 @@ def test_as_a_patient_the_api_keeps_its_schema_and_never_fails(case, cast):
 @FUZZ
 def test_as_a_clinician_the_api_keeps_its_schema_and_never_fails(case, cast):
     _call(case, cast.clinician_a)
+
+
+def test_the_document_declares_the_fhir_media_type_and_the_answers_it_checks():
+    document = schema.raw_schema
+    fhir = document["paths"]["/api/v1/patients/{patient_id}/fhir"]["get"]["responses"]["200"]
+    assert "application/fhir+json" in fhir["content"]
+    declared = {
+        ("get", "/api/v1/patients"), ("post", "/api/v1/me/checkins"),
+        ("post", "/api/v1/me/consent"), ("get", "/api/v1/me/access-log"),
+    }  # fmt: skip
+    for method, path in declared:
+        answers = document["paths"][path][method]["responses"]
+        ok = answers.get("200") or answers["201"]
+        body = ok["content"]["application/json"]["schema"]
+        assert "$ref" in body or "$ref" in body.get("items", {}), (method, path, body)

@@ -42,6 +42,12 @@ def clinic(live_server, transactional_db):
         user.save()
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
         yield live_server.url, device
+    # Playwright's sync API runs this fixture in a greenlet whose context has a database
+    # connection of its own: closed here, or it outlives the suite and PostgreSQL refuses to
+    # drop the test database ("is being accessed by other users").
+    from django.db import connections
+
+    connections.close_all()
 
 
 def test_a_self_harm_answer_reaches_the_clinicians_triage_inbox_and_report(chromium, clinic):

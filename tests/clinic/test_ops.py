@@ -38,6 +38,10 @@ def test_add_user_refuses_bad_input_with_one_line_and_writes_nothing(db, clock):
         (["x@clinic.test", "--role", "patient"], "error: --role: 'patient' is not a staff role"),
         (["not-an-email", "--role", "admin"], "error: EMAIL: 'not-an-email' is not an email"),
         (["x@clinic.test", "--role", "admin", "--team", " "], "error: --team: a team needs a name"),
+        (["x@clinic.test", "--role", "admin", "--team", "North\nBcc: all@evil.test"],
+         "error: --team: 'North\\nBcc: all@evil.test' holds a line break or another control"),
+        (["x@clinic.test", "--role", "admin", "--team", "N" * 201],
+         "error: --team: a team's name is at most 200 characters"),
     ):
         result = clinic("add-user", *args, code=2)
         assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1

@@ -278,3 +278,30 @@ def test_the_worker_task_writes_a_zip_and_marks_the_export_done(cast, study):
     entry = AuditEntry.objects.filter(action="export").latest("id")
     assert entry.actor == cast.researcher
     assert entry.what == "research export of taper-2027 (parquet, 2 participants)"
+
+
+def test_times_of_day_are_exported_to_the_quarter_hour_unless_the_study_asks_for_more(
+    cast, study, tmp_path
+):
+    from datetime import timedelta
+
+    from kratomlog.journal.services import log_kratom
+    from kratomlog.research.services import pseudonym
+
+    at = NOW - timedelta(minutes=22, seconds=19)  # 18:37:41 in Berlin
+    log_kratom(person=cast.patient_a.person, amount="1.37g", at=at.isoformat(), now=NOW)
+    code = pseudonym(study.study, cast.patient_a)
+
+    def times(name):
+        written = export(study.study, tmp_path, fmt="csv", name=name)
+        rows = table(written.directory, "doses")
+        described = json.loads((written.directory / "datapackage.json").read_text())["description"]
+        return {str(r["time"]) for r in rows if r["participant"] == code and r["grams"] == 1.37}, described
+
+    rounded, described = times("default")
+    assert rounded == {"18:30:00"}  # rounded down to the quarter hour
+    assert "rounded down to the quarter hour (15 minutes)" in described
+    study.study.time_of_day_seconds = 1
+    study.study.save()
+    exact, described = times("exact")
+    assert exact == {"18:37:41"} and "exact to the second, as this study asked" in described

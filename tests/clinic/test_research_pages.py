@@ -111,3 +111,49 @@ def test_a_large_studys_numbers_are_drawn_by_the_worker_and_kept(cast, study, cl
     assert summarise_study.call(study.study.id) == 2
     html = client.get("/research/taper-2027/").content.decode()
     assert html.count("<svg") == 6 and "6.0 (6.0 to 6.0, 2 participants) in week 0" in html
+
+
+def _written_archive(client, cast):
+    from kratomlog.research.models import StudyExport
+    from kratomlog.research.tasks import export_study
+
+    signed_in(client, cast.researcher)
+    assert client.post("/research/taper-2027/exports", {"format": "csv"}).status_code == 302
+    job = StudyExport.objects.latest("id")
+    export_study.call(job.id)  # what the worker does
+    job.refresh_from_db()
+    link = f"/research/taper-2027/exports/{job.id}"
+    assert client.get(link).status_code == 200
+    return job, link
+
+
+def test_an_archive_is_removed_when_a_participant_leaves(
+    cast, study, client, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from kratomlog.research import services
+
+    job, link = _written_archive(client, cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.leave(user=cast.patient_a.user, name="taper-2027", now=NOW)
+    assert not Path(job.archive).exists()
+    assert client.get(link).status_code == 404
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("removed", "removed: a participant left the study")
+
+
+def test_an_archive_expires_after_30_days(cast, study, client, clock):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from kratomlog.research.tasks import expire_archives
+
+    job, link = _written_archive(client, cast)
+    clock.move_to(NOW + timedelta(days=29))
+    signed_in(client, cast.researcher)  # staff sessions idle out long before
+    assert expire_archives() == 0 and client.get(link).status_code == 200
+    clock.move_to(NOW + timedelta(days=30, minutes=1))
+    signed_in(client, cast.researcher)
+    assert expire_archives() == 1
+    assert not Path(job.archive).exists() and client.get(link).status_code == 404

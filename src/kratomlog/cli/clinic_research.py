@@ -37,6 +37,14 @@ def create(
     ] = None,
     start: Annotated[str | None, typer.Option("--start", metavar="DAY")] = None,
     end: Annotated[str | None, typer.Option("--end", metavar="DAY")] = None,
+    time_of_day: Annotated[
+        str,
+        typer.Option(
+            "--time-of-day",
+            help="How exact exported local times of day are: quarter-hour (default), minute "
+            "or second, as the protocol needs.",
+        ),
+    ] = "quarter-hour",
 ) -> None:
     """An admin's command: create a study that the clinic's patients may join."""
     open_journal()
@@ -54,6 +62,7 @@ def create(
         consent_text=text,
         start=parse_day(start, "--start") if start else None,
         end=parse_day(end, "--end") if end else None,
+        time_of_day=time_of_day,
     )
     console.print(
         f"Study {study.name} created; research consent version {study.consent_version}. "

@@ -40,10 +40,12 @@ def _run_periodic() -> None:
     from django.db import connection
 
     from kratomlog.clinic import tasks
+    from kratomlog.research.tasks import expire_archives
 
     if connection.vendor != "postgresql":
         tasks.check_not_heard_from()
         tasks.escalate_urgent()
+        expire_archives()
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_PERIODIC_LOCK])
@@ -52,6 +54,7 @@ def _run_periodic() -> None:
         try:
             tasks.check_not_heard_from()
             tasks.escalate_urgent()
+            expire_archives()
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_PERIODIC_LOCK])
 

@@ -4,6 +4,11 @@
 unknown answer alike (404). Bad input answers 422 naming the field, and writes nothing.
 """
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
@@ -18,6 +23,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
+
+_log = logging.getLogger("kratomlog.api")
 
 # The services name fields as the CLI spells them; the API names its own.
 _FIELDS = {"--answers": "answers", "INSTRUMENT": "kind", "--at": "taken_at", "AMOUNT": "amount",
@@ -36,6 +43,41 @@ def bad_input(request: HttpRequest, error: InputError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_down(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The database cannot be reached (down, restarting, out of connections): try again later."""
+    _log.error("the database cannot be reached: %s %s: %s", request.method, request.path, error)
+    answer = {"detail": "the clinic's database cannot be reached now; try again in a minute"}
+    response = api.create_response(request, answer, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+@api.exception_handler(SuspiciousOperation)
+def refused_request(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    """What Django itself refuses (a body over the size limit, too many fields): 400, as before."""
+    if isinstance(error, RequestDataTooBig):
+        most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        detail = f"body: larger than the {most} MB a request may hold; send it in parts"
+    else:
+        detail = f"refused: {error}"
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not Found"}, status=404)  # as unknown
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback (redacted), answered in JSON like the rest."""
+    _log.error("API error: %s %s", request.method, request.path, exc_info=error)
+    answer = {"detail": "something went wrong on the clinic's side; it has been logged"}
+    return api.create_response(request, answer, status=500)
 
 
 api.add_router("", "kratomlog.clinic.api_public.router")

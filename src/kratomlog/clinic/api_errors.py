@@ -1,9 +1,9 @@
 """The error answers every endpoint documents, so the OpenAPI document says what a client meets."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
 # Input is taken as typed: 0 is not false, "2" is not a number, a list is not an object (input
 # models are plain pydantic models: ninja's Schema would read any object by its attributes).
@@ -11,12 +11,20 @@ STRICT = ConfigDict(strict=True)
 
 
 class Problem(Schema):
-    """400 (not JSON), 401, 404, 410: a sentence; 422: a list naming each field and why."""
+    """400 (not JSON), 401, 404, 410, 500, 503 (the database cannot be reached): a sentence;
+    422: a list naming each field and why."""
 
     detail: str | list[dict[str, Any]]
 
 
-ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 404: Problem, 422: Problem}
+ERRORS: dict[int, Any] = {
+    400: Problem,
+    401: Problem,
+    404: Problem,
+    422: Problem,
+    500: Problem,
+    503: Problem,
+}
 
 
 def answers(ok: Any, status: int = 200, **more: Any) -> dict[int, Any]:
@@ -33,6 +41,14 @@ def _without_nul(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _without_nul(item) for key, item in value.items()}
     return value
+
+
+# A query parameter of text (a filter): refused with 422 when it holds a NUL.
+Text = Annotated[str, AfterValidator(lambda value: _without_nul(value))]
+
+# The last page number a list accepts: past any table (500 a page), and far below the 2^63 at
+# which the database's OFFSET overflows.
+PAGE_LAST = 10_000_000
 
 
 class ApiInput(BaseModel):

@@ -10,7 +10,8 @@ from kratomlog import standing
 from kratomlog.checkins.services import record_checkin
 from kratomlog.clinic import audit, people, tokens
 from kratomlog.clinic.api_auth import Bearer
-from kratomlog.clinic.api_errors import ApiInput, answers
+from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, answers
+from kratomlog.clinic.api_schemas import AccessLogPage, CheckinOut, SharingOut
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
 from kratomlog.clinic.policy import own_patient
 from kratomlog.core.days import parse_day, zone
@@ -118,7 +119,7 @@ def my_entries(
     request: HttpRequest,
     from_day: str | None = Query(None, alias="from"),  # type: ignore[type-arg]
     to_day: str | None = Query(None, alias="to"),  # type: ignore[type-arg]
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=PAGE_LAST),  # type: ignore[type-arg]
     per_page: int = Query(50, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Entries, newest first, `per_page` a page; `from`/`to` are local days, inclusive."""
@@ -143,7 +144,7 @@ def _day(text: str, field: str) -> date:
     return parse_day(text, field)
 
 
-@router.post("/checkins", response=answers(dict[str, Any], 201))
+@router.post("/checkins", response=answers(CheckinOut, 201))
 def check_in(request: HttpRequest, body: CheckinIn) -> Status:
     """A scored questionnaire; PHQ-9 item 9 above 0 brings the crisis resources at once, the
     clinic's (`crisis_resources`), with `care_team_alerted` and the `care_team` to call."""
@@ -175,7 +176,7 @@ def check_in(request: HttpRequest, body: CheckinIn) -> Status:
     return Status(201, answer)
 
 
-@router.post("/consent", response=answers(dict[str, Any]))
+@router.post("/consent", response=answers(SharingOut))
 def set_consent(request: HttpRequest, body: ConsentIn) -> dict[str, Any]:
     """`share_with_care_team: false` revokes sharing at once; true grants it again."""
     patient = _patient(request)
@@ -185,10 +186,10 @@ def set_consent(request: HttpRequest, body: ConsentIn) -> dict[str, Any]:
     return {"share_with_care_team": consent.granted, "version": consent.version, "at": consent.at}
 
 
-@router.get("/access-log", response=answers(dict[str, Any]))
+@router.get("/access-log", response=answers(AccessLogPage))
 def access_log(
     request: HttpRequest,
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=PAGE_LAST),  # type: ignore[type-arg]
     per_page: int = Query(100, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Every access by staff to this patient's data, newest first."""

@@ -11,7 +11,8 @@ from ninja import Field, Query, Router, Schema
 from kratomlog import standing as journal_standing
 from kratomlog.clinic import audit, care_plans, inbox
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
-from kratomlog.clinic.api_errors import ApiInput, answers
+from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, Text, answers
+from kratomlog.clinic.api_schemas import TriageRow
 from kratomlog.clinic.models import ADMIN, CLINICIAN, Alert, AuditEntry, Patient
 from kratomlog.clinic.policy import (
     may_read_audit_log,
@@ -70,9 +71,9 @@ def triage_row(patient: Patient) -> dict[str, Any]:
     }
 
 
-@router.get("/patients", response=answers(list[dict[str, Any]]))
+@router.get("/patients", response=answers(list[TriageRow]))
 def patients(
-    request: HttpRequest, team: str | None = None, reason: str | None = None
+    request: HttpRequest, team: Text | None = None, reason: Text | None = None
 ) -> list[dict[str, Any]]:
     """The triage list: self-harm risk first, then loss of control, and so on."""
     shown = list(triage(request.user, team, reason))
@@ -206,7 +207,7 @@ def alert_out(alert: Alert) -> AlertOut:
 
 @router.get("/alerts", response=answers(list[AlertOut]))
 def alerts(
-    request: HttpRequest, state: str | None = None, team: str | None = None
+    request: HttpRequest, state: str | None = None, team: Text | None = None
 ) -> list[AlertOut]:
     """Alerts about the clinician's patients: those who share, and the urgent alerts that were
     open when a patient stopped sharing (`patient_sharing: false`)."""
@@ -255,7 +256,7 @@ def resolve(request: HttpRequest, alert_id: int, body: ResolveIn) -> AlertOut:
 def audit_log(
     request: HttpRequest,
     patient: UUID | None = None,
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=PAGE_LAST),  # type: ignore[type-arg]
     per_page: int = Query(100, ge=1, le=PAGE_MOST),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """The audit log (admins), newest first; `patient` narrows it to one patient."""

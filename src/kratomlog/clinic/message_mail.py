@@ -1,11 +1,11 @@
 """Announcing messages: one mail with no content to the other side of the conversation."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from kratomlog.clinic import mail
 from kratomlog.clinic.models import Message
 from kratomlog.clinic.policy import clinicians_of
 
@@ -42,7 +42,7 @@ def announce_now(message_id: int) -> int:
         f"{subject}.\n\nSign in to read it:\n{link}\n\nThis mail holds no message text on purpose."
     )
     for address in recipients:
-        send_mail(subject, body, None, [address])
+        mail.send(subject, body, [address], about=f"message {message_id}")
     return len(recipients)
 
 

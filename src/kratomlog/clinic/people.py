@@ -44,13 +44,21 @@ def team_named(name: str) -> Team:
     """The team called `name`, created on first use."""
     if not name.strip():
         raise InputError("--team", "a team needs a name")
+    # A team's name goes into the subject of its mail: a line break there would break every
+    # message of the team (and could add headers).
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in name):
+        raise InputError(
+            "--team", f"{name!r} holds a line break or another control character; one line of text"
+        )
+    if len(name.strip()) > 200:
+        raise InputError("--team", f"a team's name is at most 200 characters ({len(name)} given)")
     team, _ = Team.objects.get_or_create(name=name.strip())
     return team
 
 
 def _normal_email(email: str, field: str = "EMAIL") -> str:
     cleaned = email.strip().lower()
-    if "@" not in cleaned or len(cleaned) > 254 or " " in cleaned:
+    if "@" not in cleaned or len(cleaned) > 254 or " " in cleaned or "\x00" in cleaned:
         raise InputError(field, f"{email!r} is not an email address (name@example.org)")
     return cleaned
 

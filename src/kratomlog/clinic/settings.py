@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kratomlog.log_redaction import FILTERS as LOG_FILTERS
+
 STAFF_IDLE_SECONDS = 15 * 60
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "placeholder", "insecure"}
 
@@ -159,9 +161,12 @@ def configure_clinic(conf: dict[str, Any]) -> None:
         conf["SECURE_HSTS_INCLUDE_SUBDOMAINS"] = True
         conf["MIDDLEWARE"].insert(0, "kratomlog.clinic.signin.ProxiedClientAddress")
     conf["SESSION_COOKIE_AGE"] = 60 * 60 * 12  # a patient's session; staff idle out sooner
+    # Django's request logger writes every 4xx with its path, and paths hold set-up links and
+    # invitation codes: every line is redacted before it is written.
     conf["LOGGING"] = {
         "version": 1,
         "disable_existing_loggers": False,
-        "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "filters": LOG_FILTERS,
+        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
         "root": {"handlers": ["console"], "level": "WARNING"},
     }

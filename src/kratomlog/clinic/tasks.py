@@ -11,12 +11,11 @@ twice: a worker killed after handing the mail to the server and before marking i
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
-from kratomlog.clinic import alerts, worker_lease
+from kratomlog.clinic import alerts, mail, worker_lease
 from kratomlog.clinic.models import ALERT_OPEN, Alert, AlertDelivery, Patient
 from kratomlog.clinic.policy import clinicians_of
 
@@ -88,7 +87,7 @@ def deliver(alert_id: int, round_: str, now: datetime | None = None) -> int:
         delivery = _claim(alert, user.id, round_, now)
         if delivery is None:
             continue
-        send_mail(subject, body, None, [user.email])
+        mail.send(subject, body, [user.email], about=f"alert {alert.id}, {round_} round")
         AlertDelivery.objects.filter(id=delivery.id).update(sent_at=timezone.now())
         sent += 1
     return sent

@@ -24,6 +24,9 @@ from kratomlog.core.taper import allowances, schedule
 from kratomlog.core.text import NUL_PROBLEM, nul_at
 
 NAME_MOST = 200  # what the journal's column holds
+# Every rule is checked against the journal on every dose and every status: no plan a person or
+# a clinician writes needs more, and 10,000 of them made each of that patient's requests slow.
+RULES_MOST = 50
 # The latest start a stored plan may have; a new one is held to ten years ahead by its service.
 LATEST_START = READABLE_UNTIL.date()
 
@@ -208,6 +211,12 @@ def plan_from_document(document: dict[str, Any], default_start: date) -> Plan:
     tables = document.get("rule")
     if not isinstance(tables, list) or not tables:
         raise InputError("rule", "a plan needs at least one [[rule]] table")
+    if len(tables) > RULES_MOST:
+        raise InputError(
+            "rule",
+            f"{len(tables)} rules; a plan has at most {RULES_MOST} (each is checked on every "
+            "dose): keep the limits that matter, or split the course into plans one after another",
+        )
     rules = []
     seen: set[str] = set()
     for position, table in enumerate(tables, start=1):

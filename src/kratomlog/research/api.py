@@ -88,7 +88,35 @@ def leave_study(request: HttpRequest, name: str) -> Status[None]:
 fhir_router = Router(tags=["fhir"], auth=Bearer(CLINICIAN))
 
 
-@fhir_router.get("/patients/{patient_id}/fhir", auth=OF_PATIENT, response=answers(dict[str, Any]))
+# The Bundle is answered as application/fhir+json (FHIR's own media type), and documented so.
+FHIR_BUNDLE = {
+    "responses": {
+        200: {
+            "description": "A FHIR R4 Bundle of type collection",
+            "content": {
+                "application/fhir+json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["resourceType", "type"],
+                        "properties": {
+                            "resourceType": {"type": "string", "enum": ["Bundle"]},
+                            "type": {"type": "string", "enum": ["collection"]},
+                            "entry": {"type": "array", "items": {"type": "object"}},
+                        },
+                    }
+                }
+            },
+        }
+    }
+}
+
+
+@fhir_router.get(
+    "/patients/{patient_id}/fhir",
+    auth=OF_PATIENT,
+    response=answers(dict[str, Any]),
+    openapi_extra=FHIR_BUNDLE,
+)
 def patient_fhir(request: HttpRequest, patient_id: str) -> JsonResponse:
     """A clinician: the patient's journal as a FHIR R4 Bundle (collection); audited."""
     from kratomlog.clinic.models import Visit

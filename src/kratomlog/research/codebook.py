@@ -6,6 +6,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from kratomlog.core.formats.cells import spreadsheet_safe
 from kratomlog.research.models import Study
 from kratomlog.research.tables import TABLES, Column, Table
 
@@ -22,6 +23,21 @@ DEIDENTIFICATION = (
     "export appear; one who left the study is absent from every later export. Records are "
     "those from enrollment (or the study's start, if later) to the study's end (or the export)."
 )
+
+
+def time_of_day(step: int) -> str:
+    """How the export's local times of day are rounded, in words, for the codebook."""
+    if step <= 1:
+        return "Local times of day are exact to the second, as this study asked."
+    words = {900: "the quarter hour (15 minutes)", 60: "the minute"}.get(step, f"{step} seconds")
+    asked = "" if step == 900 else ", as this study asked"
+    return f"Local times of day are rounded down to {words}{asked}: 08:07:41 is {_clock(step)}."
+
+
+def _clock(step: int) -> str:
+    seconds = 8 * 3600 + 7 * 60 + 41
+    seconds -= seconds % step
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _field(column: Column) -> dict[str, Any]:
@@ -86,7 +102,8 @@ def datapackage(study: Study, written: "Written", fmt: str) -> dict[str, Any]:
         "name": f"kratomlog-{study.name}",
         "title": f"kratomlog study {study.name}"
         + (f" (protocol {study.protocol_id})" if study.protocol_id else ""),
-        "description": DEIDENTIFICATION,
+        "description": f"{DEIDENTIFICATION} {time_of_day(study.time_of_day_seconds)}",
+        "time_of_day_seconds": study.time_of_day_seconds,
         "participants": written.participants,
         "resources": [_resource(t, written.files[t.name], fmt) for t in TABLES],
     }
@@ -181,7 +198,7 @@ def redcap_dictionary() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REDCAP_HEADER)
-    writer.writerows(redcap_rows())
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in redcap_rows())
     return out.getvalue()
 
 

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from kratomlog.clinic import audit
 from kratomlog.clinic.policy import role_of
 from kratomlog.core.errors import InputError
+from kratomlog.core.formats.cells import FORMULA_PATTERN
 from kratomlog.research import codebook, reading
 from kratomlog.research.models import Study
 from kratomlog.research.tables import TABLES, Table
@@ -95,11 +97,21 @@ class _Csv:
 
     def write(self, bucket: int, table: Table, rows: pa.Table) -> None:
         if rows.num_rows:
-            self.writers[table.name].write_table(rows)
+            self.writers[table.name].write_table(_spreadsheet_safe(rows))
 
     def finish(self) -> None:
         for writer in self.writers.values():
             writer.close()
+
+
+def _spreadsheet_safe(rows: pa.Table) -> pa.Table:
+    """Text cells that a spreadsheet would run as a formula get a leading ' (cells.py)."""
+    for index, column in enumerate(rows.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, "^" + FORMULA_PATTERN), False)
+            quoted = pc.binary_join_element_wise("'", column, "")
+            rows = rows.set_column(index, rows.field(index), pc.if_else(risky, quoted, column))
+    return rows
 
 
 def check_output(directory: Path) -> None:

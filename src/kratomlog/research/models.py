@@ -28,6 +28,9 @@ class Study(models.Model):
     # exports join across time, and unlinkable across studies. Never exported or shown.
     pseudonym_secret = models.CharField(max_length=64, default=new_secret, editable=False)
     created_at = models.DateTimeField()
+    # Local times of day are exported rounded down to this many seconds: the quarter hour
+    # unless the study's protocol asks for more (60: the minute, 1: the second).
+    time_of_day_seconds = models.PositiveIntegerField(default=900)
     # The study page's numbers, kept once drawn: a large study takes the worker minutes.
     summary = models.JSONField(null=True, blank=True)
     summary_at = models.DateTimeField(null=True, blank=True)

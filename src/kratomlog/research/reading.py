@@ -43,6 +43,7 @@ class Enrolled:
     first: date  # the first day exported: enrollment, or the study's start if later
     last: date  # the last day exported: the study's end, or today
     consent_version: str
+    time_step: int = 900  # seconds: the study's resolution of a local time of day
 
 
 def enrolled(study: Study, now: datetime) -> list[Enrolled]:
@@ -70,6 +71,7 @@ def enrolled(study: Study, now: datetime) -> list[Enrolled]:
                 first,
                 last,
                 versions.get(participant.id, study.consent_version),
+                study.time_of_day_seconds or 1,
             )
         )
     return sorted(found, key=lambda e: (e.bucket, e.code))
@@ -100,9 +102,11 @@ def _add(rows: Rows, table: str, **values: Any) -> None:
         column.append(values.get(name))
 
 
-def _seconds(moment: datetime, tz: ZoneInfo) -> int:
+def _seconds(moment: datetime, tz: ZoneInfo, step: int) -> int:
+    """The local time of day in seconds, rounded down to `step` (never past midnight)."""
     local = moment.astimezone(tz)
-    return local.hour * 3600 + local.minute * 60 + local.second
+    exact = local.hour * 3600 + local.minute * 60 + local.second
+    return exact - exact % step
 
 
 def _zone(name: str, cache: dict[str, ZoneInfo] = {}) -> ZoneInfo:  # noqa: B006 (a cache)
@@ -220,7 +224,7 @@ def _participant_rows(
         where = {
             "participant": code,
             "day": (day - day0).days,
-            "time": _seconds(at, _zone(tz_name)),
+            "time": _seconds(at, _zone(tz_name), one.time_step),
         }
         if substance == KRATOM:
             _add(
@@ -253,7 +257,7 @@ def _participant_rows(
             "checkins",
             participant=code,
             day=(day - day0).days,
-            time=_seconds(at, _zone(tz_name)),
+            time=_seconds(at, _zone(tz_name), one.time_step),
             instrument=instrument,
             total=total,
             band=band or None,
@@ -271,13 +275,13 @@ def _participant_rows(
             "sleep",
             participant=code,
             night=(night_day - day0).days,
-            into_bed=_seconds(into_bed, tz),
-            tried_to_sleep=_seconds(tried, tz),
+            into_bed=_seconds(into_bed, tz, one.time_step),
+            tried_to_sleep=_seconds(tried, tz, one.time_step),
             sol_minutes=sol,
             awakenings=wakes,
             waso_minutes=waso,
-            final_awakening=_seconds(final, tz),
-            out_of_bed=_seconds(out, tz),
+            final_awakening=_seconds(final, tz, one.time_step),
+            out_of_bed=_seconds(out, tz, one.time_step),
             quality=quality,
             tib_minutes=round(night.time_in_bed_minutes, 1),
             tst_minutes=round(night.total_sleep_minutes, 1),

@@ -50,6 +50,10 @@ def pseudonym(study: Study, patient: Patient) -> str:
     return "p" + digest.hexdigest()[:16]
 
 
+# How exact an export's local times of day are: the quarter hour unless the study needs more.
+TIME_OF_DAY = {"quarter-hour": 900, "minute": 60, "second": 1}
+
+
 @transaction.atomic
 def create_study(
     *,
@@ -60,8 +64,14 @@ def create_study(
     start: date | None = None,
     end: date | None = None,
     actor: Any = None,
+    time_of_day: str = "quarter-hour",
 ) -> Study:
     name = name.strip().lower()
+    if time_of_day not in TIME_OF_DAY:
+        raise InputError(
+            "--time-of-day", f"{time_of_day!r}; use {', '.join(TIME_OF_DAY)} (quarter-hour unless "
+            "the protocol needs more)",
+        )
     if not _NAME.match(name):
         raise InputError(
             "NAME", f"{name!r}: a study name is lower-case letters, digits and dashes (taper-2027)"
@@ -81,6 +91,7 @@ def create_study(
         start=start,
         end=end,
         created_at=now,
+        time_of_day_seconds=TIME_OF_DAY[time_of_day],
     )
     audit.record(
         action="study", actor=actor, role=role_of(actor) or "", what=f"created {name}", at=now
@@ -185,6 +196,13 @@ def leave(*, user: Any, name: str, now: datetime, address: str | None = None) ->
         raise Http404
     participant.active = False
     participant.save(update_fields=["active"])
+    # Archives written while they took part hold their data: removed once this is committed.
+    from kratomlog.research.tasks import remove_archives
+
+    study = participant.study
+    transaction.on_commit(
+        lambda: remove_archives(study.exports.all(), "removed: a participant left the study")
+    )
     ResearchConsent.objects.create(
         participant=participant,
         version=participant.study.consent_version,

@@ -6,14 +6,42 @@ database); a worker that dies mid-way leaves the row queued and no half-written 
 
 import shutil
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.tasks import task
 
 from kratomlog.research.export import write_export
 from kratomlog.research.models import StudyExport
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+REMOVED = "removed"
+
+
+# A study archive is served this long after it was written, then removed: a participant who
+# leaves later must not stay in a file that anyone can still download.
+ARCHIVE_LIFETIME = timedelta(days=30)
+
+
+def remove_archives(exports: "QuerySet[StudyExport]", why: str) -> int:
+    """Delete the archive files of `exports`; each row stays (state "removed", and why)."""
+    removed = 0
+    for job in exports.exclude(archive=""):
+        Path(job.archive).unlink(missing_ok=True)
+        StudyExport.objects.filter(id=job.id).update(state=REMOVED, archive="", error=why[:500])
+        removed += 1
+    return removed
+
+
+def expire_archives(now: datetime | None = None) -> int:
+    """Remove the archives written more than ARCHIVE_LIFETIME ago (the worker runs it)."""
+    now = now or datetime.now(UTC)
+    old = StudyExport.objects.filter(state=StudyExport.DONE, finished_at__lt=now - ARCHIVE_LIFETIME)
+    return remove_archives(old, f"expired: archives are kept {ARCHIVE_LIFETIME.days} days")
 
 
 def archive_dir() -> Path:

@@ -19,7 +19,12 @@ from kratomlog.research.charts import study_charts
 from kratomlog.research.export import FORMATS
 from kratomlog.research.models import Study, StudyExport
 from kratomlog.research.summary import StudySummary, from_json, store
-from kratomlog.research.tasks import export_study, summarise_study
+from kratomlog.research.tasks import (
+    ARCHIVE_LIFETIME,
+    export_study,
+    remove_archives,
+    summarise_study,
+)
 
 FRESH = timedelta(hours=1)  # numbers drawn within the hour are shown as they are
 DRAW_HERE = 200  # up to this many participants the page draws its numbers itself (seconds)
@@ -88,6 +93,9 @@ def request_export(request: HttpRequest, name: str) -> HttpResponse:
 def download(request: HttpRequest, name: str, export_id: int) -> FileResponse:
     study = services.study_for_researcher(request.user, name)
     job = study.exports.filter(id=export_id, state=StudyExport.DONE).first()
+    if job is not None and job.finished_at < datetime.now(UTC) - ARCHIVE_LIFETIME:
+        remove_archives(study.exports.filter(id=job.id), "expired")
+        job = None
     if job is None or not Path(job.archive).is_file():
         raise Http404
     audit.record(

@@ -64,6 +64,10 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return _form(request)
     email = request.POST.get("email", "").strip().lower()
     password = request.POST.get("password", "")
+    if "\x00" in email or len(email) > 254 or "@" not in email:  # no account has such a name
+        return _form(
+            request, f"email: {email!r} is not an email address (name@example.org)", status=400
+        )
     found = authenticate(request, username=email, password=password)
     if found is None:  # a locked-out account gets axes' lockout page instead of this one
         return _form(

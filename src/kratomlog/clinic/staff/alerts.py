@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit, inbox
 from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert
+from kratomlog.clinic.staff.filters import unknown_team
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core.days import zone
 from kratomlog.core.errors import InputError
@@ -80,7 +81,11 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state") or None
     if state not in inbox.STATES:
         state = None
+    teams = list(request.user.account.teams.order_by("name").values_list("name", flat=True))
     team = request.GET.get("team") or None
+    error = unknown_team(team, teams)
+    if error is not None:
+        team = None
     zone_name = staff_zone(request.user)
     shown = list(inbox.alerts_for(request.user, state, team)[:500])
     audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list",
@@ -91,8 +96,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/staff/alerts.html",
         {"alerts": alerts, "state": state, "team": team, "states": inbox.STATES,
-         "zone": zone_name,
-         "teams": list(request.user.account.teams.order_by("name").values_list("name", flat=True))},
+         "zone": zone_name, "teams": teams, "error": error},
+        status=400 if error else 200,
     )  # fmt: skip
 
 

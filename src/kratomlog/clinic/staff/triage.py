@@ -13,6 +13,7 @@ from kratomlog.clinic import audit
 from kratomlog.clinic.api_staff import triage
 from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert, Patient, Visit
 from kratomlog.clinic.staff.alerts import described, staff_zone
+from kratomlog.clinic.staff.filters import unknown_team
 from kratomlog.clinic.staff.sparkline import sparkline
 from kratomlog.clinic.standing import REASON_WORDS, REASONS
 
@@ -84,10 +85,14 @@ def _latest_alerts(patients: list[Patient], zone_name: str) -> dict[int, dict[st
 
 
 def triage_page(request: HttpRequest) -> HttpResponse:
+    teams = list(request.user.account.teams.order_by("name").values_list("name", flat=True))
     team = request.GET.get("team") or None
     reason = request.GET.get("reason") or None
     if reason not in REASONS:
         reason = None
+    error = unknown_team(team, teams)
+    if error is not None:
+        team = None
     # Paged: the most urgent come first, and a page of 100 renders in a constant time however
     # many patients a clinician has (two queries: the page and the count).
     listed = with_contact_alert_and_visit(triage(request.user, team, reason))
@@ -102,7 +107,6 @@ def triage_page(request: HttpRequest) -> HttpResponse:
         default=0.0,
     )
     now = timezone.now()
-    teams = request.user.account.teams.order_by("name").values_list("name", flat=True)
     return render(
         request,
         "clinic/staff/triage.html",
@@ -110,9 +114,11 @@ def triage_page(request: HttpRequest) -> HttpResponse:
             "rows": [_row(p, top, now, latest_alerts.get(p.id, {})) for p in patients],
             "scale_top": max(top, 1.0),
             "page": page,
-            "teams": list(teams),
+            "teams": teams,
             "team": team,
+            "error": error,
             "reason": reason,
             "reasons": [(key, REASON_WORDS[key]) for key in REASONS],
         },
+        status=400 if error else 200,
     )

@@ -23,6 +23,7 @@ from kratomlog.core.amounts import (
 from kratomlog.core.bounds import EARLIEST
 from kratomlog.core.errors import InputError
 from kratomlog.core.formats import ImportRejected, ImportRow, Reading, RowError
+from kratomlog.core.formats.cells import as_written, spreadsheet_safe
 from kratomlog.core.formats.keys import KeyMaker
 from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.substances import category_of
@@ -87,7 +88,8 @@ def read_csv(
             continue  # a blank line between rows is no row
         number += 1
         # Each cell stripped once: a row's fields are read a dozen times (its key among them).
-        record = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        # A cell a spreadsheet would run was written with a leading ' (cells.spreadsheet_safe).
+        record = dict(zip(header, (as_written(cell.strip()) for cell in cells), strict=False))
         try:
             row = _row(number, record, tz, now, products, keys, f"line {first_line}", remembered)
         except InputError as error:
@@ -263,5 +265,5 @@ def write_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")  # RFC 4180
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()} for row in rows)
     return out.getvalue()

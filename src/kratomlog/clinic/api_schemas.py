@@ -1,0 +1,59 @@
+"""What the clinic's endpoints answer, declared, so the OpenAPI document says it and the schema
+tests (test_api_schema.py, test_schemathesis.py) check each answer against it."""
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class TriageRow(Schema):
+    """One patient of the triage list; the numbers are absent until their standing is drawn."""
+
+    patient_id: str
+    team: str
+    email: str
+    reasons: list[str]
+    priority: int | None
+    days_since_last_dose: int | None = None
+    use_days_28: int | None = None
+    grams_28: float | None = None
+    grams_by_day_28: list[float] | None = None
+    plan: str | None = None
+    allowance_today: str | None = None
+    phq9_latest: int | None = None
+    withdrawal_latest: int | None = None
+    last_activity_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class SharingOut(Schema):
+    share_with_care_team: bool
+    version: str
+    at: datetime
+
+
+class CheckinOut(Schema):
+    id: int
+    uid: str
+    kind: str
+    score: int
+    band: str | None
+    crisis_resources: list[dict[str, Any]] | None = None
+
+
+class Access(Schema):
+    """One access by staff to the patient's data."""
+
+    at: datetime
+    who: str
+    role: str
+    action: str
+    what: str
+
+
+class AccessLogPage(Schema):
+    items: list[Access]
+    page: int
+    per_page: int
+    total: int
