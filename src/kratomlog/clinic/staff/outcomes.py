@@ -12,6 +12,7 @@ from kratomlog.clinic import audit
 from kratomlog.clinic.outcomes import INSTRUMENTS, clinic_outcomes
 from kratomlog.clinic.policy import role_of
 from kratomlog.core.errors import InputError
+from kratomlog.core.formats.cells import spreadsheet_safe
 from kratomlog.core.outcomes import CATEGORIES, WORDS
 from kratomlog.web import charts
 
@@ -101,12 +102,6 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (a team named "=HYPERLINK(...)")."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
     found, _ = _found(request)
     out = io.StringIO()
@@ -116,14 +111,14 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
         for key in INSTRUMENTS:
             for category in CATEGORIES:
                 share = group["instruments"][key][category]
-                writer.writerow([_safe(v) for v in (
+                writer.writerow([spreadsheet_safe(v) for v in (
                     group["group"], group["in_care"], key, category, share["count"],
                     share["share"] if share["share"] is not None else "",
                     share["low"] if share["low"] is not None else "",
                     share["high"] if share["high"] is not None else "",
                 )])  # fmt: skip
         for row in group["retention"]:
-            writer.writerow([_safe(v) for v in (
+            writer.writerow([spreadsheet_safe(v) for v in (
                 group["group"], group["in_care"], f"retention week {row['week']}",
                 f"of {row['enrolled']} enrolled", row["count"],
                 row["share"] if row["share"] is not None else "",
