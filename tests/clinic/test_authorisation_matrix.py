@@ -60,6 +60,8 @@ RULES = (
     Rule(r"/(manifest\.webmanifest|sw\.js)$", frozenset(ROLES), open=True),
     # The API: a patient's own journal; a clinician's patients; the audit log for admins.
     Rule(r"/api/v1/me/studies/", PATIENTS | roles("patient_b"), "api", may_not_exist=True),
+    # The sample message is patient A's: patient B's own 404 for it is the endpoint's answer.
+    Rule(r"/api/v1/me/messages/", PATIENTS | roles("patient_b"), "api", may_not_exist=True),
     Rule(r"/api/v1/me/", PATIENTS | roles("patient_b"), "api"),
     Rule(r"/api/v1/studies$", PATIENTS | roles("patient_b"), "api"),
     Rule(r"/api/v1/invitations$", CLINICIANS, "api"),

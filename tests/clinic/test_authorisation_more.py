@@ -6,6 +6,8 @@ again for the cases where the right answer changes after the fact: an account de
 revoked. Each asserts what the person would meet, the way they would meet it.
 """
 
+from html import unescape
+
 import pytest
 from django.test import Client
 
@@ -117,10 +119,12 @@ def test_naming_another_team_in_a_filter_shows_a_clinician_nothing_of_it(cast):
     assert own["patient_id"] == str(cast.patient_a.public_id)
     assert len(api.get("/api/v1/alerts", {"team": "North"}).json()) == 1
 
+    # On the pages another team's name is refused in words, and nothing of theirs is shown.
     page = verified_client(cast.clinician_a).get("/clinic/", {"team": "South"})
-    assert page.status_code == 200 and "ben@example.org" not in page.content.decode()
+    assert page.status_code == 400 and "is not one of your teams" in unescape(page.content.decode())
+    assert "ben@example.org" not in page.content.decode()
     alerts = verified_client(cast.clinician_a).get("/clinic/alerts", {"team": "South"})
-    assert "ben@example.org" not in alerts.content.decode()
+    assert alerts.status_code == 400 and "ben@example.org" not in alerts.content.decode()
 
 
 def test_a_researcher_reaches_their_own_study_and_not_another_researchers(cast):

@@ -68,7 +68,7 @@ class ErasingUserAdmin:
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "title": "Erase a person",
-            "name": patient.shown_name if patient else (user.email or user.get_username()),
+            "name": str(patient) if patient else (user.email or user.get_username()),
             "pseudonym": erasure.pseudonym_of(user),
             "is_patient": patient is not None,
             "journal_records": records,

@@ -33,13 +33,23 @@ class SharingOut(Schema):
     at: datetime
 
 
+class CareTeamOut(Schema):
+    name: str  # blank: "your care team"
+    phone: str
+    reads_alerts: str  # when alerts are read: "Mon-Fri 8:00-18:00", or "in working hours"
+
+
 class CheckinOut(Schema):
     id: int
     uid: str
     kind: str
     score: int
     band: str | None
+    # Only after a PHQ-9 item 9 above 0: the resources in force, whether the care team was
+    # alerted (the patient shares) and whom to call.
     crisis_resources: list[dict[str, Any]] | None = None
+    care_team_alerted: bool | None = None
+    care_team: CareTeamOut | None = None
 
 
 class Access(Schema):
