@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kratomlog.core.crisis import tel
 from kratomlog.core.errors import InputError
 from kratomlog.core.text import NUL_PROBLEM
 
@@ -31,8 +32,7 @@ class Person:
 
     @property
     def tel(self) -> str:
-        """The number as a tel: link dials it: digits and a leading +."""
-        return "tel:" + re.sub(r"[^\d+]", "", self.phone)
+        return tel(self.phone)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ class CareTeam:
 
     @property
     def tel(self) -> str:
-        return "tel:" + re.sub(r"[^\d+]", "", self.phone)
+        return tel(self.phone)
 
 
 LIFELINE = Resource(
@@ -99,17 +99,22 @@ PHONE_FORM = re.compile(r"\+?[\d \-().]+")
 MOST_NAME, MOST_PHONE, MOST_HOURS = 200, 40, 200
 
 
+def tel(phone: str) -> str:
+    """The tel: address a phone dials: its digits and a leading +."""
+    return "tel:" + re.sub(r"[^\d+]", "", phone)
+
+
 def phone_parts(text: str) -> list[tuple[str, str]]:
     """The text in pieces, each (piece, tel: address or ""), so that every number is a link."""
     parts: list[tuple[str, str]] = []
     start = 0
     for found in PHONE.finditer(text):
-        digits = re.sub(r"[^\d+]", "", found.group())
-        if len(digits.lstrip("+")) < 3:
+        address = tel(found.group())
+        if len(address.removeprefix("tel:").lstrip("+")) < 3:
             continue
         if found.start() > start:
             parts.append((text[start : found.start()], ""))
-        parts.append((found.group(), f"tel:{digits}"))
+        parts.append((found.group(), address))
         start = found.end()
     if start < len(text):
         parts.append((text[start:], ""))
