@@ -7,10 +7,11 @@ from uuid import UUID
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from kratomlog.clinic import audit, messages
+from kratomlog.clinic import messages
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import ApiInput, answers
-from kratomlog.clinic.models import CLINICIAN, PATIENT, Message, Patient
+from kratomlog.clinic.api_staff import read_patient
+from kratomlog.clinic.models import PATIENT, Message, Patient
 from kratomlog.clinic.policy import own_patient, patient_for_clinician
 from kratomlog.core.errors import InputError
 
@@ -80,18 +81,9 @@ def i_read(request: HttpRequest, message_id: int) -> dict[str, Any]:
     return _read_one(own_patient(request.user), message_id, by_patient=True)
 
 
-def _seen(request: HttpRequest, patient_id: UUID) -> Patient:
-    patient = patient_for_clinician(request.user, patient_id)
-    audit.record(
-        action="read", actor=request.user, role=CLINICIAN, what="messages", patient=patient,
-        address=audit.client_address(request),
-    )  # fmt: skip
-    return patient
-
-
 @router.get("/patients/{patient_id}/messages", auth=OF_PATIENT, response=answers(list[MessageOut]))
 def patient_messages(request: HttpRequest, patient_id: UUID) -> list[dict[str, Any]]:
-    patient = _seen(request, patient_id)
+    patient = read_patient(request, patient_id, "messages")
     found = [_out(m) for m in messages.conversation(patient)]
     messages.mark_read(patient, by_patient=False, now=_now())
     return found
@@ -108,4 +100,4 @@ def write_to_patient(
 @router.post("/patients/{patient_id}/messages/{message_id}/read", auth=OF_PATIENT,
              response=answers(MessageOut))  # fmt: skip
 def clinician_read(request: HttpRequest, patient_id: UUID, message_id: int) -> dict[str, Any]:
-    return _read_one(_seen(request, patient_id), message_id, by_patient=False)
+    return _read_one(read_patient(request, patient_id, "messages"), message_id, by_patient=False)

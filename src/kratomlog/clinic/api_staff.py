@@ -82,7 +82,9 @@ def patients(
     return [triage_row(patient) for patient in shown]
 
 
-def _read(request: HttpRequest, patient_id: UUID, what: str) -> Patient:
+def read_patient(request: HttpRequest, patient_id: UUID, what: str) -> Patient:
+    """The patient in the path, if this clinician may see them now (else 404); the read of
+    `what` is audited and in the patient's access log."""
     patient = patient_for_clinician(request.user, patient_id)
     audit.record(
         action="read", actor=request.user, role=CLINICIAN, what=what, patient=patient,
@@ -93,7 +95,7 @@ def _read(request: HttpRequest, patient_id: UUID, what: str) -> Patient:
 
 @router.get("/patients/{patient_id}/status", auth=OF_PATIENT, response=answers(dict[str, Any]))
 def patient_status(request: HttpRequest, patient_id: UUID, on: str | None = None) -> dict[str, Any]:
-    patient = _read(request, patient_id, "status")
+    patient = read_patient(request, patient_id, "status")
     person = patient.person
     as_of = parse_when(on, _now(), zone(person.timezone), field="on")
     return journal_standing.status(person, as_of).as_dict()
