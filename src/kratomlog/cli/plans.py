@@ -193,13 +193,7 @@ def plan_review(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
     person, now = context.person(), context.now()
     plan, steps = review.taper_review(person, now)
     if as_json:
-        print_json(
-            {
-                "plan": plan.name if plan else None,
-                "source": DOSE_ADJUSTMENT.citation,
-                "steps": [step.as_dict() for step in steps],
-            }
-        )
+        print_json(review.review_document(plan, steps))
         return
     if plan is None:
         console.print("No taper to review: set one with `kratomlog plan taper`.")

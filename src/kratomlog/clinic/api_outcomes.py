@@ -12,9 +12,9 @@ from kratomlog.clinic import audit
 from kratomlog.clinic import outcomes as clinic_outcomes
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import answers
+from kratomlog.clinic.api_staff import read_patient
 from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT, Patient
-from kratomlog.clinic.policy import own_patient, patient_for_clinician, role_of
-from kratomlog.core.sources import DOSE_ADJUSTMENT
+from kratomlog.clinic.policy import own_patient, role_of
 from kratomlog.plans import review
 
 router = Router(tags=["outcomes"])
@@ -57,12 +57,7 @@ def my_outcomes(request: HttpRequest) -> dict[str, object]:
 
 @router.get("/patients/{patient_id}/outcomes", auth=OF_PATIENT, response=answers(OutcomesOut))
 def patient_outcomes(request: HttpRequest, patient_id: UUID) -> dict[str, object]:
-    patient = patient_for_clinician(request.user, patient_id)
-    audit.record(
-        action="read", actor=request.user, role=CLINICIAN, what="outcomes", patient=patient,
-        address=audit.client_address(request),
-    )  # fmt: skip
-    return _since_enrolment(patient)
+    return _since_enrolment(read_patient(request, patient_id, "outcomes"))
 
 
 class StepOut(Schema):
@@ -93,12 +88,7 @@ class TaperReviewOut(Schema):
 
 
 def _taper_review(patient: Patient) -> dict[str, object]:
-    plan, steps = review.taper_review(patient.person, datetime.now(UTC))
-    return {
-        "plan": plan.name if plan else None,
-        "source": DOSE_ADJUSTMENT.citation,
-        "steps": [step.as_dict() for step in steps],
-    }
+    return review.review_document(*review.taper_review(patient.person, datetime.now(UTC)))
 
 
 @router.get("/me/taper-review", auth=Bearer(PATIENT), response=answers(TaperReviewOut),
@@ -110,12 +100,7 @@ def my_taper_review(request: HttpRequest) -> dict[str, object]:
 @router.get("/patients/{patient_id}/taper-review", auth=OF_PATIENT,
             response=answers(TaperReviewOut), by_alias=True)  # fmt: skip
 def patient_taper_review(request: HttpRequest, patient_id: UUID) -> dict[str, object]:
-    patient = patient_for_clinician(request.user, patient_id)
-    audit.record(
-        action="read", actor=request.user, role=CLINICIAN, what="taper review", patient=patient,
-        address=audit.client_address(request),
-    )  # fmt: skip
-    return _taper_review(patient)
+    return _taper_review(read_patient(request, patient_id, "taper review"))
 
 
 class ShareOut(Schema):

@@ -1,11 +1,13 @@
 """The taper review of a person's plan: the journal's records handed to core.taper_review."""
 
 from datetime import datetime
+from typing import Any
 
 from kratomlog.checkins.queries import live_checkins, live_nights
 from kratomlog.checkins.services import night_of
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.plan import Plan
+from kratomlog.core.sources import DOSE_ADJUSTMENT
 from kratomlog.core.taper_review import Checkin, Note, StepReview, review
 from kratomlog.journal import queries
 from kratomlog.journal.models import Person
@@ -44,3 +46,12 @@ def taper_review(person: Person, now: datetime) -> tuple[Plan | None, list[StepR
         Note(day, text) for day, text in checks.exclude(note="").values_list("local_day", "note")
     ]
     return plan, review(plan, queries.use_index(person, now), checkins, nights, notes, today)
+
+
+def review_document(plan: Plan | None, steps: list[StepReview]) -> dict[str, Any]:
+    """The review as `kratomlog plan review --json` and the API give it."""
+    return {
+        "plan": plan.name if plan else None,
+        "source": DOSE_ADJUSTMENT.citation,
+        "steps": [step.as_dict() for step in steps],
+    }
