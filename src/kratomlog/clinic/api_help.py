@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kratomlog.checkins import coping
 from kratomlog.clinic import alerts
@@ -48,12 +48,12 @@ class HelpNowOut(Schema):
 
 
 @router.post("/me/help-now", response=answers(HelpNowOut, status=201))
-def help_now(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def help_now(request: HttpRequest) -> Status:
     """Tell my care team now: an urgent alert, mailed to the team at once; answers the crisis
     resources and the patient's own plan for hard moments."""
     patient = own_patient(request.user)
     alerted = alerts.help_requested(patient, datetime.now(UTC)) is not None
-    return 201, {**coping.help_now(patient.person).as_dict(), "care_team_alerted": alerted}
+    return Status(201, {**coping.help_now(patient.person).as_dict(), "care_team_alerted": alerted})
 
 
 @router.get("/me/coping-plan", response=answers(CopingPlanOut))

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kratomlog.clinic import messages
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
@@ -46,10 +46,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _send(patient: Patient, user: Any, text: str) -> tuple[int, dict[str, Any]]:
+def _send(patient: Patient, user: Any, text: str) -> Status:
     if not patient.sharing:
         raise InputError("text", "you stopped sharing; share again to write to your care team")
-    return 201, _out(messages.send(patient, user, text, _now()))
+    return Status(201, _out(messages.send(patient, user, text, _now())))
 
 
 def _read_one(patient: Patient, message_id: int, by_patient: bool) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def my_messages(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/me/messages", auth=Bearer(PATIENT), response=answers(MessageOut, status=201))
-def write_to_my_care_team(request: HttpRequest, body: MessageIn) -> tuple[int, dict[str, Any]]:
+def write_to_my_care_team(request: HttpRequest, body: MessageIn) -> Status:
     """Read in working hours, not for emergencies: Help now is for those."""
     return _send(own_patient(request.user), request.user, body.text)
 
@@ -93,7 +93,7 @@ def patient_messages(request: HttpRequest, patient_id: UUID) -> list[dict[str, A
              response=answers(MessageOut, status=201))  # fmt: skip
 def write_to_patient(
     request: HttpRequest, patient_id: UUID, body: MessageIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     return _send(patient_for_clinician(request.user, patient_id), request.user, body.text)
 
 
