@@ -91,9 +91,7 @@ def patient_messages(request: HttpRequest, patient_id: UUID) -> list[dict[str, A
 
 @router.post("/patients/{patient_id}/messages", auth=OF_PATIENT,
              response=answers(MessageOut, status=201))  # fmt: skip
-def write_to_patient(
-    request: HttpRequest, patient_id: UUID, body: MessageIn
-) -> Status:
+def write_to_patient(request: HttpRequest, patient_id: UUID, body: MessageIn) -> Status:
     return _send(patient_for_clinician(request.user, patient_id), request.user, body.text)
 
 
