@@ -26,7 +26,7 @@ def unb64(text: str) -> bytes:
 @dataclass
 class Arrival:
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
 
 
@@ -49,7 +49,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # http.server's spelling
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.arrivals.append(Arrival(self.path, dict(self.headers.items()), body))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                receiver.arrivals.append(Arrival(self.path, headers, body))
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
