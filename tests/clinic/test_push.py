@@ -172,3 +172,70 @@ def test_a_real_subject_turns_push_on_and_none_says_it_is_off_in_one_line():
         "http://127.0.0.1:8790", "https://push.clinic.org")  # fmt: skip
     with pytest.raises(ValueError, match="KRATOMLOG_PUSH_EXTRA_ORIGINS"):
         push_origins("127.0.0.1:8790")
+
+
+def test_a_push_service_that_is_busy_is_tried_again_and_one_that_forgot_it_removes_it(
+    cast, settings, tmp_path, monkeypatch
+):
+    from tests.clinic.push_receiver import Browser, Receiver
+
+    receiver = Receiver().start()
+    settings.VAPID_SUBJECT, settings.VAPID_PRIVATE_KEY = SUBJECT, ""
+    settings.PUSH_EXTRA_ORIGINS, settings.DATA_DIR = (receiver.origin,), tmp_path
+    monkeypatch.setattr(push, "TRIES_APART", (0.0, 0.01, 0.02))  # the same tries, sooner
+    user = cast.patient_a.user
+    endpoint = f"{receiver.origin}/push/1"
+    push.subscribe(user, endpoint, **Browser().keys(), now=NOW)
+    try:
+        for status, tries in ((503, 3), (429, 3), (400, 1), (201, 1)):
+            receiver.status, before = status, len(receiver.arrivals)
+            (delivery,) = push.send(user, title="Reminder", body="Something is waiting", url="/")
+            assert len(receiver.arrivals) - before == tries
+            assert delivery == push.Delivery(endpoint, status, False, "" if status == 201 else
+                                             delivery.error)  # fmt: skip
+            assert (status == 201) != bool(delivery.error) and str(status) in (
+                delivery.error or str(status)
+            )
+            assert PushSubscription.objects.get().last_status == status
+        receiver.status, before = 404, len(receiver.arrivals)
+        (gone,) = push.send(user, title="Reminder", body="Something is waiting", url="/")
+        assert gone.removed and gone.status == 404 and len(receiver.arrivals) - before == 1
+        assert not push.has_subscription(user)
+    finally:
+        receiver.stop()
+    push.subscribe(user, "https://fcm.googleapis.com/fcm/send/x", **Browser().keys(), now=NOW)
+    settings.VAPID_SUBJECT = ""
+    assert not push.enabled() and push.send(user, title="Reminder", body="b", url="/") == []
+
+
+def test_a_message_announcement_lost_with_its_mail_is_sent_by_the_next_run(cast, clock, settings):
+    from datetime import timedelta
+
+    from kratomlog.clinic import mail, message_mail, messages
+    from kratomlog.clinic.models import MessageAnnouncement
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    from django.core import mail as outbox
+
+    message = messages.send(cast.patient_a, cast.clinician_a, "See you Tuesday.", NOW)
+
+    def mail_server_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise mail.MailNotSent("the mail server did not answer")
+
+    real_send = mail.send
+    mail.send = mail_server_down  # type: ignore[assignment]
+    try:
+        with pytest.raises(mail.MailNotSent):
+            message_mail.announce_now(message.id)
+    finally:
+        mail.send = real_send  # type: ignore[assignment]
+    message.refresh_from_db()
+    assert message.announced_at is None  # not marked before it is sent
+    assert MessageAnnouncement.objects.get().sent_at is None
+    assert message_mail.announce_now(message.id) == 0  # a fresh claim: its worker may live
+    message.refresh_from_db()
+    assert message.announced_at is None
+    clock.move_to(NOW + timedelta(minutes=11))  # the claim is stale: taken over
+    assert message_mail.announce_now(message.id) == 1
+    assert [m.to for m in outbox.outbox] == [["ana@example.org"]]
+    assert message_mail.announce_now(message.id) == 0  # once only

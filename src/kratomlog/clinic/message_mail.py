@@ -86,7 +86,10 @@ def announce_now(message_id: int) -> int:
             # and the mail carries the same news.
             _sent(claim)
             sent += sum(1 for d in deliveries if d.status is not None and d.status < 300)
-    batch.filter(id__lte=message.id).update(announced_at=timezone.now())
+    # Announced once nothing is left unsent: a claim another worker holds is theirs to finish
+    # (and, lost with them, this task's to take over when it runs again).
+    if not message.announcements.filter(sent_at__isnull=True).exists():
+        batch.filter(id__lte=message.id).update(announced_at=timezone.now())
     return sent
 
 
