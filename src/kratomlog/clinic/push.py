@@ -170,23 +170,38 @@ def has_subscription(user: Any) -> bool:
     return PushSubscription.objects.filter(user=user).exists()
 
 
-def _claims() -> dict[str, str | int]:
-    # pywebpush fills in `aud` (the endpoint's origin) and `exp` in the dict it is given: a new
-    # one each time, or one endpoint's audience would be signed for the next.
-    return {"sub": settings.VAPID_SUBJECT}
+SIGNED_FOR = 12 * 60 * 60  # a VAPID token's life (push services accept up to 24 hours)
+REUSED_FOR = 60 * 60  # one token serves every push to its push service for an hour
+_signed: dict[tuple[str, str, str, str], tuple[float, dict[str, str]]] = {}
 
 
-def _push_once(subscription: PushSubscription, payload: str) -> tuple[int | None, str]:
+def vapid_headers(audience: str) -> dict[str, str]:
+    """The Authorization header for pushes to `audience` (a push service's origin): signed once
+    an hour, not once a push (the signature is a third of a push's cost)."""
+    key = (audience, settings.VAPID_SUBJECT, settings.VAPID_PRIVATE_KEY, str(settings.DATA_DIR))
+    now = time.time()
+    made = _signed.get(key)
+    if made is None or made[0] < now:
+        claims = {"sub": settings.VAPID_SUBJECT, "aud": audience, "exp": int(now) + SIGNED_FOR}
+        made = (now + REUSED_FOR, dict(vapid().sign(claims)))
+        _signed[key] = made
+    return made[1]
+
+
+def _push_once(
+    subscription: PushSubscription, payload: str, session: Any = None
+) -> tuple[int | None, str]:
     """(status, error) of one request to the push service; status None when it did not answer."""
     from pywebpush import WebPushException, webpush
 
     info = {"endpoint": subscription.endpoint,
             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}  # fmt: skip
+    parts = urlsplit(subscription.endpoint)
+    headers = {"Urgency": "normal", **vapid_headers(f"{parts.scheme}://{parts.netloc}")}
     try:
         response: Any = webpush(
-            info, payload, vapid_private_key=vapid(), vapid_claims=_claims(),
-            content_encoding="aes128gcm", ttl=TTL, timeout=TIMEOUT,
-            headers={"Urgency": "normal"},
+            info, payload, content_encoding="aes128gcm", ttl=TTL, timeout=TIMEOUT,
+            headers=headers, requests_session=session,
         )  # fmt: skip
     except WebPushException as error:
         if error.response is None:
@@ -206,6 +221,7 @@ def push_to(
     payload: str,
     *,
     wait: Callable[[float], None] = time.sleep,
+    session: Any = None,
 ) -> Delivery:
     """One notification to one subscription: a 404 or 410 removes it; a 429, a 5xx or no answer
     is tried again (TRIES_APART), then reported in `error`."""
@@ -215,7 +231,7 @@ def push_to(
             break
         if delay and number:
             wait(delay)
-        status, error = _push_once(subscription, payload)
+        status, error = _push_once(subscription, payload, session)
         if status is not None and status < 300:
             error = ""
             break
@@ -242,5 +258,11 @@ def send(user: Any, *, title: str, body: str, url: str) -> list[Delivery]:
     something is waiting (notification_title(), "You have a new message"), never what."""
     if not enabled():
         return []
+    import requests
+
     message = payload(title=title, body=body, url=url)
-    return [push_to(sub, message) for sub in PushSubscription.objects.filter(user=user)]
+    with requests.Session() as session:  # one connection a push service, kept alive
+        return [
+            push_to(sub, message, session=session)
+            for sub in PushSubscription.objects.filter(user=user).iterator()
+        ]
