@@ -62,6 +62,8 @@ RULES = (
     Rule(r"/api/v1/me/studies/", PATIENTS | roles("patient_b"), "api", may_not_exist=True),
     # The sample message is patient A's: patient B's own 404 for it is the endpoint's answer.
     Rule(r"/api/v1/me/messages/", PATIENTS | roles("patient_b"), "api", may_not_exist=True),
+    # A patient's Web Push subscriptions (DELETE without a body: their 422 is reaching it).
+    Rule(r"/api/v1/me/push-subscriptions$", PATIENTS | roles("patient_b"), "api"),
     Rule(r"/api/v1/me/", PATIENTS | roles("patient_b"), "api"),
     Rule(r"/api/v1/studies$", PATIENTS | roles("patient_b"), "api"),
     Rule(r"/api/v1/invitations$", CLINICIANS, "api"),
@@ -94,6 +96,8 @@ RULES = (
     # The patient's own journal pages (the local app's), filled with patient A's objects.
     Rule(r"/entries/", PATIENTS),
     Rule(r"/account$", PATIENTS | roles("patient_b")),
+    # The Settings page's notifications switch (a patient's own subscription).
+    Rule(r"/settings/notifications/(on|off)$", PATIENTS | roles("patient_b")),
     Rule(r"/(sharing|$|log/|undo|history|plan|transfer|export|delete-everything|settings"
          r"|checkins|checkin/|sleep|activity|sources|help|messages)", PATIENTS | roles("patient_b")),
 )  # fmt: skip

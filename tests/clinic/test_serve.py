@@ -94,6 +94,7 @@ def test_clinic_serve_runs_gunicorn_with_two_workers_and_serves_pages_and_the_ap
         process.terminate()
         output = process.communicate(timeout=30)[0]
     assert f"serving http://127.0.0.1:{port}/ with 2 worker processes" in output
+    assert "Web Push is off: set KRATOMLOG_VAPID_SUBJECT" in output  # one line; the rest runs
     assert process.returncode == 0, output
 
 

@@ -144,6 +144,7 @@ def serve(
     if not 1 <= workers <= 64:
         raise InputError("--workers", f"{workers} is out of range; a whole number, 1 to 64")
     host, port, key_source = server.check_start(bind, os.environ)
+    push_line = server.check_push(os.environ)
     if server.port_in_use(host, port):
         raise InputError("--bind", f"{bind} is in use by another program; choose another port")
     open_clinic()
@@ -160,6 +161,7 @@ def serve(
         f"({connection.vendor} database; secret key from {key_source}). Ctrl+C stops it.",
         soft_wrap=True,
     )
+    console.print(push_line, soft_wrap=True)
     sys.stdout.flush()
     server.serve(host, port, workers)
 

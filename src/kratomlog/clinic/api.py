@@ -85,6 +85,7 @@ api.add_router("/me", "kratomlog.clinic.api_me.router")
 api.add_router("/me", "kratomlog.clinic.api_sync.router")  # a local journal's sync
 api.add_router("", "kratomlog.clinic.api_help.router")  # Help now, the plan for hard moments
 api.add_router("", "kratomlog.clinic.api_messages.router")  # a patient and their care team
+api.add_router("", "kratomlog.clinic.api_push.router")  # Web Push subscriptions
 api.add_router("", "kratomlog.clinic.api_staff.router")
 api.add_router("", "kratomlog.clinic.api_outcomes.router")  # change since enrolment
 api.add_router("", "kratomlog.research.api.router")  # studies: GET /studies, /me/studies/...

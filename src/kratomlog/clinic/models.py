@@ -333,3 +333,37 @@ class WorkerLease(models.Model):
     worker_id = models.CharField(max_length=64, unique=True)  # django-tasks-db's worker id
     started_at = models.DateTimeField()
     beat_at = models.DateTimeField()
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (its PushSubscription JSON): where the push service
+    accepts notifications for one installed app of one user, and its encryption keys."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=2048, unique=True)  # the push service's URL for it
+    p256dh = models.CharField(max_length=100)  # the browser's P-256 key, base64url
+    auth = models.CharField(max_length=40)  # its 16-byte auth secret, base64url
+    created_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True)
+    last_status = models.IntegerField(null=True)  # the push service's last HTTP answer
+
+
+class MessageAnnouncement(models.Model):
+    """One announcement of a new message to one person on one channel (mail, push): the key
+    (message, recipient, channel) makes it idempotent, as AlertDelivery does for alert mail."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="announcements")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    channel = models.CharField(max_length=10)  # mail or push
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=64, blank=True)  # the worker, as in AlertDelivery
+    sent_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "recipient", "channel"], name="one_announcement_per_key"
+            )
+        ]

@@ -1,7 +1,8 @@
 """`clinic serve`: the clinic's web app and API on gunicorn, several worker processes.
 
 What is checked before it starts: a bind beyond this computer needs KRATOMLOG_ALLOWED_HOSTS and
-a real KRATOMLOG_SECRET_KEY (on loopback, the data directory's own key file will do).
+a real KRATOMLOG_SECRET_KEY (on loopback, the data directory's own key file will do); a VAPID
+subject, when set, must be a real address (push services refuse a placeholder).
 """
 
 import ipaddress
@@ -12,7 +13,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kratomlog.clinic.settings import PLACEHOLDER_SECRETS
+from kratomlog.clinic.settings import PLACEHOLDER_SECRETS, vapid_subject_problem
 from kratomlog.core.errors import InputError
 
 MIN_SECRET_LENGTH = 32
@@ -69,6 +70,27 @@ def check_start(bind: str, environ: Mapping[str, str]) -> tuple[str, int, str]:
             "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')",
         )
     return host, port, "KRATOMLOG_SECRET_KEY" if key else "the data directory's key file"
+
+
+def check_push(environ: Mapping[str, str]) -> str:
+    """One line saying whether Web Push is on, or InputError for a placeholder VAPID subject."""
+    subject = environ.get("KRATOMLOG_VAPID_SUBJECT", "").strip()
+    if not subject:
+        return (
+            "Web Push is off: set KRATOMLOG_VAPID_SUBJECT to the clinic's contact "
+            "(mailto:care-team@your-clinic.org) to send notifications to patients' phones."
+        )
+    problem = vapid_subject_problem(subject)
+    if problem:
+        raise InputError(
+            "KRATOMLOG_VAPID_SUBJECT",
+            f"{subject!r}: {problem}; push services (Apple's among them) refuse it. Set the "
+            "clinic's real mailto: or https: address, or unset it to run without Web Push",
+        )
+    source = "the data directory's key file"
+    if environ.get("KRATOMLOG_VAPID_PRIVATE_KEY"):
+        source = "KRATOMLOG_VAPID_PRIVATE_KEY"
+    return f"Web Push is on: VAPID subject {subject}, key from {source}."
 
 
 def port_in_use(host: str, port: int) -> bool:

@@ -10,6 +10,11 @@
 - DATABASE_URL: the clinic's PostgreSQL (SQLite in the data directory otherwise, for a demo).
 - KRATOMLOG_CLINIC_TIMEZONE: the IANA zone staff times are shown in when a staff account has
   none of its own (default UTC; an unknown zone is a start-up error).
+- KRATOMLOG_VAPID_SUBJECT: the clinic's contact for push services, a real mailto: or https:
+  address (without it Web Push is off); KRATOMLOG_VAPID_PRIVATE_KEY: its VAPID key (base64url,
+  raw or DER; default a key made once in the data directory); KRATOMLOG_PUSH_EXTRA_ORIGINS:
+  comma-separated origins beyond the known push services that subscriptions may name;
+  KRATOMLOG_CLINIC_NAME: the title of every notification (default "Reminder").
 """
 
 import os
@@ -80,6 +85,47 @@ def clinic_timezone(name: str) -> str:
     return name
 
 
+# Push services (Apple's first) refuse a VAPID subject that is not a way to reach the sender.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost", "invalid",
+                        "test")  # fmt: skip
+_PLACEHOLDER_MAILBOXES = ("you", "your", "yourname", "name", "user", "email", "me", "admin@admin")
+
+
+def vapid_subject_problem(subject: str) -> str | None:
+    """Why `subject` cannot be the VAPID subject (a placeholder, not mailto:/https:), or None."""
+    parts = urlsplit(subject.strip())
+    if parts.scheme == "mailto":
+        mailbox, at, host = parts.path.rpartition("@")
+    elif parts.scheme == "https":
+        mailbox, at, host = "", "", parts.hostname or ""
+    else:
+        return "it is not a mailto: or https: address (mailto:care-team@your-clinic.org)"
+    host = host.lower().rstrip(".")
+    if parts.scheme == "mailto" and (not at or not mailbox or "." not in host):
+        return "it is not a mail address (mailto:care-team@your-clinic.org)"
+    if not host or any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS):
+        return f"{host or 'its host'} is a placeholder, not the clinic's own domain"
+    if mailbox.lower() in _PLACEHOLDER_MAILBOXES or mailbox.startswith(("you", "your-")):
+        return f"{mailbox}@ is a placeholder, not a mailbox someone reads"
+    return None
+
+
+def push_origins(text: str) -> tuple[str, ...]:
+    """KRATOMLOG_PUSH_EXTRA_ORIGINS: exact origins (scheme://host[:port]), checked at start-up."""
+    origins = []
+    for item in (part.strip().rstrip("/") for part in text.split(",")):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+            raise ValueError(
+                f"KRATOMLOG_PUSH_EXTRA_ORIGINS: {item!r} is not an origin such as "
+                "https://push.your-clinic.org or http://127.0.0.1:8790"
+            )
+        origins.append(item.lower())
+    return tuple(origins)
+
+
 def configure_clinic(conf: dict[str, Any]) -> None:
     """Extend the local app's settings (`conf`, the settings module's globals) for a clinic."""
     conf["INSTALLED_APPS"] = [
@@ -148,6 +194,10 @@ def configure_clinic(conf: dict[str, Any]) -> None:
         "DATABASE_URL"
     )
     conf.update(email_settings(os.environ.get("KRATOMLOG_EMAIL", "")))
+    conf["VAPID_SUBJECT"] = os.environ.get("KRATOMLOG_VAPID_SUBJECT", "").strip()
+    conf["VAPID_PRIVATE_KEY"] = os.environ.get("KRATOMLOG_VAPID_PRIVATE_KEY", "").strip()
+    conf["PUSH_EXTRA_ORIGINS"] = push_origins(os.environ.get("KRATOMLOG_PUSH_EXTRA_ORIGINS", ""))
+    conf["CLINIC_NAME"] = os.environ.get("KRATOMLOG_CLINIC_NAME", "").strip()
     conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "kratomlog@localhost")
 
     hosts = [h.strip() for h in os.environ.get("KRATOMLOG_ALLOWED_HOSTS", "").split(",")]

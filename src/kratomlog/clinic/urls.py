@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from kratomlog.clinic.accounts import invitations, own_account, setup, sharing, studies
+from kratomlog.clinic.accounts import invitations, own_account, push, setup, sharing, studies
 from kratomlog.clinic.accounts.messages import patient_messages
 from kratomlog.clinic.admin import site as admin_site
 from kratomlog.clinic.api import api
@@ -23,5 +23,7 @@ urlpatterns = [
     path("messages", patient_messages, name="messages"),
     path("sharing/studies/<str:name>", studies.join_or_leave, name="sharing-study"),
     path("account", own_account.patient_account, name="patient-account"),
+    path("settings/notifications/on", push.turn_on, name="notifications-on"),
+    path("settings/notifications/off", push.turn_off, name="notifications-off"),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]

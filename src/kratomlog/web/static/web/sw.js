@@ -60,3 +60,40 @@ function keep(response) {
 function keepHelp() {
   return fetch(HELP_PAGE, { credentials: "same-origin" }).then(keep).catch(() => undefined);
 }
+
+// Web Push from the clinic. Every push is shown (iOS drops a subscription that receives a push
+// it does not show), and says only what the clinic sent: that something is waiting, never what.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Reminder", {
+    body: data.body || "Something is waiting for you.",
+    icon: "/static/web/icon.svg",
+    tag: "waiting",
+    renotify: true,
+    data: { url: data.url || "/" },
+  }));
+});
+
+// A tap opens what the push links to: a window already there is focused, else an open window
+// goes there, else a new one opens. Only this app's own pages: another origin opens its path.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const given = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  const target = new URL(given.pathname + given.search + given.hash, self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const there = windows.find((client) => client.url === target);
+    if (there) return there.focus();
+    const open = windows.find((client) => "navigate" in client);
+    if (open) {
+      return open.navigate(target)
+        .then((client) => (client ? client.focus() : self.clients.openWindow(target)))
+        .catch(() => self.clients.openWindow(target));
+    }
+    return self.clients.openWindow(target);
+  }));
+});
