@@ -25,8 +25,7 @@ NOT_FOR_EMERGENCIES = (
 )
 STAFF_REMINDER = (
     "Patients are told on every screen that messages are read in working hours and are not for "
-    "emergencies, with Help now (crisis lines and their own plan) beside it. Help now alerts you "
-    "as an urgent alert, not here."
+    "emergencies, with Help now beside it: Help now reaches you as an urgent alert, not here."
 )
 
 

@@ -1,6 +1,6 @@
 """/messages: a patient's conversation with their care team."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -14,12 +14,14 @@ from kratomlog.core.errors import InputError
 def patient_messages(request: HttpRequest) -> HttpResponse:
     user = request.user  # type: ignore[attr-defined]
     patient = own_patient(user)
-    now, error, typed, sent = timezone.now(), None, "", False
+    now, error, typed = timezone.now(), None, ""
+    sent = request.GET.get("sent") == "1"
     if request.method == "POST" and patient.sharing:
         typed = request.POST.get("text", "")
         try:
             messages.send(patient, user, typed, now)
-            typed, sent = "", True
+            # Redirected, so that reloading the page shows it and does not send it again.
+            return HttpResponseRedirect(f"{request.path}?sent=1")
         except InputError as problem:
             error = problem
     messages.mark_read(patient, by_patient=True, now=now)

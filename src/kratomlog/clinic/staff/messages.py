@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -36,7 +36,8 @@ def conversation(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         typed = request.POST.get("text", "")
         try:
             messages.send(patient, request.user, typed, now)
-            typed = ""
+            # Redirected, so that reloading the page shows it and does not send it again.
+            return HttpResponseRedirect(request.path)
         except InputError as problem:
             error = problem
     audit.record(
