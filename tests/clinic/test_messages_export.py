@@ -95,3 +95,21 @@ def test_the_fhir_bundle_has_each_message_as_a_completed_communication(conversat
     assert ana_wrote["received"] == "2026-11-23T20:00:00+01:00"  # when Dr Lee read it
     assert lee_wrote["sender"] == {"display": "Dr Lee"}
     assert lee_wrote["recipient"] == [{"reference": patient}] and "received" not in lee_wrote
+
+
+def test_a_patient_who_imports_an_earlier_conversation_reads_it_back_and_the_team_does_not(cast):
+    from tests.clinic.helpers_ca import patient_client, verified_client
+
+    laptop = Person.objects.create(timezone="Europe/Berlin")
+    document = transfer.export_json(laptop, NOW)
+    document["messages"] = [{"sent_at": "2026-10-01T08:00:00+00:00", "from_patient": False,
+                             "author": "Dr Weiss", "text": "See you <i>Friday</i>.",
+                             "read_at": None}]  # fmt: skip
+    transfer.import_json(person=cast.patient_a.person, text=json.dumps(document), now=NOW)
+    page = patient_client(cast.patient_a).get("/messages").content.decode()
+    assert "Earlier messages, from a journal you imported (1)" in page
+    assert "Dr Weiss" in page and "See you &lt;i&gt;Friday&lt;/i&gt;." in page
+    assert "Thu 01 Oct 2026 10:00" in page  # in Ana's zone
+    staff = verified_client(cast.clinician_a)
+    seen = staff.get(f"/clinic/patients/{cast.patient_a.public_id}/messages").content.decode()
+    assert "Dr Weiss" not in seen and "Friday" not in seen

@@ -78,3 +78,15 @@ def missing_messages(person: Person, messages: list[dict[str, Any]]) -> list[dic
             known.add(_key(message))
             fresh.append(message)
     return fresh
+
+
+def earlier(person: Person) -> list[dict[str, Any]]:
+    """The conversation an import brought, to show: its times as moments, earliest first."""
+    return [
+        {
+            **message,
+            "sent_at": datetime.fromisoformat(message["sent_at"]),
+            "read_at": datetime.fromisoformat(message["read_at"]) if message["read_at"] else None,
+        }
+        for message in sorted(person.earlier_messages or [], key=lambda m: m["sent_at"])
+    ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from kratomlog.clinic import messages
 from kratomlog.clinic.policy import own_patient
 from kratomlog.core.errors import InputError
+from kratomlog.journal import conversation
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,6 +33,7 @@ def patient_messages(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "zone": patient.person.timezone,
             "conversation": messages.conversation(patient),
+            "earlier": conversation.earlier(patient.person),
             "not_for_emergencies": messages.NOT_FOR_EMERGENCIES,
             "longest": messages.LONGEST,
             "typed": typed,
