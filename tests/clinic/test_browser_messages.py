@@ -89,4 +89,11 @@ def test_a_patient_writes_and_dr_lee_answers_on_their_phones(live_server, transa
             expect(mine).to_contain_text("read Mon 23 Nov 2026")  # Dr Lee read it
             page.screenshot(path=str(SHOTS / "messages-patient-answered-phone.png"),
                             full_page=True)  # fmt: skip
+            desktop = browser.new_context(viewport={"width": 1280, "height": 800})
+            desktop.add_cookies([{"name": "sessionid", "url": url,
+                                  "value": verified_client(lee).cookies["sessionid"].value}])  # fmt: skip
+            wide = desktop.new_page()
+            wide.goto(f"{url}/clinic/patients/{ana.public_id}/messages")
+            expect(wide.locator("ol.conversation li")).to_have_count(2)
+            wide.screenshot(path=str(SHOTS / "messages-staff-desktop.png"), full_page=True)
             browser.close()
