@@ -42,3 +42,22 @@ def test_help_now_and_the_coping_plan_through_the_api(cast, client):
     assert body["care_team_alerted"] is True and body["coping_plan"] == plan
     assert any("988" in r["contact"] or "988" in r["name"] for r in body["crisis_resources"])
     assert Alert.objects.get(patient=cast.patient_a).kind == "help_requested"
+
+
+NEVER = ("kratom", "dose", "gram", " mg", "capsule", "teaspoon")  # Help now suggests none of them
+
+
+def never_suggested(text: str) -> list[str]:
+    words = text.lower().replace("kratomlog", "")  # the product's name is not a suggestion
+    return [word for word in NEVER if word in words]
+
+
+def test_help_now_never_suggests_a_dose_or_kratom_on_the_page_the_api_or_after_telling(cast):
+    client = patient_client(cast.patient_a)
+    for page in (client.get("/help"), client.post("/help/tell-care-team")):
+        text = page.content.decode()
+        main = text[text.index("<main") : text.index("</main>")]
+        assert "Help now" in main and never_suggested(main) == []
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens.issue(cast.patient_a.user, NOW)}"}
+    answer = client.post("/api/v1/me/help-now", **auth)
+    assert answer.status_code == 201 and never_suggested(answer.content.decode()) == []

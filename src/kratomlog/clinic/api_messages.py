@@ -65,9 +65,8 @@ def _read_one(patient: Patient, message_id: int, by_patient: bool) -> dict[str, 
 @router.get("/me/messages", auth=Bearer(PATIENT), response=answers(list[MessageOut]))
 def my_messages(request: HttpRequest) -> list[dict[str, Any]]:
     patient = own_patient(request.user)
-    found = [_out(m) for m in messages.conversation(patient)]
-    messages.mark_read(patient, by_patient=True, now=_now())
-    return found
+    messages.mark_read(patient, by_patient=True, now=_now())  # listed is read, as on the page
+    return [_out(m) for m in messages.conversation(patient)]
 
 
 @router.post("/me/messages", auth=Bearer(PATIENT), response=answers(MessageOut, status=201))
@@ -84,9 +83,8 @@ def i_read(request: HttpRequest, message_id: int) -> dict[str, Any]:
 @router.get("/patients/{patient_id}/messages", auth=OF_PATIENT, response=answers(list[MessageOut]))
 def patient_messages(request: HttpRequest, patient_id: UUID) -> list[dict[str, Any]]:
     patient = read_patient(request, patient_id, "messages")
-    found = [_out(m) for m in messages.conversation(patient)]
     messages.mark_read(patient, by_patient=False, now=_now())
-    return found
+    return [_out(m) for m in messages.conversation(patient)]
 
 
 @router.post("/patients/{patient_id}/messages", auth=OF_PATIENT,

@@ -23,6 +23,10 @@ NOT_FOR_EMERGENCIES = (
     "Messages are read in working hours and are not for emergencies: if you need help now, use "
     "Help now."
 )
+STAFF_REMINDER = (
+    "Patients are told on every screen that messages are read in working hours and are not for "
+    "emergencies, with Help now beside it: Help now reaches you as an urgent alert, not here."
+)
 
 
 def checked_text(text: str) -> str:

@@ -9,6 +9,9 @@
 - Sleep diary nights: an Observation each, the night as its period, the measures as components.
 - Kratom doses, magnesium and other substances: MedicationStatements, the substance as text,
   kratom in UCUM `g` and magnesium (elemental) in `mg`.
+- Messages with the care team (journal.conversation): a Communication each, completed, the
+  patient as subject and as sender or recipient, the clinician or team by name, `sent`,
+  `received` when the other side read it, the text as its payload.
 
 Plain dicts: the bundle needs no library to build; the tests validate it with fhir.resources.
 """
@@ -24,6 +27,7 @@ from kratomlog.checkins.models import CheckIn, SleepDiary
 from kratomlog.core.instruments import INSTRUMENTS
 from kratomlog.core.sleep import Night
 from kratomlog.interop import loinc
+from kratomlog.journal import conversation
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Entry, Person
 
 CODES = "urn:kratomlog:codes"  # kratomlog's own code system (see the README's FHIR section)
@@ -108,6 +112,8 @@ def bundle(
         resources.append(sleep_observation(diary, subject))
     for visit in visits:
         resources.append(cows_observation(visit, subject, person.timezone))
+    for message in conversation.export_messages(person):
+        resources.append(communication(message, pid, subject, person.timezone))
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
@@ -115,6 +121,29 @@ def bundle(
         "timestamp": now.isoformat(timespec="seconds"),
         "entry": [_entry(resource) for resource in resources],
     }
+
+
+def communication(
+    message: dict[str, Any], pid: uuid.UUID, subject: dict[str, Any], tz_name: str
+) -> dict[str, Any]:
+    """One message of the conversation (journal.conversation's shape)."""
+    team = {"display": "care team" if message["from_patient"] else message["author"] or "care team"}
+    sender, recipient = (subject, team) if message["from_patient"] else (team, subject)
+    sent = datetime.fromisoformat(message["sent_at"])
+    side = "patient" if message["from_patient"] else "team"
+    resource: dict[str, Any] = {
+        "resourceType": "Communication",
+        "id": str(uuid.uuid5(pid, f"message-{side}-{sent.isoformat()}-{message['text']}")),
+        "status": "completed",
+        "subject": subject,
+        "sender": sender,
+        "recipient": [recipient],
+        "sent": _when(sent, tz_name),
+        "payload": [{"contentString": message["text"]}],
+    }
+    if message["read_at"]:
+        resource["received"] = _when(datetime.fromisoformat(message["read_at"]), tz_name)
+    return resource
 
 
 def medication_statement(entry: Entry, subject: dict[str, Any]) -> dict[str, Any]:

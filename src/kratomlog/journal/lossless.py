@@ -20,6 +20,7 @@ from kratomlog.core.formats.json_file import read_json
 from kratomlog.core.plan import plan_from_dict
 from kratomlog.core.text import NUL_PROBLEM, nul_at
 from kratomlog.core.words import count
+from kratomlog.journal import conversation
 from kratomlog.journal import document as doc
 from kratomlog.journal.models import FORMS, Change, Entry, Person, Product
 from kratomlog.journal.person import DOSE_UNITS
@@ -73,6 +74,7 @@ def export_json(person: Person, now: datetime) -> dict[str, Any]:
             change_document(change, str(change.entry.uid) if change.entry_id else None)
             for change in person.changes.select_related("entry").order_by("at", "id")
         ],
+        "messages": conversation.export_messages(person),
     }
 
 
@@ -168,6 +170,7 @@ def _checked(document: dict[str, Any], now: datetime) -> dict[str, Any]:
         "changes": changes,
         "plans": plans,
         **checkin_transfer.read_checkins(document, now),
+        "messages": conversation.read_messages(document, now),
     }
 
 
@@ -313,19 +316,26 @@ def _restore(person: Person, content: dict[str, Any], now: datetime, name: str) 
     before = {key: getattr(person, key) for key in (*SETTINGS, "crisis_resources")}
     settings = {key: value for key, value in content["settings"].items() if value is not None}
     adopt = empty and any(before[key] != value for key, value in settings.items())
-    if not adopt and not new_products and not any(missing.values()):
+    messages = conversation.missing_messages(person, content["messages"])
+    if not adopt and not new_products and not messages and not any(missing.values()):
         return 0  # the same file again adds nothing, and is no change to undo
     fresh = missing["entries"]
+    undo: dict[str, Any] = {"settings": before} if adopt else {}
+    if messages:
+        undo["earlier_messages"] = list(person.earlier_messages)
     change = Change.objects.create(
         person=person,
         at=now,
         action="import",
         summary=f"imported {len(fresh)} entries from {name}"[:500],
-        before={"settings": before} if adopt else None,
+        before=undo or None,
     )
     if adopt:  # a new journal takes the settings of the one it copies
         for key, value in settings.items():
             setattr(person, key, value)
+    if messages:  # kept to read back, never put into a live conversation
+        person.earlier_messages = list(person.earlier_messages) + messages
+    if adopt or messages:
         person.save()
     for data in new_products:
         Product.objects.create(person=person, restored_by=change, **data)
@@ -370,8 +380,11 @@ def unrestore(change: Change) -> None:
     for model in (Entry, PlanVersion, CheckIn, SleepDiary, Activity, Product):
         model.objects.filter(restored_by=change).delete()  # type: ignore[attr-defined]
     Change.objects.filter(restored_by=change).delete()
-    if change.before and "settings" in change.before:
+    before = change.before or {}
+    if "settings" in before or "earlier_messages" in before:
         person = change.person
-        for key, value in change.before["settings"].items():
+        for key, value in before.get("settings", {}).items():
             setattr(person, key, value)
+        if "earlier_messages" in before:
+            person.earlier_messages = before["earlier_messages"]
         person.save()

@@ -18,6 +18,8 @@ class Person(models.Model):
     crisis_resources = models.TextField(blank=True)  # "name | contact" lines; empty: the default
     # The person's own plan for hard moments (core.coping): shown by Help now, in their words.
     coping_plan = models.JSONField(default=dict, blank=True)
+    # A conversation with a care team brought by an import, to read back (journal.conversation).
+    earlier_messages = models.JSONField(default=list, blank=True)
     # The first day the record is complete from; empty: the first entry's day. Signals that
     # compare two periods never reach before it.
     journal_started = models.DateField(null=True, blank=True)

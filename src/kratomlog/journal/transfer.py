@@ -268,6 +268,8 @@ def delete_everything(person: Person) -> None:
     person.checkins.all().delete()
     person.sleep_diaries.all().delete()
     person.activities.all().delete()
+    person.earlier_messages = []  # the journal's copy; a clinic's live conversation stays
+    person.save(update_fields=["earlier_messages"])
 
 
 @transaction.atomic

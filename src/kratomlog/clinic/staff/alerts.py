@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog.clinic import audit, inbox
+from kratomlog.clinic.messages import unanswered
 from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert
 from kratomlog.clinic.staff.filters import unknown_team
 from kratomlog.clinic.standing import REASON_WORDS
@@ -96,7 +97,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         request,
         "clinic/staff/alerts.html",
         {"alerts": alerts, "state": state, "team": team, "states": inbox.STATES,
-         "zone": zone_name, "teams": teams, "error": error},
+         "zone": zone_name, "teams": teams, "error": error,
+         "waiting": unanswered(request.user).count()},
         status=400 if error else 200,
     )  # fmt: skip
 

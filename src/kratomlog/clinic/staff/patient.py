@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog import standing as journal_standing
-from kratomlog.clinic import audit, care_plans, inbox, visits
+from kratomlog.clinic import audit, care_plans, inbox, messages, visits
 from kratomlog.clinic import report as pdf_report
 from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import patient_for_clinician
@@ -129,6 +129,16 @@ def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
         staff_alerts.described(alert, zone_name)
         for alert in inbox.alerts_for(request.user).filter(patient=patient)[:ALERTS_SHOWN]
     ]
+    # The conversation in short (its words are on its own page, which marks them read).
+    conversation = messages.conversation(patient)
+    latest = conversation.last()
+    context["messages_summary"] = {
+        "count": conversation.count(),
+        "unread": conversation.filter(from_patient=True, read_at__isnull=True).count(),
+        "latest": staff_alerts.staff_time(latest.sent_at, zone_name) if latest else "",
+        "latest_from_patient": latest.from_patient if latest else False,
+        "staff_reminder": messages.STAFF_REMINDER,
+    }
     return render(request, "clinic/staff/patient.html", context, status=status)
 
 

@@ -5,6 +5,16 @@ if ("serviceWorker" in navigator) {
   });
 }
 
+// Signed out (by hand or after a while idle): the Help now page kept for offline use holds the
+// person's own plan for hard moments, and this device may be shared, so it goes. The page deletes
+// it itself (whether or not the worker controls it) and tells the worker, which owns the name.
+if (document.querySelector("[data-signed-out]")) {
+  if ("caches" in window) caches.delete("kratomlog-help").catch(() => {});
+  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage("signed-out");
+  }
+}
+
 // After Log (or any swap of a page part), move focus to what answers it: the result, the
 // error or the question, so a screen reader reads it and a phone scrolls to it.
 document.addEventListener("htmx:afterSettle", (event) => {

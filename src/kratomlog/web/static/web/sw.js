@@ -26,6 +26,11 @@ self.addEventListener("activate", (event) => {
   self.clients.claim();
 });
 
+// The sign-in page after signing out says so: the kept Help now page was that person's.
+self.addEventListener("message", (event) => {
+  if (event.data === "signed-out") event.waitUntil(caches.delete(HELP));
+});
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
@@ -39,7 +44,7 @@ self.addEventListener("fetch", (event) => {
       fetch(event.request).then((response) => {
         if (help) keep(response.clone());
         return response;
-      }).catch(() => (help ? caches.match(HELP_PAGE, { cacheName: HELP }) : Promise.resolve(undefined)).then((kept) => kept || new Response(
+      }).catch(() => (help ? caches.match(HELP_PAGE, { cacheName: HELP }) : Promise.resolve(undefined)).then((kept) => kept || (help ? page(NO_HELP_KEPT) : undefined) || new Response(
         "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
         "<link rel=stylesheet href=/static/web/app.css><main><h1>kratomlog is not running</h1>" +
         "<p>Start it on your computer with <code>kratomlog serve</code>, then reload this page.</p>" +
@@ -49,6 +54,20 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Help now asked for offline with no copy on this device (never kept, or cleared at sign-out).
+const NO_HELP_KEPT =
+  "<h1>Help now</h1><p>The server cannot be reached, and this device holds no copy of your " +
+  "Help now page: it is kept only while you are signed in, and cleared when you sign out.</p>" +
+  "<p>If you are in danger now, call your local emergency number.</p>";
+
+function page(body) {
+  return new Response(
+    "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+    "<link rel=stylesheet href=/static/web/app.css><main>" + body + "</main>",
+    { headers: { "Content-Type": "text/html; charset=utf-8" } }
+  );
+}
 
 // Only a page that was served as itself (not a sign-in page the server sent instead) is kept.
 function keep(response) {
