@@ -110,3 +110,31 @@ def test_the_csv_export_has_a_row_an_item_then_the_subscales(kl, person):
         "protective",
     ]
     assert rows[6]["answer"] == "kratom+opiates" and rows[-2]["answer"] == "13"
+
+
+def test_fhir_has_a_questionnaire_response_in_our_own_codes_and_the_subscales(kl, tmp_path):
+    from fhir.resources.R4B.bundle import Bundle
+
+    kl("checkin", "bam", "--answers", FLAGGED, "--at", "2026-11-23T09:00")
+    kl("checkin", "bam", "--answers", FLAGGED.replace("kratom+opiates", "none"))
+    out = tmp_path / "journal.fhir.json"
+    kl("export", "fhir", "--output", out)
+    data = json.loads(out.read_text())
+    Bundle.model_validate(data)  # valid R4 with an empty item 7 too
+    found = [e["resource"] for e in data["entry"]]
+    responses = [r for r in found if r["resourceType"] == "QuestionnaireResponse"]
+    first = responses[0]
+    assert first["questionnaire"] == "urn:kratomlog:questionnaire:bam"
+    assert [item["linkId"] for item in first["item"]] == [f"bam-{n}" for n in range(1, 18)]
+    drugs = [a["valueCoding"]["code"] for a in first["item"][6]["answer"]]
+    assert drugs == ["bam-drug-kratom", "bam-drug-opiates"]
+    assert "answer" not in responses[1]["item"][6]  # no drug used: no answer
+    assert first["item"][7]["answer"] == [{"valueInteger": 3}]
+    (subscales, _) = [r for r in found if r["resourceType"] == "Observation"]
+    assert {c["code"]["coding"][0]["code"]: c["valueInteger"] for c in subscales["component"]} == {
+        "bam-use": 4,
+        "bam-risk": 13,
+        "bam-protective": 13,
+    }
+    assert "valueInteger" not in subscales  # no total
+    assert "loinc" not in json.dumps(data).lower()
