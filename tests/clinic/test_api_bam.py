@@ -84,3 +84,22 @@ def test_a_list_is_refused_for_the_other_questionnaires(post):
     answer = post({"kind": "gad7", "answers": [0, 0, 0, [], 0, 0, 0]})
     assert answer.status_code == 422
     assert "gad7 answers are whole numbers" in json.dumps(answer.json()["detail"])
+
+
+def test_cravings_at_considerably_raise_one_bam_flag_alert_naming_the_item(post, cast):
+    from kratomlog.clinic.models import Alert, Standing
+    from kratomlog.clinic.standing import REASONS
+
+    assert post({"kind": "bam", "answers": CALM}).status_code == 201
+    assert not Alert.objects.exists()
+    assert post({"kind": "bam", "answers": FLAGGED}).status_code == 201
+    (alert,) = Alert.objects.all()
+    assert (alert.kind, alert.patient, alert.urgent) == ("bam_flag", cast.patient_a, False)
+    assert "item 8 (cravings) Considerably" in alert.detail
+    assert alert.evidence["flagged_items"] == [8]
+    assert alert.evidence["subscales"] == {"use": 4, "risk": 13, "protective": 13}
+    assert Standing.objects.get(patient=cast.patient_a).reasons == ["bam_flag"]
+    # ranked in triage right after withdrawal that persists
+    assert REASONS.index("bam_flag") == REASONS.index("withdrawal_persisting") + 1
+    assert post({"kind": "bam", "answers": FLAGGED}).status_code == 201
+    assert Alert.objects.count() == 1  # the open alert carries the newer BAM
