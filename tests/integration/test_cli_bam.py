@@ -138,3 +138,16 @@ def test_fhir_has_a_questionnaire_response_in_our_own_codes_and_the_subscales(kl
     }
     assert "valueInteger" not in subscales  # no total
     assert "loinc" not in json.dumps(data).lower()
+
+
+def test_change_since_the_start_gives_each_subscale_with_its_direction_and_no_category(kl):
+    kl("checkin", "bam", "--answers", FLAGGED, "--at", "2026-11-02T09:00")
+    kl("checkin", "bam", "--answers", "1,1,1,0,0,2,kratom,1,3,1,1,2,4,4,0,4,3")
+    found = json.loads(kl("checkins", "--outcomes", "--json").stdout)
+    assert (found["bam_use"]["baseline"]["total"], found["bam_use"]["latest"]["total"]) == (4, 2)
+    assert found["bam_risk"]["change"] == 5 - 13 and found["bam_risk"]["category"] is None
+    assert found["bam_protective"]["change"] == 18 - 13
+    assert found["bam_protective"]["higher_is_better"] is True
+    out = kl("checkins", "--outcomes").stdout
+    assert "BAM Protective went from 13 to 18 (higher is better)" in out
+    assert "BAM Risk went from 13 to 5 (lower is better)" in out

@@ -439,7 +439,7 @@ def list_checkins(
             print_json(outcomes.as_dict(found))
             return
         for key, outcome in found.items():
-            name = instrument(key).name
+            name = outcomes.NAMES[key]
             if outcome is None:
                 console.print(f"{name}: fewer than two scores since the journal's start.")
             else:
