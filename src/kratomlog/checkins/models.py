@@ -8,7 +8,10 @@ from kratomlog.journal.models import Change, Person
 
 
 class CheckIn(models.Model):
-    """A scored questionnaire: PHQ-9, GAD-7, the withdrawal check-in or craving."""
+    """A scored questionnaire: PHQ-9, GAD-7, the withdrawal check-in, craving or the BAM.
+
+    The BAM has no total (its total is kept as 0): its subscales are scored from its answers,
+    which hold item 7's drug names as a list."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="checkins")
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

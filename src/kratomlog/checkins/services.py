@@ -11,7 +11,7 @@ from django.db import transaction
 from kratomlog.checkins.models import Activity, CheckIn, SleepDiary
 from kratomlog.checkins.queries import live_checkins as live_checkins
 from kratomlog.checkins.queries import live_nights as live_nights
-from kratomlog.core import crisis
+from kratomlog.core import bam, crisis
 from kratomlog.core.bounds import (
     MAX_MINUTES,
     check_day,
@@ -114,6 +114,55 @@ def record_checkin(
     return Recorded(checkin, scored, resources(person), care_team(person))
 
 
+@dataclass
+class RecordedBam:
+    """A Brief Addiction Monitor just saved, with its subscales."""
+
+    checkin: CheckIn
+    score: bam.BamScore
+
+
+@transaction.atomic
+def record_bam(
+    *,
+    person: Person,
+    now: datetime,
+    answers: Sequence[object] | str,
+    at: str | None = None,
+    note: str = "",
+    field: str = "--answers",
+) -> RecordedBam:
+    """17 answers (item 7 the drugs used); kept as a check-in whose total is 0: the BAM has
+    no total, its subscales are scored from the answers whenever they are read."""
+    scored = (
+        bam.parse_answers(answers, field) if isinstance(answers, str) else bam.score(answers, field)
+    )
+    tz = zone(person.timezone)
+    moment = parse_when(at, now, tz)
+    checkin = CheckIn.objects.create(
+        person=person,
+        instrument=bam.KEY,
+        taken_at=moment,
+        timezone=person.timezone,
+        local_day=local_day(moment, tz),
+        answers=scored.stored(),
+        total=0,
+        band="",
+        note=note,
+    )
+    _log_change(
+        person, now, "checkin", checkin.uid,
+        f"recorded the BAM (use {scored.use}, risk {scored.risk}, "
+        f"protective {scored.protective})",
+    )  # fmt: skip
+    return RecordedBam(checkin, scored)
+
+
+def bam_of(checkin: CheckIn) -> bam.BamScore:
+    """A stored BAM's answers scored again (they were checked when it was recorded)."""
+    return bam.score(checkin.answers)
+
+
 @transaction.atomic
 def record_sleep(
     *,
@@ -135,9 +184,7 @@ def record_sleep(
     tz = zone(person.timezone)
     today = local_day(now, tz)
     night_day = (
-        check_day(parse_day(night, "--night"), "--night", today)
-        if night
-        else last_night(now, tz)
+        check_day(parse_day(night, "--night"), "--night", today) if night else last_night(now, tz)
     )
     computed = night_from_diary(
         night_day,

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from kratomlog.checkins.services import live_nights, night_of
+from kratomlog.core import bam
 from kratomlog.core.bounds import MAX_MINUTES
 from kratomlog.core.days import stored_local
 from kratomlog.core.errors import InputError
@@ -79,10 +80,16 @@ def read_checkins(document: dict[str, Any], now: datetime) -> dict[str, Any]:
     checkins = []
     for index, data in enumerate(doc.records(document, "checkins", required=False)):
         where = f"checkins[{index}]"
-        chosen = instrument(doc.choice(data, "instrument", where, tuple(INSTRUMENTS)))
+        key = doc.choice(data, "instrument", where, (*INSTRUMENTS, bam.KEY))
         answers = data.get("answers")
         try:  # damaged answers reject the file
-            scored = score(chosen, answers if isinstance(answers, list) else [])
+            if key == bam.KEY:  # no total: its subscales are scored from the answers
+                kept: list[Any] = bam.score(answers if isinstance(answers, list) else []).stored()
+                total, band, self_harm = 0, "", False
+            else:
+                scored = score(instrument(key), answers if isinstance(answers, list) else [])
+                kept, total = list(scored.answers), scored.total
+                band, self_harm = scored.band or "", scored.self_harm
         except InputError as error:
             raise InputError(f"{where}.answers", error.problem) from None
         checkins.append(
@@ -90,12 +97,12 @@ def read_checkins(document: dict[str, Any], now: datetime) -> dict[str, Any]:
                 "uid": doc.uid(data, "uid", where),
                 "taken_at": doc.moment(data, "taken_at", where, now),
                 "local_day": doc.day(data, "local_day", where, latest),
-                "instrument": chosen.key,
+                "instrument": key,
                 "timezone": doc.zone_name(data, "timezone", where),
-                "answers": list(scored.answers),
-                "total": scored.total,
-                "band": scored.band or "",
-                "self_harm": scored.self_harm,
+                "answers": kept,
+                "total": total,
+                "band": band,
+                "self_harm": self_harm,
                 "note": doc.text(data, "note", where),
                 "deleted": doc.flag(data, "deleted", where),
             }
@@ -150,6 +157,7 @@ def export_checkins_csv(person: Person) -> dict[str, str]:
             ]
             rows.append([local, key, "total", c.band, str(c.total)])
         files[key] = _csv(["time", "instrument", "item", "question", "answer"], rows)
+    files[bam.KEY] = _csv(["time", "instrument", "item", "question", "answer"], _bam_rows(person))
     rows = []
     for diary in live_nights(person).order_by("night"):
         for measure, value in night_of(diary).metrics().items():
@@ -168,6 +176,20 @@ def export_checkins_csv(person: Person) -> dict[str, str]:
         ],
     )
     return files
+
+
+def _bam_rows(person: Person) -> list[list[str]]:
+    """A row an item (item 7: the drugs joined by +), then a row a subscale; no total."""
+    rows = []
+    for c in person.checkins.filter(instrument=bam.KEY, deleted=False).order_by("taken_at"):
+        local = stored_local(c.taken_at, c.timezone).isoformat()
+        scored = bam.score(c.answers)
+        for item, answer in zip(bam.ITEMS, scored.stored(), strict=True):
+            shown = "+".join(answer) if isinstance(answer, list) else str(answer)
+            rows.append([local, bam.KEY, str(item.number), item.text, shown])
+        for key, value in scored.subscales.items():
+            rows.append([local, bam.KEY, key, bam.SUBSCALE_NAMES[key], str(value)])
+    return rows
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> str:

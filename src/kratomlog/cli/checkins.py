@@ -10,6 +10,7 @@ import typer
 from kratomlog.cli import context
 from kratomlog.cli.lazy import lazy
 from kratomlog.cli.output import console, friendly, print_json, table
+from kratomlog.core import bam
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import ACTIVITIES, CRAVING, INSTRUMENTS, WITHDRAWAL, instrument
@@ -83,21 +84,121 @@ def _ask(key: str) -> str:
     return ",".join(answers)
 
 
+def _ask_bam() -> str:
+    """The BAM item by item: days items as a number of days, the others by their labels."""
+    console.print(f"[bold]{bam.NAME}[/]")
+    console.print(bam.INTRODUCTION)
+    answers = []
+    for item in bam.ITEMS:
+        if item.number == bam.DRUGS_ITEM:
+            console.print(f"{item.number}. {item.text}")
+            for key, label in bam.DRUGS.items():
+                console.print(f"   {key}: {label}")
+            hint = "names joined by +, or none"
+        elif item.days:
+            hint = "number of days, 0-30"
+        elif item.number == bam.INCOME_ITEM:
+            hint = "yes or no"
+        else:
+            hint = "  ".join(f"{n} = {label}" for n, label in enumerate(item.choices))
+        while True:
+            prompt = (
+                f"   [{hint}]"
+                if item.number == bam.DRUGS_ITEM
+                else f"{item.number}. {item.text} [{hint}]"
+            )
+            try:
+                reply = (
+                    typer.prompt(prompt, default="none" if item.number == bam.DRUGS_ITEM else None)
+                    .strip()
+                    .lower()
+                )
+            except typer.Abort:
+                if sys.stdin.isatty():
+                    raise
+                raise InputError(
+                    "--answers",
+                    f"the answers ended before item {item.number}; give all 17 with --answers, "
+                    "e.g. --answers 0,0,0,0,0,0,none,0,0,0,0,0,0,0,0,0,0",
+                ) from None
+            value = _bam_reply(item, reply)
+            if value is not None:
+                answers.append(value)
+                break
+            form = "a whole number of days from 0 to 30" if item.days else bam.accepted(item)
+            console.print(f"  answer with {form}")
+    return ",".join(answers)
+
+
+def _bam_reply(item: "bam.Item", reply: str) -> str | None:
+    """One typed reply as its --answers part, or None when it is not an answer to the item."""
+    if item.number == bam.DRUGS_ITEM:
+        names = [] if reply in ("", "none", "-") else [n.strip() for n in reply.split("+")]
+        return ("+".join(names) or "none") if all(n in bam.DRUGS for n in names) else None
+    if item.number == bam.INCOME_ITEM:
+        return {"yes": "4", "y": "4", "4": "4", "no": "0", "n": "0", "0": "0"}.get(reply)
+    if not (reply.isascii() and reply.isdigit() and len(reply) <= 2):
+        return None
+    if item.days:
+        return str(bam.days_score(int(reply))) if int(reply) <= 30 else None
+    return reply if int(reply) <= 4 else None
+
+
+def _checkin_bam(answers: str | None, at: str | None, note: str, as_json: bool) -> None:
+    person, now = context.person(), context.now()
+    given = answers if answers is not None else _ask_bam()
+    recorded = services.record_bam(person=person, now=now, answers=given, at=at, note=note)
+    scored = recorded.score
+    if as_json:
+        print_json(
+            {
+                "id": recorded.checkin.id,
+                "instrument": bam.KEY,
+                "answers": scored.stored(),
+                "subscales": scored.subscales,
+                "flagged_items": list(scored.flags),
+                "source": bam.SOURCE,
+            }
+        )
+        return
+    console.print(
+        f"BAM: Use {scored.use} of 12, Risk {scored.risk} of 24, "
+        f"Protective {scored.protective} of 24 (higher Protective is better; no total)."
+    )
+    if scored.drugs:
+        console.print("Drugs used (item 7): " + ", ".join(scored.drugs) + ".")
+    for number in scored.flags:
+        item = bam.ITEMS[number - 1]
+        console.print(
+            f"[bold]Item {number} ({item.short}): {item.choices[scored.item(number)]}.[/]"
+        )
+    console.print(f"[dim]{bam.ADAPTATION}[/]")
+    console.print(f"[dim]source: {bam.SOURCE}[/]")
+
+
 @friendly
 def checkin(
     kind: Annotated[
-        str, typer.Argument(metavar="INSTRUMENT", help=f"One of: {', '.join(INSTRUMENTS)}.")
+        str,
+        typer.Argument(metavar="INSTRUMENT", help=f"One of: {', '.join(INSTRUMENTS)}, {bam.KEY}."),
     ],
     answers: Annotated[
         str | None,
-        typer.Option(help="All answers at once, e.g. 1,0,2,... (otherwise you are asked)."),
+        typer.Option(
+            help="All answers at once, e.g. 1,0,2,... (otherwise you are asked); for the BAM "
+            "17 item scores 0-4, item 7 the drugs used joined by + or none."
+        ),
     ] = None,
     at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
     note: Annotated[str, typer.Option()] = "",
     as_json: Json = False,
 ) -> None:
-    """Fill in PHQ-9, GAD-7, the withdrawal check-in or craving; see the score at once."""
+    """Fill in PHQ-9, GAD-7, the withdrawal check-in, craving or the Brief Addiction Monitor
+    (bam); see the score at once."""
     person, now = context.person(), context.now()
+    if kind == bam.KEY:
+        _checkin_bam(answers, at, note, as_json)
+        return
     chosen = instrument(kind)
     given = answers if answers is not None else _ask(chosen.key)
     recorded = services.record_checkin(
@@ -338,7 +439,7 @@ def list_checkins(
             print_json(outcomes.as_dict(found))
             return
         for key, outcome in found.items():
-            name = instrument(key).name
+            name = outcomes.NAMES[key]
             if outcome is None:
                 console.print(f"{name}: fewer than two scores since the journal's start.")
             else:
@@ -354,8 +455,9 @@ def list_checkins(
         {
             "instrument": c.instrument,
             "taken_at": c.taken_at.isoformat(),
-            "total": c.total,
+            "total": None if c.instrument == bam.KEY else c.total,
             "band": c.band or None,
+            **({"subscales": services.bam_of(c).subscales} if c.instrument == bam.KEY else {}),
         }
         for c in recent
     ]
@@ -367,6 +469,15 @@ def list_checkins(
         return
     grid = table("When", "Check-in", "Total", "Band")
     for checkin in recent:
+        if checkin.instrument == bam.KEY:
+            scored = services.bam_of(checkin)
+            grid.add_row(
+                checkin.taken_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                "BAM",
+                f"Use {scored.use}, Risk {scored.risk}, Protective {scored.protective}",
+                "",
+            )
+            continue
         chosen = instrument(checkin.instrument)
         grid.add_row(
             checkin.taken_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),

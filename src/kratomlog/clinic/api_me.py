@@ -7,14 +7,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from kratomlog import standing
-from kratomlog.checkins.services import record_checkin
+from kratomlog.checkins.services import record_bam, record_checkin
 from kratomlog.clinic import audit, people, tokens
 from kratomlog.clinic.api_auth import Bearer
 from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, answers
 from kratomlog.clinic.api_schemas import AccessLogPage, CheckinOut, SharingOut
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
 from kratomlog.clinic.policy import own_patient
+from kratomlog.core import bam
 from kratomlog.core.days import parse_day, zone
+from kratomlog.core.errors import InputError
 from kratomlog.core.when import parse_when
 from kratomlog.journal import queries, services
 from kratomlog.journal.models import KRATOM, MAGNESIUM, Entry
@@ -57,8 +59,11 @@ class EntryIn(ApiInput):
 
 
 class CheckinIn(ApiInput):
-    kind: Literal["phq9", "gad7", "withdrawal", "craving"]
-    answers: list[int]
+    kind: Literal["phq9", "gad7", "withdrawal", "craving", "bam"]
+    answers: list[int | list[str]] = Field(
+        description="the item scores in order; for the BAM 17 values, each item 0-4 (item 14: "
+        "0 no, 4 yes) and item 7 a list of drug names, possibly empty"
+    )
     taken_at: str | None = None
 
 
@@ -149,6 +154,10 @@ def check_in(request: HttpRequest, body: CheckinIn) -> Status:
     """A scored questionnaire; PHQ-9 item 9 above 0 brings the crisis resources at once, the
     clinic's (`crisis_resources`), with `care_team_alerted` and the `care_team` to call."""
     person = _patient(request).person
+    if body.kind == bam.KEY:
+        return _check_in_bam(request, person, body)
+    if any(isinstance(answer, list) for answer in body.answers):
+        raise InputError("answers", f"{body.kind} answers are whole numbers; a list was given")
     recorded = record_checkin(
         person=person,
         key=body.kind,
@@ -174,6 +183,36 @@ def check_in(request: HttpRequest, body: CheckinIn) -> Status:
                 "name": team.name, "phone": team.phone, "reads_alerts": team.reads_alerts
             }
     return Status(201, answer)
+
+
+def bam_document(scored: bam.BamScore) -> dict[str, Any]:
+    """The subscales and the 17 answers, each with its published text and label."""
+    items = []
+    for item, answer in zip(bam.ITEMS, scored.stored(), strict=True):
+        label = None if isinstance(answer, list) else item.choices[item.scores.index(answer)]
+        items.append({"number": item.number, "text": item.text, "answer": answer,
+                      "label": label, "subscale": item.subscale})  # fmt: skip
+    return {"subscales": scored.subscales, "items": items, "flagged_items": list(scored.flags)}
+
+
+def _check_in_bam(request: HttpRequest, person: Any, body: CheckinIn) -> Status:
+    recorded = record_bam(
+        person=person, now=_now(), answers=body.answers, at=body.taken_at, field="answers"
+    )
+    scored = recorded.score
+    _audit_write(request, f"check-in bam, use {scored.use}, risk {scored.risk}, protective "
+                          f"{scored.protective} (check-in {recorded.checkin.uid})")  # fmt: skip
+    return Status(
+        201,
+        {
+            "id": recorded.checkin.id,
+            "uid": str(recorded.checkin.uid),
+            "kind": bam.KEY,
+            "score": None,
+            "band": None,
+            **bam_document(scored),
+        },
+    )
 
 
 @router.post("/consent", response=answers(SharingOut))

@@ -34,6 +34,7 @@ class OutcomeOut(Schema):
     cutoff: int | None  # caseness
     source: str
     words: str
+    higher_is_better: bool = False  # the BAM's Protective subscale
 
 
 class OutcomesOut(Schema):
@@ -41,6 +42,10 @@ class OutcomesOut(Schema):
     gad7: OutcomeOut | None
     withdrawal: OutcomeOut | None
     craving: OutcomeOut | None
+    # The BAM's subscales, first against latest (change only: no published reliable change)
+    bam_use: OutcomeOut | None = None
+    bam_risk: OutcomeOut | None = None
+    bam_protective: OutcomeOut | None = None
 
 
 def _since_enrolment(patient: Patient) -> dict[str, object]:

@@ -39,12 +39,31 @@ class CareTeamOut(Schema):
     reads_alerts: str  # when alerts are read: "Mon-Fri 8:00-18:00", or "in working hours"
 
 
+class BamSubscalesOut(Schema):
+    use: int
+    risk: int
+    protective: int
+
+
+class BamItemOut(Schema):
+    number: int
+    text: str
+    answer: int | list[str]
+    label: str | None  # the published label answered; None for item 7
+    subscale: str | None
+
+
 class CheckinOut(Schema):
     id: int
     uid: str
     kind: str
-    score: int
+    score: int | None  # None for the BAM, which has no total
     band: str | None
+    # Only for the BAM: its subscales, its 17 answers (item 7 the drugs used, each item with its
+    # text and the label answered) and the items that raised an alert (cravings, item 8).
+    subscales: BamSubscalesOut | None = None
+    items: list[BamItemOut] | None = None
+    flagged_items: list[int] | None = None
     # Only after a PHQ-9 item 9 above 0: the resources in force, whether the care team was
     # alerted (the patient shares) and whom to call.
     crisis_resources: list[dict[str, Any]] | None = None

@@ -147,6 +147,9 @@ class AlertEvidenceOut(Schema):
     since: date | None = None  # escalation, withdrawal_persisting, loss_of_control
     message: str | None = None
     replaced: str | None = None  # plan_changed_by_patient: the clinician's plan
+    checkin: str | None = None  # bam_flag: the BAM's uid
+    flagged_items: list[int] | None = None  # bam_flag: the items that flagged (8: cravings)
+    subscales: dict[str, int] | None = None  # bam_flag: use, risk, protective
     in_force: str | None = None  # plan_changed_by_patient: the patient's plan now
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from kratomlog.checkins.models import CheckIn, SleepDiary
 from kratomlog.clinic import alert_evidence, alerts
 from kratomlog.clinic.models import Patient, Standing
+from kratomlog.core import bam
 from kratomlog.core.breaches import Breach
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow
@@ -23,6 +24,7 @@ REASONS = (
     "self_harm_risk",
     "loss_of_control",
     "withdrawal_persisting",
+    "bam_flag",
     "escalation",
     "limit_broken",
     "over_allowance",
@@ -33,6 +35,7 @@ REASON_WORDS = {
     "self_harm_risk": "self-harm risk (PHQ-9 item 9)",
     "loss_of_control": "loss of control",
     "withdrawal_persisting": "withdrawal persisting",
+    "bam_flag": "a BAM answer flagged (cravings, item 8)",
     "escalation": "escalation",
     "limit_broken": "a limit you set was broken in the last 7 days",
     "over_allowance": "over the taper's allowance in the last 7 days",
@@ -122,6 +125,35 @@ def _latest_phq9(patient: Patient, now: datetime) -> CheckIn | None:
     )
 
 
+def _latest_bam(patient: Patient, now: datetime) -> CheckIn | None:
+    return (
+        CheckIn.objects.filter(
+            person_id=patient.person_id, instrument=bam.KEY, deleted=False, taken_at__lte=now
+        )
+        .order_by("-taken_at", "-id")
+        .first()
+    )
+
+
+def _bam_evidence(checkin: CheckIn, tz: Any) -> alerts.Evidence | None:
+    """The latest BAM's flagged items (cravings at Considerably or more), None when none."""
+    scored = bam.score(checkin.answers)
+    if not scored.flags:
+        return None
+    said = "; ".join(
+        f"item {n} ({bam.ITEMS[n - 1].short}) {bam.ITEMS[n - 1].choices[scored.item(n)]}"
+        for n in scored.flags
+    )
+    day = checkin.taken_at.astimezone(tz).date()
+    return alerts.Evidence(
+        key=f"checkin:{checkin.uid}",
+        detail=f"BAM of {day:%-d %B %Y}: {said}. Use {scored.use}, Risk {scored.risk}, "
+        f"Protective {scored.protective}.",
+        facts={"checkin": str(checkin.uid), "flagged_items": list(scored.flags),
+               "subscales": scored.subscales, "day": day.isoformat()},
+    )  # fmt: skip
+
+
 def _evidence(
     patient: Patient, reason: str, now: datetime, status: Any, last_activity: datetime | None,
     recent: dict[str, list[Breach]], rows: list[DayRow],
@@ -145,6 +177,9 @@ def _evidence(
         if not counted:
             return None
         return alert_evidence.loss_of_control(signals[reason], counted)
+    if reason == "bam_flag":
+        latest = _latest_bam(patient, now)
+        return _bam_evidence(latest, tz) if latest is not None else None
     if reason == "withdrawal_persisting":
         signal = signals[reason]
         return alert_evidence.from_signal(signal, f"day:{signal.since}", REASON_WORDS[reason])
@@ -172,10 +207,12 @@ def refresh(patient: Patient, now: datetime) -> Standing:
         ):
             recent["over_allowance" if breach.kind == "taper" else "limit_broken"].append(breach)
     last_activity = _last_activity(patient)
+    latest_bam = _latest_bam(patient, now)
+    flagged = {"bam_flag"} if latest_bam and bam.score(latest_bam.answers).flags else set()
     reasons = reasons_now(
         patient,
         now,
-        {signal.kind for signal in status.signals},
+        {signal.kind for signal in status.signals} | flagged,
         bool(recent["limit_broken"]),
         status.plan is not None,
         last_activity,

@@ -69,6 +69,7 @@ class Outcome:
     baseline: Score
     latest: Score
     threshold: Threshold | None
+    higher_is_better: bool = False  # the BAM's Protective subscale; lower is better elsewhere
 
     @property
     def change(self) -> int:
@@ -84,7 +85,8 @@ class Outcome:
         """ "Your PHQ-9 went from 15 to 8: a reliable improvement (a change of 6 or more)"."""
         went = f"{self.name} went from {self.baseline.total} to {self.latest.total}"
         if self.threshold is None:
-            return f"{went}; {NO_THRESHOLD}"
+            better = "higher" if self.higher_is_better else "lower"
+            return f"{went} ({better} is better); {NO_THRESHOLD}"
         rule = (
             f"a change of {self.threshold.reliable} or more counts as reliable; "
             f"{self.threshold.cutoff} or more is the clinical range"
@@ -100,17 +102,20 @@ class Outcome:
             "threshold": self.threshold.reliable if self.threshold else None,
             "cutoff": self.threshold.cutoff if self.threshold else None,
             "source": sources.RELIABLE_CHANGE.citation if self.threshold else NO_THRESHOLD,
+            "higher_is_better": self.higher_is_better,
             "words": self.words(),
         }
 
 
-def outcome(key: str, name: str, scores: Sequence[Score], start: datetime) -> Outcome | None:
+def outcome(
+    key: str, name: str, scores: Sequence[Score], start: datetime, higher_is_better: bool = False
+) -> Outcome | None:
     """The first score at or after `start` (the start of care) against the latest; None with
     fewer than two such scores."""
     since = sorted((score for score in scores if score.at >= start), key=lambda s: s.at)
     if len(since) < 2:
         return None
-    return Outcome(key, name, since[0], since[-1], THRESHOLDS.get(key))
+    return Outcome(key, name, since[0], since[-1], THRESHOLDS.get(key), higher_is_better)
 
 
 # A clinic's outcomes: counts with their 95% intervals, and no cell small enough to identify.

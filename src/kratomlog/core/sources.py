@@ -215,6 +215,36 @@ DOSE_ADJUSTMENT = Source(
     "and PHQ-9 as effects, and the notes recorded in each step",
 )
 
+BAM = Source(
+    "bam",
+    "Brief Addiction Monitor, Cacciola 2013, J Subst Abuse Treat 44:256 (US Veterans Affairs); "
+    "adapted to name kratom",
+    "a published monitoring instrument; no published thresholds confirmed",
+    "A 17-item check-in on the past 30 days developed at the US Veterans Affairs (Philadelphia "
+    "VA and the University of Pennsylvania); the Philadelphia VA's manual for it is written for "
+    "non-VA clinicians too. No licence statement was found: as a US government work it is "
+    "taken to be free to use, not confirmed in writing. Each item is scored 0-4 (the days "
+    "items banded 0, 1-3, 4-8, 9-15, 16-30; income no 0, "
+    "yes 4; none reverse-keyed); its authors read it item by item and through three subscales: "
+    "Use (items 4, 5, 6), Risk (1, 2, 3, 8, 11, 15) and Protective (9, 10, 12, 13, 14, 16), "
+    "with no total. Weekly on a phone its answers predicted a lapse in the following week "
+    "(Chih 2014, J Subst Abuse Treat 46:29). kratomlog names kratom where it asks about drugs. "
+    "The cut-offs quoted for it (Risk 12 or more, Protective 12 or less) were found only in a "
+    "vendor's copy, not in the VA's own guide, so kratomlog does not ship them; no reliable "
+    "change value is published, so its change is shown without a category.",
+    "the BAM check-in, its subscales and their trends",
+)
+BAM_CRAVING_FLAG = Source(
+    "bam-craving-flag",
+    "kratomlog's own threshold: BAM cravings (item 8) 'Considerably' or 'Extremely' alert the "
+    "care team",
+    "a heuristic, not a validated measure",
+    _OWN + " A-CHESS alerted counsellors on red-flag answers of a BAM-derived weekly check-in "
+    "(Gustafson 2014, JAMA Psychiatry 71:566); the cut at the upper two of five answers is "
+    "kratomlog's.",
+    "the bam_flag alert",
+)
+
 ALL = (
     SELF_HELP_GUIDELINES,
     SELF_HELP_BREAK,
@@ -237,6 +267,8 @@ ALL = (
     KITCHEN_SCALE,
     RELIABLE_CHANGE,
     DOSE_ADJUSTMENT,
+    BAM,
+    BAM_CRAVING_FLAG,
 )
 
 # Plans saved by earlier versions carry the citation of their day; they still find their entry.

@@ -6,6 +6,9 @@
   70274-6) derived from it.
 - The withdrawal check-in, craving and a clinician's COWS: Observations coded in kratomlog's own
   code system (no LOINC code is invented for them), items as components.
+- The Brief Addiction Monitor: a QuestionnaireResponse of kratomlog's own questionnaire (no
+  LOINC code is invented for it; items linked as bam-1..bam-17, item 7 the drugs as codings)
+  and an Observation of its three subscales as components, derived from it; no total.
 - Sleep diary nights: an Observation each, the night as its period, the measures as components.
 - Kratom doses, magnesium and other substances: MedicationStatements, the substance as text,
   kratom in UCUM `g` and magnesium (elemental) in `mg`.
@@ -24,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kratomlog.checkins.models import CheckIn, SleepDiary
+from kratomlog.core import bam
 from kratomlog.core.instruments import INSTRUMENTS
 from kratomlog.core.sleep import Night
 from kratomlog.interop import loinc
@@ -178,7 +182,58 @@ def medication_statement(entry: Entry, subject: dict[str, Any]) -> dict[str, Any
     return statement
 
 
+BAM_QUESTIONNAIRE = "urn:kratomlog:questionnaire:bam"
+
+
+def bam_resources(checkin: CheckIn, subject: dict[str, Any]) -> list[dict[str, Any]]:
+    """The BAM's answers and its subscales, in kratomlog's own codes."""
+    scored = bam.score(checkin.answers)
+    when = _when(checkin.taken_at, checkin.timezone)
+    response_id = uuid.uuid5(checkin.uid, "QuestionnaireResponse")
+    items = []
+    for item, answer in zip(bam.ITEMS, scored.stored(), strict=True):
+        entry: dict[str, Any] = {"linkId": f"bam-{item.number}", "text": item.text}
+        if isinstance(answer, list):  # item 7: no answer when no drug was used
+            if answer:
+                entry["answer"] = [
+                    {"valueCoding": {"system": CODES, "code": f"bam-drug-{key}",
+                                     "display": bam.DRUGS[key]}}
+                    for key in answer
+                ]  # fmt: skip
+        else:
+            entry["answer"] = [{"valueInteger": answer}]
+        items.append(entry)
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": str(response_id),
+        "questionnaire": BAM_QUESTIONNAIRE,
+        "status": "completed",
+        "subject": subject,
+        "authored": when,
+        "item": items,
+    }
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(checkin.uid),
+        "status": "final",
+        "category": [SURVEY],
+        "code": _own("bam-subscales", "Brief Addiction Monitor subscales (no total)"),
+        "subject": subject,
+        "effectiveDateTime": when,
+        "derivedFrom": [{"reference": _urn(response_id)}],
+        "component": [
+            {"code": _own(f"bam-{key}", f"BAM {bam.SUBSCALE_NAMES[key]}"), "valueInteger": value}
+            for key, value in scored.subscales.items()
+        ],
+    }
+    if checkin.note:
+        observation["note"] = [{"text": checkin.note}]
+    return [response, observation]
+
+
 def checkin_resources(checkin: CheckIn, subject: dict[str, Any]) -> list[dict[str, Any]]:
+    if checkin.instrument == bam.KEY:
+        return bam_resources(checkin, subject)
     instrument = INSTRUMENTS[checkin.instrument]
     when = _when(checkin.taken_at, checkin.timezone)
     observation: dict[str, Any] = {

@@ -116,6 +116,7 @@ PREFIX = {
     "magnesium": "mg_",
     "other_substances": "oth_",
     "checkins": "ci_",
+    "bam": "bam_",
     "sleep": "slp_",
     "daily": "day_",
     "plans": "plan_",

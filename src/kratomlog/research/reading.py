@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kratomlog.checkins.models import CheckIn, SleepDiary
+from kratomlog.core import bam
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import daily_rows
 from kratomlog.core.interactions import CATEGORIES
@@ -250,6 +251,19 @@ def _participant_rows(
             )
     for _, instrument, at, tz_name, day, answers, total, band, self_harm in checkins:
         if not first <= day <= last:
+            continue
+        if instrument == bam.KEY:
+            scored = bam.score(answers)
+            _add(
+                rows,
+                "bam",
+                participant=code,
+                day=(day - day0).days,
+                time=_seconds(at, _zone(tz_name), one.time_step),
+                **{f"item_{n}": scored.item(n) for n in range(1, 18) if n != bam.DRUGS_ITEM},
+                item_7_drugs="+".join(scored.drugs),
+                **scored.subscales,
+            )
             continue
         items = {f"item_{n}": answer for n, answer in enumerate(answers, start=1)}
         _add(

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from kratomlog.core import bam
 from kratomlog.core.amounts import MAGNESIUM_FRACTION
 from kratomlog.core.instruments import CRAVING, GAD7, INSTRUMENTS, PHQ9, WITHDRAWAL
 from kratomlog.core.interactions import CATEGORIES
@@ -199,6 +200,56 @@ TABLES = (
             ),
             Column("self_harm", "boolean", "PHQ-9 item 9 above 0"),
             *_items(11),
+        ),
+    ),
+    Table(
+        "bam",
+        "Brief Addiction Monitor",
+        "One row a Brief Addiction Monitor (Cacciola 2013, US Veterans Affairs; past 30 days), "
+        "adapted to name kratom where it asks about drugs; kratomlog's own codes, no LOINC. "
+        "It has no total: read it item by item and by its three subscales.",
+        (
+            PARTICIPANT,
+            DAY,
+            TIME,
+            *(
+                Column(
+                    f"item_{item.number}",
+                    "integer",
+                    f"Item {item.number}, {item.short}: "
+                    + ", ".join(
+                        f"{score} {label}"
+                        for score, label in zip(item.scores, item.choices, strict=True)
+                    )
+                    + (
+                        f"; {bam.SUBSCALE_NAMES[item.subscale]} subscale"
+                        if item.subscale
+                        else "; in no subscale"
+                    ),
+                    minimum=0,
+                    maximum=4,
+                )
+                for item in bam.ITEMS
+                if item.number != bam.DRUGS_ITEM
+            ),
+            Column(
+                "item_7_drugs",
+                "string",
+                "Item 7, the drugs used in the past 30 days, joined by '+' in this order: "
+                + ", ".join(bam.DRUGS)
+                + "; empty when none (not scored)",
+            ),
+            *(
+                Column(
+                    key,
+                    "integer",
+                    f"{bam.SUBSCALE_NAMES[key]}: the sum of items "
+                    + ", ".join(str(n) for n in numbers),
+                    minimum=0,
+                    maximum=4 * len(numbers),
+                )
+                for key, numbers in bam.SUBSCALES.items()
+            ),
         ),
     ),
     Table(

@@ -17,7 +17,7 @@ from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import patient_for_clinician
 from kratomlog.clinic.staff import alerts as staff_alerts
 from kratomlog.clinic.standing import REASON_WORDS
-from kratomlog.core import cows
+from kratomlog.core import bam, cows
 from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import GAD7, PHQ9, WITHDRAWAL
@@ -56,6 +56,48 @@ def checkin_charts(patient: Patient, first: date, last: date) -> list[charts.Cha
     return found
 
 
+def bam_course(patient: Patient, first: date, last: date) -> dict[str, Any]:
+    """The BAMs of the period: each with its subscales and its answers item by item (newest
+    first), and a chart a subscale. No total: the BAM has none."""
+    found = [
+        (checkin.local_day, bam.score(checkin.answers))
+        for checkin in patient.person.checkins.filter(
+            deleted=False, instrument=bam.KEY, local_day__range=(first, last)
+        ).order_by("taken_at")
+    ]
+    summary = f"{len(found)} from {first} to {last}." if found else "None in this period."
+    subscale_charts = [
+        charts.bars(
+            f"BAM {bam.SUBSCALE_NAMES[key]} (0-{4 * len(numbers)}; "
+            f"{'higher is better' if key == bam.PROTECTIVE else 'lower is better'})",
+            summary,
+            [
+                (
+                    str(day),
+                    float(scored.subscales[key]),
+                    f"{day}: {scored.subscales[key]} of {4 * len(numbers)}",
+                )
+                for day, scored in found
+            ],
+            "",
+            top=4 * len(numbers),
+            headers=("Day", f"{bam.SUBSCALE_NAMES[key]} (0-{4 * len(numbers)})"),
+        )
+        for key, numbers in bam.SUBSCALES.items()
+    ]
+    taken = []
+    for day, scored in reversed(found):
+        answers = []
+        for item, answer in zip(bam.ITEMS, scored.stored(), strict=True):
+            if isinstance(answer, list):
+                words = ", ".join(answer) or "none"
+            else:
+                words = f"{item.choices[item.scores.index(answer)]} ({answer})"
+            answers.append({"item": item, "words": words, "flagged": item.number in scored.flags})
+        taken.append({"day": day, "score": scored, "answers": answers})
+    return {"bam_charts": subscale_charts if found else [], "bams": taken, "bam": bam}
+
+
 def course(patient: Patient, now: datetime, first: date, last: date) -> dict[str, Any]:
     """What the patient page and the report both show."""
     person = patient.person
@@ -76,6 +118,7 @@ def course(patient: Patient, now: datetime, first: date, last: date) -> dict[str
         "visits": patient.visits.select_related("clinician").order_by("-at"),
         "grams_total": round(sum(row.grams for row in rows), 3),
         "use_days": sum(1 for row in rows if row.use),
+        **bam_course(patient, first, last),
     }
 
 

@@ -30,6 +30,8 @@ def humanise(kind: str) -> str:
 def checkin_name(key: str) -> str:
     from kratomlog.core.instruments import INSTRUMENTS
 
+    if key == "bam":
+        return "BAM"
     return INSTRUMENTS[key].name if key in INSTRUMENTS else "Sleep diary"
 
 

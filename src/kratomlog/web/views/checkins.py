@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog.checkins import outcomes, recovery, services
 from kratomlog.checkins.schedule import schedule_ics
-from kratomlog.core import analysis, course, sources
+from kratomlog.core import analysis, bam, course, sources
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import CRAVING, GAD7, INSTRUMENTS, PHQ9, WITHDRAWAL
@@ -18,7 +18,44 @@ from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of, whole
 
 
+def bam_form(request: HttpRequest) -> HttpResponse:
+    """The Brief Addiction Monitor on one page: a row of answers an item, item 7 as boxes."""
+    context: dict[str, object] = {
+        "bam": bam,
+        "items": [(item, list(zip(item.scores, item.choices, strict=True))) for item in bam.ITEMS],
+        "drugs": list(bam.DRUGS.items()),
+        "error": None,
+        "recorded": None,
+        "given": {},
+    }
+    if request.method == "POST":
+        answers: list[object] = []
+        given = {key: request.POST.get(key, "") for key in request.POST}
+        context["given"] = given
+        try:
+            for item in bam.ITEMS:
+                if item.number == bam.DRUGS_ITEM:
+                    answers.append(request.POST.getlist("item-7"))
+                    continue
+                value = request.POST.get(f"item-{item.number}", "")
+                if not (value.isascii() and value.isdigit()) or len(value) > 1:
+                    raise InputError(f"item {item.number}", f"choose an answer for “{item.text}”")
+                answers.append(int(value))
+            recorded = services.record_bam(
+                person=person_of(request), now=now(), answers=answers,
+                note=field(request, "note") or "", field="answers",
+            )  # fmt: skip
+        except InputError as error:
+            context["error"] = error
+            return render(request, "web/bam_form.html", context, status=400)
+        context["recorded"] = recorded
+        context["flagged"] = [bam.ITEMS[n - 1] for n in recorded.score.flags]
+    return render(request, "web/bam_form.html", context)
+
+
 def checkin_form(request: HttpRequest, key: str) -> HttpResponse:
+    if key == bam.KEY:
+        return bam_form(request)
     chosen = INSTRUMENTS.get(key)
     if chosen is None:
         raise Http404("no such check-in")
@@ -189,6 +226,7 @@ def checkins_page(
             "craving_chart": _craving_chart(shows),
             "due": recovery.due_now(person, moment, plans),
             "instruments": INSTRUMENTS.values(),
+            "bam_name": bam.NAME,
             "shows": shows,
             "day_number": shows.stop.day_number(today) if shows.stop else None,
             "course_claim": course.COURSE_CLAIM,
