@@ -4,7 +4,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kratomlog.checkins import signals as checkin_signals
-from kratomlog.core.breaches import Breach, find_breaches
+from kratomlog.core.breaches import Breach, find_breaches, reach_days
+from kratomlog.core.course import STRETCH_DAYS
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow, daily_rows
 from kratomlog.core.interactions import notices_for
@@ -25,14 +26,41 @@ def status(person: Person, as_of: datetime, plans: PlanHistory | None = None) ->
     return status_and_recent(person, as_of, days=1, plans=plans)[0]
 
 
+# What a bounded reading covers besides the rows asked for: status's 30-day totals (the
+# escalation signal reads 28 days, frequent use 7).
+TOTALS_DAYS = 30
+
+
 def status_and_recent(
-    person: Person, as_of: datetime, days: int, plans: PlanHistory | None = None
+    person: Person,
+    as_of: datetime,
+    days: int,
+    plans: PlanHistory | None = None,
+    judged_days: int | None = None,
 ) -> tuple[Status, list[DayRow]]:
-    """Status and the rows of the last `days` days from one reading of the journal (Today)."""
+    """Status and the rows of the last `days` days from one reading of the journal (Today).
+
+    `judged_days`: breaches are judged over the last so many days only (not from the plan's
+    start), and the journal is read from the earliest day that judgement, the rows and the
+    totals need (with the fortnight before the last dose, for a stop in progress): what it
+    costs no longer grows with the length of the record (the clinic's standing, on every
+    write). None: every breach of the plan in force, from the whole journal."""
     today = local_day(as_of, zone(person.timezone))
     first = today - timedelta(days=days - 1)
-    journal = queries.use_index(person, as_of)
-    plans = plans if plans is not None else plan_history(person)
+    if judged_days is None:
+        journal = queries.use_index(person, as_of)
+        # The plan in force today is judged from its start: no earlier version is asked for.
+        plans = plans if plans is not None else plan_history(person, from_day=first)
+        judged_from = start = None
+    else:
+        judged_from = today - timedelta(days=judged_days - 1)
+        start = min(first, judged_from, today - timedelta(days=TOTALS_DAYS - 1))
+        plans = plans if plans is not None else plan_history(person, from_day=start)
+        since = start - timedelta(days=reach_days(plans, start))
+        last = queries.last_dose_day(person, as_of)
+        if last is not None:  # a day more: the latest dose in time can fall a local day earlier
+            since = min(since, last - timedelta(days=STRETCH_DAYS))
+        journal = queries.use_index(person, as_of, since=since)
     magnesium = queries.magnesium_by_day(person, first, today, as_of)
     result = judge(
         as_of,
@@ -40,8 +68,9 @@ def status_and_recent(
         plans,
         journal,
         magnesium.get(today, 0.0),
-        checkin_signals.signals(person, journal, as_of),
-        recorded_from=queries.recorded_from(person),
+        checkin_signals.signals(person, journal, as_of, bounded=judged_days is not None),
+        recorded_from=queries.recorded_from(person, after=start),
+        judged_from=judged_from,
     )
     return result, daily_rows(first, today, journal, plans, magnesium)
 
@@ -59,7 +88,9 @@ def what_it_means(logged: "Logged", now: datetime, replaced: Dose | None = None)
     it was before an edit.
     """
     entry, person = logged.entry, logged.entry.person
-    plans = plan_history(person)
+    # Only the plans in force from the first day judged: not every version ever set.
+    first = min(entry.local_day, replaced.day) if replaced else entry.local_day
+    plans = plan_history(person, from_day=first)
     in_force = plans.in_force(entry.local_day)
     if in_force:
         logged.plan = in_force.name
@@ -84,11 +115,13 @@ def _breaches_from(
     now: datetime,
     replaced: Dose | None,
 ) -> list[Breach]:
-    after = queries.use_index(person, now)
+    first = min(day, replaced.day) if replaced else day
+    # The days from `first` are judged: the journal is read from as far before it as the rules
+    # look, not from its beginning (a write costs the same on a five-year record).
+    after = queries.use_index(person, now, since=first - timedelta(days=reach_days(plans, first)))
     before = UseIndex(
         [dose for dose in after.doses if dose.id != entry_id] + ([replaced] if replaced else [])
     )
-    first = min(day, replaced.day) if replaced else day
     today = local_day(now, zone(person.timezone))
     last = max(today, first) + timedelta(days=1)
 

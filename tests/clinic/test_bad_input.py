@@ -109,3 +109,22 @@ def test_a_body_over_the_size_limit_answers_json_400(client, keys):
     )  # fmt: skip
     assert answer.status_code == 400 and answer["Content-Type"].startswith("application/json")
     assert answer.json()["detail"].startswith("body: larger than the 5 MB a request may hold")
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", "/api/v1/nope"),
+                                              ("post", "/api/v1/me/nothing"),
+                                              ("get", "/api/v1/me/status/"), ("get", "/api/v1/")])  # fmt: skip
+@pytest.mark.parametrize("who", ["patient", None])
+def test_an_address_the_api_does_not_have_answers_json_404(client, keys, method, path, who):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {keys[who]}"} if who else {}
+    answer = getattr(client, method)(path, **headers)
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.json() == {"detail": "Not Found"}
+
+
+def test_a_method_an_address_lacks_answers_json_405_naming_those_it_has(client, keys):
+    answer = client.delete("/api/v1/me/status", HTTP_AUTHORIZATION=f"Bearer {keys['patient']}")
+    assert answer.status_code == 405 and answer["Allow"] == "GET"
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.json() == {"detail": "method DELETE is not one this address answers (GET)"}

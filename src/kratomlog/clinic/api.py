@@ -5,11 +5,16 @@ unknown answer alike (404). Bad input answers 422 naming the field, and writes n
 """
 
 import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from kratomlog.clinic.api_auth import Bearer
@@ -90,3 +95,43 @@ api.add_router("", "kratomlog.clinic.api_staff.router")
 api.add_router("", "kratomlog.clinic.api_outcomes.router")  # change since enrolment
 api.add_router("", "kratomlog.research.api.router")  # studies: GET /studies, /me/studies/...
 api.add_router("", "kratomlog.research.api.fhir_router")  # GET /patients/{id}/fhir
+
+
+def _unknown(request: HttpRequest) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@csrf_exempt  # a POST to nowhere is answered 404 too, not with the pages' CSRF refusal
+def unknown_address(request: HttpRequest) -> HttpResponse:
+    """A path under /api/v1/ that names no endpoint: the API's 404 in JSON, never a page."""
+    return _unknown(request)
+
+
+def _always_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """django-ninja answers a method an address lacks with a plain-text 405, and its root
+    (/api/v1/) raises a bare 404 past its own handlers: both in the API's JSON shape here."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _unknown(request)
+        if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+            allowed = response["Allow"]
+            detail = f"method {request.method} is not one this address answers ({allowed})"
+            json = api.create_response(request, {"detail": detail}, status=405)
+            json["Allow"] = allowed
+            return json
+        return response
+
+    return answer
+
+
+def urls() -> list[URLPattern | URLResolver]:
+    """The API's URLs (to mount at api/v1/), ending with the JSON 404 for any other path."""
+    patterns, _, _ = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _always_json(pattern.callback)
+    return [*patterns, re_path(r"^", unknown_address)]

@@ -44,6 +44,12 @@ REASON_WORDS = {
 SILENCE = timedelta(days=7)  # kratomlog's own choice: a week without any record under a plan
 RECENT_BREACH_DAYS = 7
 SPARK_DAYS = 28
+# kratomlog's own choice: the standing judges breaches over the last 90 days (three of the
+# loss-of-control signal's 30-day windows), not since the plan began. Triage is about now; a
+# breach older than that raised its alert when it was recorded. It also bounds what each write
+# costs: the refresh reads about a quarter of the journal whatever its length (`kratomlog
+# status` still judges the whole plan).
+JUDGED_DAYS = 90
 
 
 def _last_activity(patient: Patient) -> datetime | None:
@@ -194,7 +200,7 @@ def _evidence(
 
 def refresh(patient: Patient, now: datetime) -> Standing:
     """Recompute and store `patient`'s standing as of `now`; raise alerts for new evidence."""
-    status, rows = status_and_recent(patient.person, now, days=SPARK_DAYS)
+    status, rows = status_and_recent(patient.person, now, days=SPARK_DAYS, judged_days=JUDGED_DAYS)
     tz = zone(patient.person.timezone)
     today = local_day(now, tz)
     clinician_plans = _clinician_plan_names(patient)

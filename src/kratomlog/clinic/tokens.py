@@ -39,6 +39,9 @@ def issue(user: Any, now: datetime, days: int = 30, address: str | None = None) 
     return token
 
 
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
 def user_for(token: str, now: datetime, address: str | None = None) -> Any | None:
     """The active user whose live token this is, or None; the use is audited."""
     found = (
@@ -48,7 +51,10 @@ def user_for(token: str, now: datetime, address: str | None = None) -> Any | Non
     )
     if found is None or not found.user.is_active:
         return None
-    ApiToken.objects.filter(id=found.id).update(last_used_at=now)
+    # "Last used" is shown to the minute: a client writing every second does not rewrite the
+    # token's row (one UPDATE and its lock) on every request.
+    if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(id=found.id).update(last_used_at=now)
     audit.record(
         action="token-used", actor=found.user, role=role_of(found.user) or "",
         address=address, at=now,

@@ -2,17 +2,17 @@
 
 from django.urls import include, path
 
+from kratomlog.clinic import api
 from kratomlog.clinic.accounts import invitations, own_account, push, setup, sharing, studies
 from kratomlog.clinic.accounts.messages import patient_messages
 from kratomlog.clinic.admin import site as admin_site
-from kratomlog.clinic.api import api
 from kratomlog.web.urls import urlpatterns as journal_pages
 
 # The local app's one-time-link sign-in and demo loader have no place in a clinic.
 _LOCAL_ONLY = {"login", "welcome", "demo"}
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", include((api.urls(), "ninja"), namespace="api")),
     path("accounts/", include("kratomlog.clinic.accounts.urls")),
     path("clinic/", include("kratomlog.clinic.staff.urls")),
     path("research/", include("kratomlog.research.urls")),

@@ -6,6 +6,7 @@ The evidence a rule reads is the whole journal, not only the days under the plan
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from math import ceil
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -52,6 +53,23 @@ def find_breaches(history: PlanHistory, journal: UseIndex, first: date, last: da
         found.extend(_after_set(plan, judged, journal) if plan.judged_from else judged)
     # attrgetter, not a lambda: a long plan sorts thousands on every status.
     return sorted(found, key=attrgetter("day", "entries", "rule"))
+
+
+def reach_days(history: PlanHistory, first: date) -> int:
+    """How many days before `first` the rules in force from `first` on read doses from: a
+    journal read from `first` minus this judges every day from `first` as the whole journal
+    does (a window of use days, a run of use days up to its limit, the dose before a gap)."""
+    reach = 0
+    for plan, _, _ in history.periods(first, date.max):
+        for rule in plan.rules:
+            if isinstance(rule, r.MaxUseDays):
+                reach = max(reach, rule.window_days - 1)
+            elif isinstance(rule, r.MaxConsecutiveUseDays):
+                reach = max(reach, rule.max)
+            elif isinstance(rule, r.MinHoursBetweenDoses):
+                # Local days: a dose's day can lie a day off its UTC day either way.
+                reach = max(reach, ceil(rule.hours / 24) + 2)
+    return reach
 
 
 def _after_set(plan: Plan, judged: list[Breach], journal: UseIndex) -> list[Breach]:

@@ -211,12 +211,7 @@ def plan_from_document(document: dict[str, Any], default_start: date) -> Plan:
     tables = document.get("rule")
     if not isinstance(tables, list) or not tables:
         raise InputError("rule", "a plan needs at least one [[rule]] table")
-    if len(tables) > RULES_MOST:
-        raise InputError(
-            "rule",
-            f"{len(tables)} rules; a plan has at most {RULES_MOST} (each is checked on every "
-            "dose): keep the limits that matter, or split the course into plans one after another",
-        )
+    _check_rule_count(tables, "rule")
     rules = []
     seen: set[str] = set()
     for position, table in enumerate(tables, start=1):
@@ -248,8 +243,20 @@ def _check_ends(rule: Rule, field: str) -> None:
             raise InputError(field, error.problem) from None
 
 
+def _check_rule_count(tables: Sequence[Any], field: str) -> None:
+    if len(tables) > RULES_MOST:
+        raise InputError(
+            field,
+            f"{len(tables)} rules; a plan has at most {RULES_MOST} (each is checked on every "
+            "dose): keep the limits that matter, or split the course into plans one after another",
+        )
+
+
 def plan_from_dict(data: dict[str, Any]) -> Plan:
-    """The inverse of Plan.as_dict (stored plans and exports)."""
+    """The inverse of Plan.as_dict (stored plans and exports). The rule bound holds here too:
+    an import or a sync brings no longer plan, and a version stored before plans were bounded
+    no longer reads as a plan (it is left out, as any stored plan that no longer reads is)."""
+    _check_rule_count(data["rules"], "rules")
     rules = []
     for position, table in enumerate(data["rules"], start=1):
         table = dict(table)

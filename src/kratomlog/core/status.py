@@ -94,14 +94,20 @@ def judge(
     magnesium_today_mg: float,
     recovery: tuple[Stop | None, Sequence[Signal]] = (None, ()),
     recorded_from: date | None = None,
+    judged_from: date | None = None,
 ) -> Status:
     """`journal` holds the doses up to `as_of`; `magnesium_today_mg` those of as_of's local day;
     `recovery` the stop in progress and the signals read from check-ins (self-harm first);
-    `recorded_from` the first day of recorded history (default: the first dose's)."""
+    `recorded_from` the first day of recorded history (default: the first dose's);
+    `judged_from`: breaches are found from this day on, not from the plan's start (a caller
+    that read only the recent journal: see standing.status_and_recent)."""
     tz = ZoneInfo(timezone)
     today = local_day(as_of, tz)
     plan = history.in_force(today)
-    breaches = find_breaches(history, journal, plan.start, today) if plan else []
+    breaches: list[Breach] = []
+    if plan:
+        first = max(plan.start, judged_from) if judged_from else plan.start
+        breaches = find_breaches(history, journal, first, today)
     name = plan.name if plan else None
     on_break = plan is not None and any(
         isinstance(rule, r.NoUse) and today < plan.start + timedelta(days=rule.days)

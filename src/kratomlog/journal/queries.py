@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import F, Sum, TextField
+from django.db.models import Exists, F, Subquery, Sum, TextField
 from django.db.models.functions import Cast
 
 from kratomlog.core.bounds import EARLIEST, MAX_AMOUNT, MAX_GRAMS, READABLE_UNTIL
@@ -38,11 +38,14 @@ def _grams(value: float | None) -> float:
     return value if value is not None and 0 < value <= MAX_GRAMS else 0.0
 
 
-def use_index(person: Person, until: datetime | None = None) -> UseIndex:
-    """Every kratom dose taken up to `until` (all of them when None)."""
+def use_index(person: Person, until: datetime | None = None, since: date | None = None) -> UseIndex:
+    """Every kratom dose taken up to `until` (all of them when None), from the local day
+    `since` on (from the first when None)."""
     doses = live_entries(person).filter(substance=KRATOM)
     if until is not None:
         doses = doses.filter(taken_at__lte=until)
+    if since is not None:
+        doses = doses.filter(local_day__gte=since)
     # The hot path of every status: times are read as text and parsed by fromisoformat (C),
     # skipping the per-row converters that cost more than the judging on a five-year journal.
     sql, params = (
@@ -67,6 +70,12 @@ def use_index(person: Person, until: datetime | None = None) -> UseIndex:
         ),
         ordered_in_utc=True,  # ordered by (taken_at, id) in SQL; fromisoformat gives UTC
     )
+
+
+def last_dose_day(person: Person, until: datetime) -> date | None:
+    """The local day of the latest kratom dose taken by `until` (one row, by the index)."""
+    doses = live_entries(person).filter(substance=KRATOM, taken_at__lte=until)
+    return doses.order_by("-local_day").values_list("local_day", flat=True).first()
 
 
 def magnesium_by_day(person: Person, first: date, last: date, until: datetime) -> dict[date, float]:
@@ -97,12 +106,25 @@ def intake_of(entry: Entry) -> Intake:
     return Intake(entry.id, entry.taken_at, entry.substance, entry.name, entry.category or None)
 
 
-def recorded_from(person: Person) -> date | None:
+def recorded_from(person: Person, after: date | None = None) -> date | None:
     """The first day of recorded history: the day the person says the journal started, else the
-    first entry's (of any kind: a fortnight of magnesium alone is a fortnight without kratom)."""
+    first entry's (of any kind: a fortnight of magnesium alone is a fortnight without kratom).
+    `after`: a record that began before that day answers `after` (how long before is not
+    asked, so a long record is not read for it)."""
     if person.journal_started:
         return person.journal_started
-    first = (
-        live_entries(person).order_by("local_day").values_list("local_day", flat=True).first()
-    )
+    if after is not None:  # one row, whatever the record's length
+        live = live_entries(person)
+        earlier, first_after = (
+            Person.objects.filter(pk=person.pk)
+            .values_list(
+                Exists(live.filter(local_day__lt=after)),
+                Subquery(
+                    live.filter(local_day__gte=after).order_by("local_day").values("local_day")[:1]
+                ),
+            )
+            .get()
+        )
+        return after if earlier else first_after
+    first = live_entries(person).order_by("local_day").values_list("local_day", flat=True).first()
     return first

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q, Subquery
 
 from kratomlog.core.bounds import MAX_SPAN_DAYS, check_day
 from kratomlog.core.days import local_day, parse_day, zone
@@ -23,10 +24,25 @@ from kratomlog.journal.models import Change, Person
 from kratomlog.plans.models import PlanVersion
 
 
-def plan_history(person: Person) -> PlanHistory:
-    """Every plan version in force; one stored before plans were checked that no longer reads
-    as a plan (a window of a billion days) is left out rather than fail every status."""
-    versions = person.plan_versions.filter(withdrawn=False).order_by("set_at", "id")
+def versions_from(person: Person, from_day: date | None = None):  # type: ignore[no-untyped-def]
+    """The live plan versions that can be in force on `from_day` or later (all when None): those
+    starting from it on, and those of the latest start before it (the one set last wins).
+
+    Every status and every write reads the plans; reading every version ever set made a patient
+    whose old plan held 10,000 rules slow on each request long after a one-rule plan replaced it
+    (each old version was read and parsed rule by rule, though no day asked for it)."""
+    live = person.plan_versions.filter(withdrawn=False)
+    if from_day is None:
+        return live
+    before = live.filter(start__lt=from_day).order_by("-start").values("start")[:1]
+    return live.filter(Q(start__gte=from_day) | Q(start=Subquery(before)))
+
+
+def plan_history(person: Person, from_day: date | None = None) -> PlanHistory:
+    """The plan versions in force from `from_day` on (every one when None); one stored before
+    plans were checked that no longer reads as a plan (a window of a billion days) is left out
+    rather than fail every status."""
+    versions = versions_from(person, from_day).order_by("set_at", "id")
     plans = []
     for version in versions:
         try:
