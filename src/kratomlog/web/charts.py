@@ -15,6 +15,7 @@ from kratomlog.core.instruments import Instrument
 from kratomlog.core.interactions import MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.core.rules import KIND_WORDS, grams
 from kratomlog.core.taper import TaperStep
+from kratomlog.core.taper_review import StepReview
 from kratomlog.web.chart_parts import (
     BOTTOM,
     HEIGHT,
@@ -41,6 +42,7 @@ __all__ = [
     "daily_grams",
     "magnesium",
     "taper",
+    "taper_review",
     "totals_title",
 ]
 
@@ -439,4 +441,97 @@ def checkin_totals(
         "",
         top=chosen.most,
         headers=(header, f"Total ({chosen.scale})"),
+    )
+
+
+def taper_review(steps: Sequence[StepReview]) -> Chart:
+    """A taper step by step: each step's allowance as a line, the grams a day kept in it as a
+    bar (its mean; the day of most in its tooltip); steps to come show their allowance only."""
+    chart_id = f"review-{next(chart_ids)}"
+    title = "Allowance against grams, step by step"
+    if not steps:
+        return Chart(chart_id, title, "No taper steps.", mark_safe(""))
+    top = round_top(
+        max([s.allowance_grams for s in steps] + [s.grams_max or 0 for s in steps] + [0.1])
+    )
+    slot, y = PLOT_WIDTH / len(steps), y_axis(top)
+    shapes, parts = [], []
+    for index, step in enumerate(steps):
+        x0, x1 = round(LEFT + index * slot, 1), round(LEFT + (index + 1) * slot, 1)
+        parts.append(f"{'M' if index == 0 else 'L'}{x0} {y(step.allowance_grams)} H{x1}")
+        if step.grams_per_day is None:
+            continue
+        x, width = bar_box(index, slot)
+        over = (step.grams_per_day or 0) > step.allowance_grams + 0.05
+        shapes.append(
+            format_html(
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>step {}: {} a day on '
+                "average (most {}), allowance {}</title></rect>",
+                mark("bar over" if over else "bar"),
+                x,
+                y(step.grams_per_day),
+                width,
+                round(HEIGHT - BOTTOM - y(step.grams_per_day), 1),
+                step.number,
+                grams(step.grams_per_day),
+                grams(step.grams_max or 0),
+                grams(step.allowance_grams),
+            )
+        )
+        if step.grams_max is not None and step.grams_max > 0:
+            most_over = step.grams_max > step.allowance_grams + 0.05
+            shapes.append(
+                format_html(
+                    '<circle {} cx="{}" cy="{}" r="3.5"><title>step {}: most in a day {}{}'
+                    "</title></circle>",
+                    mark("breach-mark" if most_over else "mean-dot"),
+                    round(x + width / 2, 1),
+                    y(step.grams_max),
+                    step.number,
+                    grams(step.grams_max),
+                    " (over the allowance)" if most_over else "",
+                )
+            )
+    line = format_html(
+        '<path {} d="{}"><title>the allowance of each step</title></path>',
+        mark("allowance"),
+        " ".join(parts),
+    )
+    begun = [s for s in steps if s.state != "to come"]
+    kept = sum(s.days_within for s in begun)
+    days = sum(s.days for s in begun)
+    summary = (
+        f"{len(steps)} steps from {grams(steps[0].allowance_grams)} to "
+        f"{grams(steps[-1].allowance_grams)} a day; {len(begun)} begun, "
+        f"{kept} of {days} day{'s' if days != 1 else ''} kept within the allowance."
+    )
+    body = format_html(
+        "{}{}{}", axes(top, "g", [f"step {s.number}" for s in steps]), mark_safe("".join(shapes)),
+        line,
+    )  # fmt: skip
+    table = [
+        (
+            str(s.number),
+            grams(s.allowance_grams),
+            "" if s.grams_per_day is None else grams(s.grams_per_day),
+            "" if s.grams_max is None else grams(s.grams_max),
+        )
+        for s in steps
+    ]
+    legend = [("bar", "grams a day, the step's mean")]
+    if any(s.grams_per_day is not None and s.grams_per_day > s.allowance_grams + 0.05
+           for s in steps):  # fmt: skip
+        legend.append(("over", "a step whose mean was over its allowance"))
+    legend.append(("mean-dot", "the most in a day"))
+    if any((s.grams_max or 0) > s.allowance_grams + 0.05 for s in steps):
+        legend.append(("breach-mark", "the most in a day, over the allowance"))
+    legend.append(("allowance", "the step's allowance"))
+    return Chart(
+        chart_id,
+        title,
+        summary,
+        frame(chart_id, title, summary, body),
+        ("Step", "Allowance a day", "Grams a day (mean)", "Most in a day"),
+        table,
+        legend,
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog import standing as journal_standing
+from kratomlog.checkins import outcomes
 from kratomlog.clinic import audit, care_plans, inbox, visits
 from kratomlog.clinic import report as pdf_report
 from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
@@ -22,8 +23,10 @@ from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import GAD7, PHQ9, WITHDRAWAL
 from kratomlog.core.plan import PRESETS, Plan, preset_plan, taper_plan
+from kratomlog.core.sources import RELIABLE_CHANGE
 from kratomlog.plans.services import stored_plan, version_in_force
 from kratomlog.web import charts
+from kratomlog.web.taper_review import review_shown
 
 SHOWN_DAYS = 90
 BREACHES_SHOWN = 30
@@ -75,6 +78,13 @@ def course(patient: Patient, now: datetime, first: date, last: date) -> dict[str
         "plans": person.plan_versions.order_by("-set_at", "-id"),  # the report's list
         "visits": patient.visits.select_related("clinician").order_by("-at"),
         "grams_total": round(sum(row.grams for row in rows), 3),
+        "changes": [
+            found
+            for found in outcomes.outcomes(person, patient.joined_at, now).values()
+            if found is not None
+        ],
+        "reliable_change": RELIABLE_CHANGE,
+        "review": review_shown(person, now),
         "use_days": sum(1 for row in rows if row.use),
     }
 

@@ -19,6 +19,7 @@ from kratomlog.journal.models import Person
 from kratomlog.plans import services
 from kratomlog.plans.preview import preview_plan
 from kratomlog.web import charts
+from kratomlog.web.taper_review import review_shown
 from kratomlog.web.views.common import field, now, number, person_of, whole
 
 # The custom-rule form: each kind with its parameters, in the user's words.
@@ -61,6 +62,7 @@ def plan_page(
             "current_version": services.version_in_force(person, today) if current else None,
             "upcoming": upcoming,
             "taper_chart": _taper_chart(current) if current and current.taper else None,
+            "review": review_shown(person, now()),
             "versions": services.plan_versions(person),
             "presets": PRESETS.values(),
             "custom_rules": CUSTOM_RULES,
