@@ -50,3 +50,29 @@ def test_the_plan_page_shows_the_taper_step_by_step(kl, signed_in):
 def test_a_plan_without_a_taper_has_no_review(kl, signed_in):
     kl("plan", "set", "occasional", "--start", "2026-11-01")
     assert "step by step" not in text(signed_in.get("/plan"))
+
+
+def hidden(response) -> dict[str, str]:
+    found = re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', response.content.decode())
+    return {name: unescape(value) for name, value in found}
+
+
+def test_hold_and_step_back_are_offered_shown_first_and_set_on_a_yes(kl, signed_in, person):
+    # 6 g, 2 g less every 7 days from Mon 16 Nov: today (the 23rd) is step 2, 4 g to the 29th.
+    kl("plan", "taper", "--from", "6", "--step", "2", "--every", "7", "--start", "2026-11-16")
+    page = text(signed_in.get("/plan"))
+    assert "A hard week? Hold this step or step back" in page
+    assert "Hold step 2 (4 g a day, to 29 Nov) for this many more days" in page
+    assert "Offering these two after a hard week is kratomlog's own choice" in page
+    asked = signed_in.post("/plan/hold", {"days": "3"})
+    shown = text(asked)
+    assert "Set “taper from 6 g (step 2 at 4 g held to 2026-12-02)” from 2026-11-23?" in shown
+    assert "1 23 Nov to 2 Dec 4 g 2 3 Dec to 9 Dec 2 g" in shown
+    assert person.plan_versions.count() == 1  # nothing set before the yes
+    signed_in.post("/plan/hold", hidden(asked))
+    assert person.plan_versions.count() == 2
+    back = text(signed_in.post("/plan/step-back", {}))
+    assert "Today's allowance goes from 4 g to 6 g." in back
+    assert "1 23 Nov to 29 Nov 6 g 2 30 Nov to 6 Dec 4 g" in back
+    refused = signed_in.post("/plan/hold", {"days": "none"})
+    assert refused.status_code == 400 and "days: 'none' is not a whole number" in text(refused)

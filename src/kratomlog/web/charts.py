@@ -294,6 +294,10 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         return Chart(chart_id, title, "No schedule.", mark_safe(""))
     end: date = steps[-1].first_day + timedelta(days=every_days)
     span = (end - steps[0].first_day).days or 1
+
+    def step_end(step: TaperStep) -> date:  # a held first step is longer than the others
+        return step.last_day + timedelta(days=1) if step.last_day else end
+
     top = round_top(steps[0].grams_per_day)
     y = y_axis(top)
 
@@ -301,8 +305,7 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         return round(LEFT + (day - steps[0].first_day).days / span * PLOT_WIDTH, 1)
 
     path = " ".join(
-        f"{'M' if i == 0 else 'L'}{x(step.first_day)} {y(step.grams_per_day)} "
-        f"H{x(step.first_day + timedelta(days=every_days))}"
+        f"{'M' if i == 0 else 'L'}{x(step.first_day)} {y(step.grams_per_day)} H{x(step_end(step))}"
         for i, step in enumerate(steps)
     )
     points = format_html_join(
