@@ -64,7 +64,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         breach = any(b.severity == "limit" for b in row.breaches)
         bars.append(
             format_html(
-                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>',
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {} in {} dose{}{}'
+                "</title></rect>",
                 mark("bar breach" if breach else "bar"),
                 x,
                 y(row.grams),
@@ -72,6 +73,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
                 round(HEIGHT - BOTTOM - y(row.grams), 1),
                 row.day.isoformat(),
                 grams(row.grams),
+                row.doses,
+                "" if row.doses == 1 else "s",
                 " (over a limit)" if breach else "",
             )
         )
@@ -95,6 +98,12 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         + (f"; most in a day {grams(busiest.grams)} on {busiest.day}" if use_days else "")
         + f"; {breach_days} day{'s' if breach_days != 1 else ''} over a limit."
     )
+    doses = sum(row.doses for row in rows)
+    if doses:  # how often, beside how much: dependence follows frequency (Rogers 2024)
+        summary += (
+            f" {doses} dose{'s' if doses != 1 else ''}, {doses / len(rows):.1f} a day on "
+            f"average; most in a day {max(row.doses for row in rows)}."
+        )
     if allowances:
         summary += (
             f" The taper's allowance went from {grams(allowances[0])} to "
@@ -110,6 +119,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         (
             row.day.isoformat(),
             f"{row.grams:g}" if row.use else "",
+            str(row.doses) if row.use else "",
             grams(row.allowance) if row.allowance is not None else "",
             ", ".join(f"{KIND_WORDS.get(b.kind, b.kind)} ({b.severity})" for b in row.breaches),
         )
@@ -125,7 +135,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         title,
         summary,
         frame(chart_id, title, summary, body),
-        ("Day", "Grams", "Allowance", "Breaches"),
+        ("Day", "Grams", "Doses", "Allowance", "Breaches"),
         table,
         legend,
     )
