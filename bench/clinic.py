@@ -133,6 +133,14 @@ def triage_bench() -> dict[str, float]:
     for patient in Patient.objects.select_related("person").filter(id__in=[p.id for p in patients]):
         standing.refresh(patient, NOW)
     refreshed = (time.perf_counter() - start) / PATIENTS * 1000
+    # Half the patients on a taper, as their stored tallies say (clinic.taper_tally).
+    from kratomlog.clinic.models import TaperTally
+
+    TaperTally.objects.bulk_create(
+        TaperTally(patient=patient, taper_days=120, days_within=100 + n % 20,
+                   reached_zero=n % 3 == 0, updated_at=NOW)
+        for n, patient in enumerate(patients[::2])
+    )  # fmt: skip
     page = Client(HTTP_HOST="127.0.0.1")
     page.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
     session = page.session

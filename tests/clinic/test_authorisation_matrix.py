@@ -68,6 +68,8 @@ RULES = (
     Rule(r"/api/v1/studies$", PATIENTS | roles("patient_b"), "api"),
     Rule(r"/api/v1/invitations$", CLINICIANS, "api"),
     Rule(r"/api/v1/patients$", CLINICIANS, "api"),
+    # Hold a taper step or step back: the clinician of the patient only.
+    Rule(r"/api/v1/patients/[^/]+/plan/(hold|step-back)$", CLINICIAN_OF_A, "api"),
     Rule(r"/api/v1/patients/", CLINICIAN_OF_A, "api"),
     Rule(r"/api/v1/alerts$", CLINICIANS, "api"),
     Rule(r"/api/v1/alerts/", CLINICIAN_OF_A, "api"),
@@ -80,6 +82,7 @@ RULES = (
     Rule(r"/clinic/alerts$", CLINICIANS),
     Rule(r"/clinic/messages$", CLINICIANS),
     Rule(r"/clinic/outcomes(\.csv)?$", CLINICIANS | roles("admin")),
+    Rule(r"/clinic/patients/[^/]+/plan/(hold|step-back)$", CLINICIAN_OF_A),
     Rule(r"/clinic/(patients|alerts)/", CLINICIAN_OF_A),
     Rule(r"/research/$", roles("researcher")),
     Rule(r"/research/[^/]+/$", roles("researcher")),
@@ -90,6 +93,8 @@ RULES = (
     Rule(r"/admin/autocomplete/", roles("admin"), may_not_exist=True, skip_allowed=True),
     Rule(r"/admin/", roles("admin"), may_not_exist=True),
     Rule(r"/plan/taper\.ics$", PATIENTS | roles("patient_b"), may_not_exist=True),
+    # A patient's own hold or step back (their journal's taper; none is a 400 of the view's).
+    Rule(r"/plan/(hold|step-back)$", PATIENTS | roles("patient_b")),
     # The sources behind every number: the footer links them on every page, staff pages too.
     Rule(r"/sources$", PATIENTS | roles("patient_b", "clinician_a", "clinician_b", "researcher",
                                         "admin")),

@@ -158,3 +158,62 @@ def test_a_report_without_a_display_name_is_named_by_the_pseudonymous_id(cast, l
 def test_the_report_gives_the_latest_scores_on_their_scales(tapering, lee):
     text = _text(_report(lee, tapering))
     assert "Latest PHQ-9 8 of 27" in text and "Latest withdrawal" in text
+
+
+def _earlier_phq9(patient):
+    """Enrolled on 26 October; a PHQ-9 of 16 on 27 October, then the tapering fixture's 8."""
+    patient.joined_at = NOW - timedelta(days=28)
+    patient.save()
+    record_checkin(person=patient.person, key="phq9", now=NOW, answers="2,2,2,2,2,2,2,2,0",
+                   at=(NOW - timedelta(days=27)).isoformat())  # fmt: skip
+
+
+# Dr Lee's taper: 12 g from 2 Nov, 1 g less every 7 days. Ana's days: step 1 (2-8 Nov) 11 g on
+# the 3rd and 14 g on the 8th (over 12 g): 6 of 7 kept, 25 g / 7 = 3.6 g a day; step 2 (9-15
+# Nov) 9.5 g on the 14th: 7 of 7, 1.4 g; step 3 (16-22 Nov) 12.5 g (over 10 g), 6 g and 5.5 g:
+# 6 of 7, 24 g / 7 = 3.4 g; step 4 (from Monday 23 Nov, 9 g) is the current one.
+STEPS = [
+    "1 2 Nov to 8 Nov 12 g 6 of 7 3.6 g (14 g) 0.3 (1)",
+    "2 9 Nov to 15 Nov 11 g 7 of 7 1.4 g (9.5 g) 0.1 (1)",
+    "3 16 Nov to 22 Nov 10 g 6 of 7 3.4 g (12.5 g) 0.4 (1)",
+    "4 now 23 Nov to 29 Nov 9 g 1 of 1 0 g (0 g) 0.0 (0)",
+    "5 30 Nov to 6 Dec 8 g to come",
+]
+
+
+def test_the_patient_page_shows_the_taper_step_by_step_and_the_change_since_enrolment(
+    tapering, lee
+):
+    import re
+    from html import unescape
+
+    _earlier_phq9(tapering)
+    html = lee.get(f"/clinic/patients/{tapering.public_id}").content.decode()
+    shown = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "The taper, step by step" in shown and "now in step 4 (9 g a day)" in shown
+    assert "withdrawal, use, the effects of use, craving and side effects" in shown
+    for row in STEPS:
+        assert row in shown
+    assert "Allowance against grams, step by step." in shown
+    assert (
+        "PHQ-9 went from 16 to 8: a reliable improvement, to below the clinical cut-off "
+        "(recovered) (a change of 6 or more counts as reliable; 10 or more is the clinical "
+        "range)." in shown
+    )
+
+
+@needs_poppler
+def test_the_report_shows_the_taper_step_by_step_and_the_change_since_enrolment(tapering, lee):
+    _earlier_phq9(tapering)
+    pdf = _report(lee, tapering)
+    text = _text(pdf)
+    assert "The taper, step by step" in text and "step 4 (9 g a day) is the current step" in text
+    assert "withdrawal, use, the effects of use, craving and side effects" in text
+    assert "3.6 g (14 g)" in text and "3.4 g (12.5 g)" in text and "to come" in text
+    assert "Allowance against grams, step by step" in text
+    assert "Change since enrolment" in text and "PHQ-9 went from 16 to 8" in text
+    assert "(recovered)" in text and "a change of 6 or more counts as reliable" in text
+    # Steps 1 and 3 had a day over their allowance, though their means were under it.
+    assert "the most in a day, over the allowance" in text
+    assert "a step whose mean was over its allowance" not in text
+    _pages(pdf, "report-review")  # drawn to look at

@@ -62,3 +62,15 @@ def test_each_step_shows_its_days_kept_use_withdrawal_craving_sleep_and_notes():
 
 def test_a_plan_without_a_taper_has_no_review():
     assert review(Plan("none", day(0), ()), journal(), [], [], [], day(3)) == []
+
+
+def test_the_tally_counts_every_taper_day_kept_and_whether_0_g_was_kept_a_day():
+    from kratomlog.core.plan import PlanHistory
+    from kratomlog.core.taper_review import TaperTally, tally
+
+    # Days 0-11 at 4, 3, 2, 1 g; 0 g from day 12. Day 1 over (5 g > 4 g), day 4 over (3.5 g >
+    # 3 g), day 12 over (0.5 g > 0 g), day 13 no use: 14 days to day 13, 11 kept, 0 g reached.
+    doses = journal((0, 2), (0, 2), (1, 5), (3, 3), (4, 1), (4, 2.5), (6, 2), (12, 0.5))
+    assert tally(PlanHistory([PLAN]), doses, day(13)) == TaperTally(14, 11, True)
+    assert tally(PlanHistory([PLAN]), doses, day(12)) == TaperTally(13, 10, False)
+    assert tally(PlanHistory([]), doses, day(12)) == TaperTally(0, 0, False)

@@ -96,9 +96,9 @@ def record_shows(
     for check in checks.filter(instrument="craving"):
         plan = plans.in_force(check.local_day)
         if plan and plan.taper:
-            from kratomlog.core.taper import allowance_on
+            from kratomlog.core.taper import allowance_on, step_index
 
-            number = (check.local_day - plan.start).days // plan.taper.every_days + 1
+            number = step_index(plan.taper, plan.start, check.local_day) + 1
             steps[(number, allowance_on(plan.taper, plan.start, check.local_day))].append(
                 check.total
             )

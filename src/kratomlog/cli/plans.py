@@ -12,6 +12,9 @@ from kratomlog.core.rules import grams
 from kratomlog.core.taper import schedule
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kratomlog.journal.models import Person
     from kratomlog.plans import review, services
 else:
     review = lazy("kratomlog.plans.review")
@@ -142,36 +145,89 @@ def plan_presets() -> None:
 
 @friendly
 def plan_taper(
-    start_grams: Annotated[float, typer.Option("--from", help="Grams a day to start from.")],
+    start_grams: Annotated[
+        float | None, typer.Option("--from", help="Grams a day to start from.")
+    ] = None,
     step: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="Down by this each step: '10%' of the current allowance, or grams such as 0.5."
         ),
-    ],
-    every: Annotated[int, typer.Option(help="Days per step.")],
+    ] = None,
+    every: Annotated[int | None, typer.Option(help="Days per step.")] = None,
     floor: Annotated[
         float | None,
         typer.Option(help="Below this many grams the allowance becomes 0 (needed with a % step)."),
     ] = None,
     start: Start = None,
+    hold: Annotated[
+        int | None,
+        typer.Option(
+            "--hold",
+            metavar="DAYS",
+            help="Hold today's step this many more days; the later steps move by as many.",
+        ),
+    ] = None,
+    step_back: Annotated[
+        bool,
+        typer.Option(
+            "--step-back", help="Go back to the previous step's allowance from today, then on."
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the schedule without setting the plan.")
     ] = False,
 ) -> None:
-    """Build a taper, set it as the plan, and print its schedule."""
+    """Build a taper, set it as the plan, and print its schedule; or change the taper in force:
+    --hold DAYS or --step-back (see the change first with --dry-run)."""
+    from kratomlog.core.errors import InputError
+
+    person, now = context.person(), context.now()
+    if hold is not None or step_back:
+        if hold is not None and step_back:
+            raise InputError("--hold", "choose one: --hold DAYS or --step-back")
+        given = [name for name, value in (("--from", start_grams), ("--step", step),
+                                          ("--every", every), ("--floor", floor),
+                                          ("--start", start)) if value is not None]  # fmt: skip
+        if given:
+            raise InputError(given[0], "--hold and --step-back change the taper in force; "
+                             "they take no new numbers")  # fmt: skip
+        _change_taper(person, now, hold, dry_run)
+        return
+    for option, value in (("--from", start_grams), ("--step", step), ("--every", every)):
+        if value is None:
+            raise InputError(option, "missing; a taper takes --from, --step and --every")
+    assert start_grams is not None and step is not None and every is not None
     plan = services.build_taper(
-        person=context.person(),
+        person=person,
         start_grams=start_grams,
         step=step,
         every_days=every,
         floor_grams=floor,
         start=start,
-        now=context.now(),
+        now=now,
         save=not dry_run,
     )
     console.print("Schedule only (not set):" if dry_run else "Taper set as your plan.")
     show_plan(plan)
+
+
+def _change_taper(person: "Person", now: "datetime", hold: int | None, dry_run: bool) -> None:
+    from kratomlog.core.sources import HOLD_OR_STEP_BACK
+    from kratomlog.plans.preview import preview_plan
+
+    plan = services.changed_taper(person, now, hold)
+    effects = preview_plan(person, plan, now)
+    replaced = services.version_in_force(person, plan.start)
+    if not dry_run:
+        services.save_plan(person, plan, now)
+    console.print("The change only (not set):" if dry_run else "Taper changed from today.")
+    show_plan(plan)
+    for line in effects:
+        console.print(f"  {line}")
+    if replaced is not None and replaced.set_by:
+        console.print(f"This replaces {replaced.set_by}'s plan; your care team will be told.")
+    console.print(f"Holding a step or stepping back is {HOLD_OR_STEP_BACK.citation}.")
 
 
 def _or_dash(value: object, unit: str = "") -> str:

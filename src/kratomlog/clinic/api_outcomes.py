@@ -128,11 +128,19 @@ class RetentionOut(ShareOut):
     enrolled: int
 
 
+class TaperOutcomesOut(Schema):
+    patients: int | str  # patients in care with a day under a taper, or "fewer than 5"
+    days: int | None  # their days under a taper (null with fewer than 5 patients)
+    share_of_days_within: float | None  # of those days, the share kept within the allowance
+    reached_zero: ShareOut  # patients who reached the 0 g step and kept it for a day
+
+
 class GroupOut(Schema):
     group: str  # "all patients", "team North", "enrolled 2026-09"
     in_care: int | str
     instruments: dict[str, InstrumentOutcomesOut]
     retention: list[RetentionOut]
+    taper: TaperOutcomesOut
 
 
 class ClinicOutcomesOut(Schema):
@@ -143,6 +151,7 @@ class ClinicOutcomesOut(Schema):
     thresholds: dict[str, dict[str, int]]
     source: str
     retention_means: str
+    taper_means: str
     groups: list[GroupOut]
 
 

@@ -130,6 +130,66 @@ def set_plan(request: HttpRequest, patient_id: UUID, body: PlanIn) -> dict[str, 
     return {**plan.as_dict(), "set_by": version.set_by, "set_at": version.set_at}
 
 
+class HoldIn(ApiInput):
+    days: int = Field(description="hold today's step this many more days, 1 to 365")
+    preview: bool = Field(False, description="true: answer what it would do, set nothing")
+
+
+class StepBackIn(ApiInput):
+    preview: bool = Field(False, description="true: answer what it would do, set nothing")
+
+
+def _changed_taper(request: HttpRequest, patient_id: UUID, days: int | None,
+                   preview: bool) -> dict[str, Any]:  # fmt: skip
+    """Hold or step back (kratomlog's own offer, never made on its own): the new plan with its
+    schedule and what it does to today; set as the clinician's plan unless `preview`."""
+    from kratomlog.core.sources import HOLD_OR_STEP_BACK
+
+    patient = patient_for_clinician(request.user, patient_id)
+    now = _now()
+    plan = care_plans.changed_taper(patient, now, days)
+    shown = care_plans.preview(patient, plan, now)
+    answer: dict[str, Any] = {
+        **plan.as_dict(),
+        "steps": [
+            {
+                "step": s.number,
+                "from": s.first_day.isoformat(),
+                "to": s.last_day.isoformat() if s.last_day else None,
+                "allowance_grams": s.grams_per_day,
+            }
+            for s in shown.steps
+        ],
+        "effects": shown.effects,
+        "offered_as": HOLD_OR_STEP_BACK.citation,
+        "set": not preview,
+        "set_by": None,
+        "set_at": None,
+    }
+    if not preview:
+        version = care_plans.set_for_patient(
+            request.user, patient, plan, now, audit.client_address(request)
+        )
+        answer.update(set_by=version.set_by, set_at=version.set_at)
+    return answer
+
+
+@router.post("/patients/{patient_id}/plan/hold", auth=OF_PATIENT, response=answers(dict[str, Any]))
+def hold_step(request: HttpRequest, patient_id: UUID, body: HoldIn) -> dict[str, Any]:
+    """Hold the taper's step in force `days` more days; every later step moves by as many. A new
+    plan version from today (the patient's), set by the clinician; `preview` sets nothing."""
+    return _changed_taper(request, patient_id, body.days, body.preview)
+
+
+@router.post(
+    "/patients/{patient_id}/plan/step-back", auth=OF_PATIENT, response=answers(dict[str, Any])
+)
+def step_back(request: HttpRequest, patient_id: UUID, body: StepBackIn) -> dict[str, Any]:
+    """From today, the previous step's allowance for a whole step, then the taper's steps down
+    from it: a new plan version set by the clinician; `preview` sets nothing."""
+    return _changed_taper(request, patient_id, None, body.preview)
+
+
 class AlertEvidenceOut(Schema):
     """The facts an alert was raised on; which are set depends on its kind."""
 

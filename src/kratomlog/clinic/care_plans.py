@@ -110,3 +110,11 @@ def set_for_patient(
         what=f"set plan {plan.name!r} from {plan.start}", patient=patient, address=address, at=now,
     )  # fmt: skip
     return version
+
+
+def changed_taper(patient: Patient, now: datetime, hold_days: int | None) -> Plan:
+    """The taper in force held `hold_days` more days, or (None) stepped back, from the
+    patient's today; not yet set (see plans.services.changed_taper)."""
+    from kratomlog.plans.services import changed_taper as changed
+
+    return changed(patient.person, now, hold_days)

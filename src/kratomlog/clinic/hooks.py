@@ -8,6 +8,7 @@ from kratomlog.journal.models import Change
 def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any) -> None:
     if not created:
         return
-    from kratomlog.clinic import standing
+    from kratomlog.clinic import standing, taper_tally
 
     standing.journal_changed(instance.person_id, instance.at, instance.action)
+    taper_tally.journal_changed(instance.person_id, instance.at)

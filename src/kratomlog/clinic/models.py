@@ -197,6 +197,17 @@ class Standing(models.Model):
         indexes = [models.Index(fields=["priority"])]
 
 
+class TaperTally(models.Model):
+    """A patient's taper so far, refreshed whenever their data changes (clinic.taper_tally): the
+    clinic's outcomes read one row a patient instead of judging every day of every journal."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="taper_tally")
+    taper_days = models.IntegerField(default=0)  # days under a taper, to the last change
+    days_within = models.IntegerField(default=0)  # of those, days kept within the allowance
+    reached_zero = models.BooleanField(default=False)  # a day of the 0 g step with no use
+    updated_at = models.DateTimeField()
+
+
 ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "open", "acknowledged", "resolved"
 
 

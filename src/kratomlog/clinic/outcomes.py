@@ -4,7 +4,8 @@ enrolment, for a clinician's teams or (an admin) all; only patients who share ar
 
 One query a table whatever the number of patients: each patient's first score since enrolment
 and latest score in the period come from correlated subqueries on the check-ins' (person,
-instrument, taken_at) index, and retention from the stored standings.
+instrument, taken_at) index, retention from the stored standings, the taper's days from the
+stored taper tallies (clinic.taper_tally).
 """
 
 from collections import defaultdict
@@ -34,6 +35,24 @@ class Group:
     pairs: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     # week -> (patients enrolled at least that long, of them still recording in or after it)
     retention: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    on_taper: int = 0  # patients with a day under a taper
+    taper_days: int = 0
+    days_within: int = 0
+    reached_zero: int = 0
+
+    def taper_dict(self) -> dict[str, Any]:
+        """The share of taper days kept within the allowance (of all their taper days; no
+        interval: one patient's days are not independent) and how many reached 0 g."""
+        hidden = 0 < self.on_taper < outcomes.SMALLEST_SHOWN
+        return {
+            "patients": outcomes.FEWER_THAN if hidden else self.on_taper,
+            "days": None if hidden else self.taper_days,
+            "share_of_days_within": (
+                None if hidden or not self.taper_days
+                else round(self.days_within / self.taper_days, 3)
+            ),
+            "reached_zero": Share(self.reached_zero, self.on_taper).as_dict(),
+        }  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +72,7 @@ class Group:
                 {"week": week, "enrolled": enrolled, **Share(still, enrolled).as_dict()}
                 for week, (enrolled, still) in sorted(self.retention.items())
             ],
+            "taper": self.taper_dict(),
         }
 
 
@@ -106,7 +126,15 @@ def clinic_outcomes(
         .filter(joined_at__lt=until)
         .filter(Q(standing__last_activity_at__gte=since) | Q(joined_at__gte=since))
         .annotate(**annotations)
-        .values("team__name", "joined_at", "standing__last_activity_at", *annotations)
+        .values(
+            "team__name",
+            "joined_at",
+            "standing__last_activity_at",
+            "taper_tally__taper_days",
+            "taper_tally__days_within",
+            "taper_tally__reached_zero",
+            *annotations,
+        )
     )
     groups: dict[str, Group] = {}
     for row in rows:
@@ -117,6 +145,11 @@ def clinic_outcomes(
             for key in INSTRUMENTS:
                 if row[f"{key}_first_id"] != row[f"{key}_last_id"]:  # two scores or more
                     group.pairs[key].append((row[f"{key}_first_total"], row[f"{key}_last_total"]))
+            if row["taper_tally__taper_days"]:
+                group.on_taper += 1
+                group.taper_days += row["taper_tally__taper_days"]
+                group.days_within += row["taper_tally__days_within"]
+                group.reached_zero += bool(row["taper_tally__reached_zero"])
             latest = row["standing__last_activity_at"]
             for week in RETENTION_WEEKS:
                 if joined + timedelta(weeks=week) <= until:
@@ -137,5 +170,8 @@ def clinic_outcomes(
         "source": RELIABLE_CHANGE.citation,
         "retention_means": "of the patients enrolled at least that many weeks before the period's "
         "end, those whose latest record is in that week or later",
+        "taper_means": "of the patients in care with a day under a taper: their days under it to "
+        "their latest record, the share of those days whose grams kept within the allowance, and "
+        "how many reached the 0 g step and kept it for a day",
         "groups": [group.as_dict() for group in ordered] if groups else [Group(ALL).as_dict()],
     }

@@ -95,7 +95,13 @@ class Taper(Rule):
     step: str  # "10%" (of the current allowance) or grams, as a string such as "0.5"
     every_days: int
     floor_grams: float
+    # A held step: the first step lasts this many days, the others `every_days` (0: the same).
+    first_step_days: int = 0
     kind: ClassVar[str] = "taper"
+
+    @property
+    def first_days(self) -> int:
+        return self.first_step_days or self.every_days
 
     @property
     def step_fraction(self) -> float | None:
@@ -107,14 +113,22 @@ class Taper(Rule):
 
     def params(self) -> dict[str, Any]:
         shown: Any = self.step if self.step.endswith("%") else float(self.step)
-        return {**super().params(), "step": shown}
+        found = {**super().params(), "step": shown}
+        if not self.first_step_days:  # plans without a held step read as they always did
+            del found["first_step_days"]
+        return found
 
     def describe(self) -> str:
         step = self.step if self.step.endswith("%") else grams(float(self.step))
         floor = f", to 0 below {grams(self.floor_grams)}" if self.floor_grams else ""
+        held = (
+            f", the first step {self.first_step_days} days"
+            if self.first_step_days and self.first_step_days != self.every_days
+            else ""
+        )
         return (
             f"taper from {grams(self.start_grams_per_day)} a day, down {step} every "
-            f"{self.every_days} days{floor}"
+            f"{self.every_days} days{floor}{held}"
         )
 
 
@@ -199,6 +213,9 @@ def rule_from_table(table: dict[str, Any], position: int, default_id: str) -> Ru
         if name == "floor_grams" and name not in table:
             values[name] = 0.0
             continue
+        if name == "first_step_days" and name not in table:
+            values[name] = 0
+            continue
         if name not in table:
             raise InputError(field, f"missing; {kind.kind} takes {', '.join(expected)}")
         values[name] = _checked(name, table[name], field)
@@ -215,16 +232,18 @@ _MOST = {
     "max": MAX_SPAN_DAYS,
     "window_days": MAX_SPAN_DAYS,
     "every_days": MAX_SPAN_DAYS,
+    "first_step_days": MAX_SPAN_DAYS,
     "days": MAX_SPAN_DAYS,
     "hours": MAX_SPAN_DAYS * 24,
 }
-_UNIT = {"window_days": " days", "every_days": " days", "days": " days", "hours": " hours"}
+_UNIT = {"window_days": " days", "every_days": " days", "first_step_days": " days",
+         "days": " days", "hours": " hours"}  # fmt: skip
 
 
 def _checked(name: str, value: Any, field: str) -> Any:
     if name == "step":
         return parse_step(value, field)
-    whole = name in ("max", "window_days", "every_days", "days")
+    whole = name in ("max", "window_days", "every_days", "first_step_days", "days")
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a whole number" if whole else "a number"
         raise InputError(field, f"{value!r} is not {kind}")

@@ -191,6 +191,15 @@ KITCHEN_SCALE = Source(
     _OWN,
     "the rounding of a taper's daily allowances",
 )
+HOLD_OR_STEP_BACK = Source(
+    "hold-or-step-back",
+    "kratomlog's own choice: after a hard week a taper step may be held for more days, or the "
+    "taper may go back to the previous step's allowance, offered as choices and never made "
+    "automatically",
+    "kratomlog's own choice",
+    _OWN,
+    "the two changes offered beside the taper review (hold a step, step back)",
+)
 RELIABLE_CHANGE = Source(
     "reliable-change",
     "NHS Talking Therapies manual: PHQ-9 a change of 6 or more is reliable, caseness 10 or "
@@ -265,6 +274,7 @@ ALL = (
     LARGE_DOSE,
     CHECKIN_SCHEDULE,
     KITCHEN_SCALE,
+    HOLD_OR_STEP_BACK,
     RELIABLE_CHANGE,
     DOSE_ADJUSTMENT,
     BAM,

@@ -50,7 +50,7 @@ def allowances(rule: Taper) -> tuple[float, ...]:
                 f"this taper takes more than {MAX_STEPS} steps to reach 0; "
                 f"use a larger step or a floor",
             )
-    days = (len(steps) - 1) * rule.every_days
+    days = (len(steps) - 2) * rule.every_days + rule.first_days
     if days > MAX_SPAN_DAYS:
         raise InputError(
             "step",
@@ -60,18 +60,28 @@ def allowances(rule: Taper) -> tuple[float, ...]:
     return tuple(steps)
 
 
+def step_index(rule: Taper, plan_start: date, day: date) -> int:
+    """The 0-based step `day` falls in, past the last step if the taper is over; the first step
+    lasts `first_days` (a held step), each other `every_days`."""
+    offset = max(0, (day - plan_start).days)
+    if offset < rule.first_days:
+        return 0
+    return 1 + (offset - rule.first_days) // rule.every_days
+
+
 def allowance_on(rule: Taper, plan_start: date, day: date) -> float:
     """Grams allowed on `day`; before the plan's start the first step's allowance applies."""
     steps = allowances(rule)
-    index = max(0, (day - plan_start).days) // rule.every_days
-    return steps[min(index, len(steps) - 1)]
+    return steps[min(step_index(rule, plan_start, day), len(steps) - 1)]
 
 
 def schedule(rule: Taper, plan_start: date) -> list[TaperStep]:
     steps = allowances(rule)
     result = []
+    first = plan_start
     for number, grams in enumerate(steps, start=1):
-        first = plan_start + timedelta(days=(number - 1) * rule.every_days)
-        last = None if grams == 0 else first + timedelta(days=rule.every_days - 1)
+        length = rule.first_days if number == 1 else rule.every_days
+        last = None if grams == 0 else first + timedelta(days=length - 1)
         result.append(TaperStep(number, first, last, grams))
+        first += timedelta(days=length)
     return result

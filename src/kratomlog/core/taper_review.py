@@ -12,7 +12,7 @@ from statistics import fmean
 from typing import Any
 
 from kratomlog.core.journal import UseIndex
-from kratomlog.core.plan import Plan
+from kratomlog.core.plan import Plan, PlanHistory
 from kratomlog.core.sleep import Night
 from kratomlog.core.taper import schedule
 
@@ -135,3 +135,33 @@ def review(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class TaperTally:
+    taper_days: int  # days a taper was in force, from its start to `today`
+    days_within: int  # of those, days whose grams kept within the allowance
+    reached_zero: bool  # a day of the 0 g step with no use
+
+
+def tally(plans: PlanHistory, journal: UseIndex, today: date) -> TaperTally:
+    """Every day under a taper, whichever plan version it was: kept or not, and whether the
+    0 g step was reached and kept for a day (the clinic's outcomes)."""
+    from kratomlog.core.taper import allowance_on
+
+    tapered = [plan for plan in plans.plans if plan.taper is not None and plan.start <= today]
+    if not tapered:
+        return TaperTally(0, 0, False)
+    days = within = 0
+    reached = False
+    day = tapered[0].start
+    while day <= today:
+        plan = plans.in_force(day)
+        if plan is not None and plan.taper is not None:
+            allowed = allowance_on(plan.taper, plan.start, day)
+            used = journal.grams_on(day)
+            days += 1
+            within += used <= allowed + 0.05
+            reached = reached or (allowed == 0 and used == 0)
+        day += timedelta(days=1)
+    return TaperTally(days, within, reached)

@@ -193,3 +193,27 @@ def version_in_force(person: Person, day: date) -> PlanVersion | None:
     if start is None:
         return None
     return live.filter(start=start).order_by("-set_at", "-id").first()
+
+
+def changed_taper(person: Person, now: datetime, hold_days: int | None) -> Plan:
+    """Today's taper held `hold_days` more days, or (None) stepped back; not yet saved. The plan
+    in force today is changed from today; a step back from the first step of a plan that was
+    itself a hold or a step back goes to the allowance in force before that plan began."""
+    from kratomlog.core.taper import allowance_on
+    from kratomlog.core.taper_change import hold, step_back
+
+    today = local_day(now, zone(person.timezone))
+    history = plan_history(person)
+    current = history.in_force(today)
+    field = "days" if hold_days is not None else "step back"
+    if current is None or current.taper is None:
+        raise InputError(field, "no taper is in force today; there is no step to change")
+    if hold_days is not None:
+        return hold(current, today, hold_days)
+    before = history.in_force(current.start - timedelta(days=1))
+    earlier = (
+        allowance_on(before.taper, before.start, current.start - timedelta(days=1))
+        if before is not None and before.taper is not None
+        else None
+    )
+    return step_back(current, today, earlier)

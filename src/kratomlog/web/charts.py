@@ -15,6 +15,7 @@ from kratomlog.core.instruments import Instrument
 from kratomlog.core.interactions import MAGNESIUM_UPPER_LIMIT_MG
 from kratomlog.core.rules import KIND_WORDS, grams
 from kratomlog.core.taper import TaperStep
+from kratomlog.core.taper_review import StepReview
 from kratomlog.web.chart_parts import (
     BOTTOM,
     HEIGHT,
@@ -41,6 +42,7 @@ __all__ = [
     "daily_grams",
     "magnesium",
     "taper",
+    "taper_review",
     "totals_title",
 ]
 
@@ -62,7 +64,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         breach = any(b.severity == "limit" for b in row.breaches)
         bars.append(
             format_html(
-                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>',
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>{}: {} in {} dose{}{}'
+                "</title></rect>",
                 mark("bar breach" if breach else "bar"),
                 x,
                 y(row.grams),
@@ -70,6 +73,8 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
                 round(HEIGHT - BOTTOM - y(row.grams), 1),
                 row.day.isoformat(),
                 grams(row.grams),
+                row.doses,
+                "" if row.doses == 1 else "s",
                 " (over a limit)" if breach else "",
             )
         )
@@ -93,6 +98,12 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         + (f"; most in a day {grams(busiest.grams)} on {busiest.day}" if use_days else "")
         + f"; {breach_days} day{'s' if breach_days != 1 else ''} over a limit."
     )
+    doses = sum(row.doses for row in rows)
+    if doses:  # how often, beside how much: dependence follows frequency (Rogers 2024)
+        summary += (
+            f" {doses} dose{'s' if doses != 1 else ''}, {doses / len(rows):.1f} a day on "
+            f"average; most in a day {max(row.doses for row in rows)}."
+        )
     if allowances:
         summary += (
             f" The taper's allowance went from {grams(allowances[0])} to "
@@ -108,6 +119,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         (
             row.day.isoformat(),
             f"{row.grams:g}" if row.use else "",
+            str(row.doses) if row.use else "",
             grams(row.allowance) if row.allowance is not None else "",
             ", ".join(f"{KIND_WORDS.get(b.kind, b.kind)} ({b.severity})" for b in row.breaches),
         )
@@ -123,7 +135,7 @@ def daily_grams(rows: Sequence[DayRow], title: str = "Grams a day") -> Chart:
         title,
         summary,
         frame(chart_id, title, summary, body),
-        ("Day", "Grams", "Allowance", "Breaches"),
+        ("Day", "Grams", "Doses", "Allowance", "Breaches"),
         table,
         legend,
     )
@@ -292,6 +304,10 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         return Chart(chart_id, title, "No schedule.", mark_safe(""))
     end: date = steps[-1].first_day + timedelta(days=every_days)
     span = (end - steps[0].first_day).days or 1
+
+    def step_end(step: TaperStep) -> date:  # a held first step is longer than the others
+        return step.last_day + timedelta(days=1) if step.last_day else end
+
     top = round_top(steps[0].grams_per_day)
     y = y_axis(top)
 
@@ -299,8 +315,7 @@ def taper(steps: Sequence[TaperStep], every_days: int) -> Chart:
         return round(LEFT + (day - steps[0].first_day).days / span * PLOT_WIDTH, 1)
 
     path = " ".join(
-        f"{'M' if i == 0 else 'L'}{x(step.first_day)} {y(step.grams_per_day)} "
-        f"H{x(step.first_day + timedelta(days=every_days))}"
+        f"{'M' if i == 0 else 'L'}{x(step.first_day)} {y(step.grams_per_day)} H{x(step_end(step))}"
         for i, step in enumerate(steps)
     )
     points = format_html_join(
@@ -439,4 +454,97 @@ def checkin_totals(
         "",
         top=chosen.most,
         headers=(header, f"Total ({chosen.scale})"),
+    )
+
+
+def taper_review(steps: Sequence[StepReview]) -> Chart:
+    """A taper step by step: each step's allowance as a line, the grams a day kept in it as a
+    bar (its mean; the day of most in its tooltip); steps to come show their allowance only."""
+    chart_id = f"review-{next(chart_ids)}"
+    title = "Allowance against grams, step by step"
+    if not steps:
+        return Chart(chart_id, title, "No taper steps.", mark_safe(""))
+    top = round_top(
+        max([s.allowance_grams for s in steps] + [s.grams_max or 0 for s in steps] + [0.1])
+    )
+    slot, y = PLOT_WIDTH / len(steps), y_axis(top)
+    shapes, parts = [], []
+    for index, step in enumerate(steps):
+        x0, x1 = round(LEFT + index * slot, 1), round(LEFT + (index + 1) * slot, 1)
+        parts.append(f"{'M' if index == 0 else 'L'}{x0} {y(step.allowance_grams)} H{x1}")
+        if step.grams_per_day is None:
+            continue
+        x, width = bar_box(index, slot)
+        over = (step.grams_per_day or 0) > step.allowance_grams + 0.05
+        shapes.append(
+            format_html(
+                '<rect {} x="{}" y="{}" width="{}" height="{}"><title>step {}: {} a day on '
+                "average (most {}), allowance {}</title></rect>",
+                mark("bar over" if over else "bar"),
+                x,
+                y(step.grams_per_day),
+                width,
+                round(HEIGHT - BOTTOM - y(step.grams_per_day), 1),
+                step.number,
+                grams(step.grams_per_day),
+                grams(step.grams_max or 0),
+                grams(step.allowance_grams),
+            )
+        )
+        if step.grams_max is not None and step.grams_max > 0:
+            most_over = step.grams_max > step.allowance_grams + 0.05
+            shapes.append(
+                format_html(
+                    '<circle {} cx="{}" cy="{}" r="3.5"><title>step {}: most in a day {}{}'
+                    "</title></circle>",
+                    mark("breach-mark" if most_over else "mean-dot"),
+                    round(x + width / 2, 1),
+                    y(step.grams_max),
+                    step.number,
+                    grams(step.grams_max),
+                    " (over the allowance)" if most_over else "",
+                )
+            )
+    line = format_html(
+        '<path {} d="{}"><title>the allowance of each step</title></path>',
+        mark("allowance"),
+        " ".join(parts),
+    )
+    begun = [s for s in steps if s.state != "to come"]
+    kept = sum(s.days_within for s in begun)
+    days = sum(s.days for s in begun)
+    summary = (
+        f"{len(steps)} steps from {grams(steps[0].allowance_grams)} to "
+        f"{grams(steps[-1].allowance_grams)} a day; {len(begun)} begun, "
+        f"{kept} of {days} day{'s' if days != 1 else ''} kept within the allowance."
+    )
+    body = format_html(
+        "{}{}{}", axes(top, "g", [f"step {s.number}" for s in steps]), mark_safe("".join(shapes)),
+        line,
+    )  # fmt: skip
+    table = [
+        (
+            str(s.number),
+            grams(s.allowance_grams),
+            "" if s.grams_per_day is None else grams(s.grams_per_day),
+            "" if s.grams_max is None else grams(s.grams_max),
+        )
+        for s in steps
+    ]
+    legend = [("bar", "grams a day, the step's mean")]
+    if any(s.grams_per_day is not None and s.grams_per_day > s.allowance_grams + 0.05
+           for s in steps):  # fmt: skip
+        legend.append(("over", "a step whose mean was over its allowance"))
+    legend.append(("mean-dot", "the most in a day"))
+    if any((s.grams_max or 0) > s.allowance_grams + 0.05 for s in steps):
+        legend.append(("breach-mark", "the most in a day, over the allowance"))
+    legend.append(("allowance", "the step's allowance"))
+    return Chart(
+        chart_id,
+        title,
+        summary,
+        frame(chart_id, title, summary, body),
+        ("Step", "Allowance a day", "Grams a day (mean)", "Most in a day"),
+        table,
+        legend,
     )

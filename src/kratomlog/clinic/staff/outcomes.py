@@ -45,6 +45,16 @@ def _cell(share: dict) -> str:  # type: ignore[type-arg]
     return f"{share['count']} ({share['share']:.0%}; {share['low']:.0%} to {share['high']:.0%})"
 
 
+def _taper_cells(taper: dict) -> tuple[str, str, str, str]:  # type: ignore[type-arg]
+    share = taper["share_of_days_within"]
+    return (
+        str(taper["patients"]),
+        "" if taper["days"] is None else str(taper["days"]),
+        "" if share is None else f"{share:.0%}",
+        _cell(taper["reached_zero"]),
+    )
+
+
 def outcomes_page(request: HttpRequest) -> HttpResponse:
     found, error = _found(request)
     everyone = found["groups"][0]
@@ -78,6 +88,7 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
                 for key in INSTRUMENTS
             },
             "retention": [(r["week"], r["enrolled"], _cell(r)) for r in group["retention"]],
+            "taper": _taper_cells(group["taper"]),
         }
         for group in found["groups"]
     ]
@@ -125,6 +136,21 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
                 row["low"] if row["low"] is not None else "",
                 row["high"] if row["high"] is not None else "",
             )])  # fmt: skip
+        taper = group["taper"]
+        share = taper["share_of_days_within"]
+        writer.writerow([spreadsheet_safe(v) for v in (
+            group["group"], group["in_care"], "taper days within the allowance",
+            f"of {taper['days']} taper days" if taper["days"] is not None else "",
+            taper["patients"], share if share is not None else "", "", "",
+        )])  # fmt: skip
+        zero = taper["reached_zero"]
+        writer.writerow([spreadsheet_safe(v) for v in (
+            group["group"], group["in_care"], "taper reached 0 g",
+            f"of {taper['patients']} on a taper", zero["count"],
+            zero["share"] if zero["share"] is not None else "",
+            zero["low"] if zero["low"] is not None else "",
+            zero["high"] if zero["high"] is not None else "",
+        )])  # fmt: skip
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"kratomlog-outcomes-{found['from']}-to-{found['to']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kratomlog import standing as journal_standing
+from kratomlog.checkins import outcomes
 from kratomlog.clinic import audit, care_plans, inbox, messages, visits
 from kratomlog.clinic import report as pdf_report
 from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
@@ -22,8 +23,10 @@ from kratomlog.core.days import local_day, parse_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import GAD7, PHQ9, WITHDRAWAL
 from kratomlog.core.plan import PRESETS, Plan, preset_plan, taper_plan
+from kratomlog.core.sources import HOLD_OR_STEP_BACK, RELIABLE_CHANGE
 from kratomlog.plans.services import stored_plan, version_in_force
 from kratomlog.web import charts
+from kratomlog.web.taper_review import review_shown
 
 SHOWN_DAYS = 90
 BREACHES_SHOWN = 30
@@ -117,6 +120,13 @@ def course(patient: Patient, now: datetime, first: date, last: date) -> dict[str
         "plans": person.plan_versions.order_by("-set_at", "-id"),  # the report's list
         "visits": patient.visits.select_related("clinician").order_by("-at"),
         "grams_total": round(sum(row.grams for row in rows), 3),
+        "changes": [
+            found
+            for found in outcomes.outcomes(person, patient.joined_at, now).values()
+            if found is not None
+        ],
+        "reliable_change": RELIABLE_CHANGE,
+        "review": review_shown(person, now),
         "use_days": sum(1 for row in rows if row.use),
         **bam_course(patient, first, last),
     }
@@ -163,6 +173,7 @@ def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
                 "to": last.isoformat(),
             },
             "report_errors": {},
+            "hold_or_step_back": HOLD_OR_STEP_BACK,
         }
     )
     context.update(forms)
@@ -296,6 +307,35 @@ def set_plan(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         field = PLAN_FIELDS.get(problem.field, "plan")
         return patient_page(request, patient_id, status=400, plan_form=form,
                             plan_errors={field: _plain(problem.problem)})  # fmt: skip
+    return HttpResponseRedirect(reverse("clinic-patient", args=[patient_id]) + "#plans")
+
+
+@require_POST
+def hold_plan(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    return _change_taper(request, patient_id, "hold")
+
+
+@require_POST
+def step_back_plan(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    return _change_taper(request, patient_id, "step-back")
+
+
+def _change_taper(request: HttpRequest, patient_id: UUID, change: str) -> HttpResponse:
+    """Hold the taper's step or step back: a choice the clinician makes, shown before it is set
+    (what it does to today, the new schedule), then set as their plan."""
+    patient = patient_for_clinician(request.user, patient_id)
+    now = timezone.now()
+    form = {"change": change, "days": request.POST.get("days", "").strip()}
+    try:
+        days = _whole(form["days"], "days") if change == "hold" else None
+        plan = care_plans.changed_taper(patient, now, days)
+        shown = care_plans.preview(patient, plan, now)
+        if request.POST.get("confirm") != "1":
+            return patient_page(request, patient_id, change_form=form, change_preview=shown)
+        care_plans.set_for_patient(request.user, patient, plan, now, audit.client_address(request))
+    except InputError as problem:
+        return patient_page(request, patient_id, status=400, change_form=form,
+                            change_error=problem.problem)  # fmt: skip
     return HttpResponseRedirect(reverse("clinic-patient", args=[patient_id]) + "#plans")
 
 

@@ -6,6 +6,12 @@ urlpatterns = [
     path("", triage.triage_page, name="clinic-triage"),
     path("patients/<uuid:patient_id>", patient.patient_page, name="clinic-patient"),
     path("patients/<uuid:patient_id>/plan", patient.set_plan, name="clinic-patient-plan"),
+    path("patients/<uuid:patient_id>/plan/hold", patient.hold_plan, name="clinic-patient-hold"),
+    path(
+        "patients/<uuid:patient_id>/plan/step-back",
+        patient.step_back_plan,
+        name="clinic-patient-step-back",
+    ),
     path("patients/<uuid:patient_id>/visit", patient.add_visit, name="clinic-patient-visit"),
     path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
     path("outcomes", outcomes.outcomes_page, name="clinic-outcomes"),

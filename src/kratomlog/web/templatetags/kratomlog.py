@@ -105,3 +105,12 @@ def revision(change: object, tz_name: str) -> str:
         change.after,  # type: ignore[attr-defined]
         ZoneInfo(tz_name),
     )
+
+
+@register.filter
+def hours(minutes: float | None) -> str:
+    """Minutes asleep as a person reads them: 390 -> "6 h 30 min"."""
+    if minutes is None:
+        return ""
+    whole = round(minutes)
+    return f"{whole // 60} h {whole % 60:02d} min"

@@ -14,11 +14,13 @@ from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.plan import PRESETS, Plan, preset_plan
 from kratomlog.core.rules import grams, rule_from_table
+from kratomlog.core.sources import HOLD_OR_STEP_BACK
 from kratomlog.core.taper import schedule
 from kratomlog.journal.models import Person
 from kratomlog.plans import services
 from kratomlog.plans.preview import preview_plan
 from kratomlog.web import charts
+from kratomlog.web.taper_review import review_shown
 from kratomlog.web.views.common import field, now, number, person_of, whole
 
 # The custom-rule form: each kind with its parameters, in the user's words.
@@ -61,6 +63,8 @@ def plan_page(
             "current_version": services.version_in_force(person, today) if current else None,
             "upcoming": upcoming,
             "taper_chart": _taper_chart(current) if current and current.taper else None,
+            "review": review_shown(person, now()),
+            "hold_or_step_back": HOLD_OR_STEP_BACK,
             "versions": services.plan_versions(person),
             "presets": PRESETS.values(),
             "custom_rules": CUSTOM_RULES,
@@ -113,7 +117,11 @@ def _pending(
         "action": action,
         "fields": [(name, value) for name, value in fields if name != "csrfmiddlewaretoken"],
         "is_break": any(rule.kind == "no_use" for rule in chosen.rules),
+        "steps": schedule(chosen.taper, chosen.start) if action in CHANGES else [],
     }
+
+
+CHANGES = ("plan-hold", "plan-step-back")  # their new schedule is shown with what they do
 
 
 def _confirm_or_save(
@@ -275,3 +283,24 @@ def taper_ics(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kratomlog-taper.ics"'
     return response
+
+
+@require_POST
+def hold_step(request: HttpRequest) -> HttpResponse:
+    """Hold today's taper step for more days: shown first, set once the person says yes."""
+    person, fields = person_of(request), list(request.POST.items())
+    try:
+        chosen = services.changed_taper(person, now(), whole(request.POST.get("days", ""), "days"))
+    except InputError as error:
+        return plan_page(request, error, status=400)
+    return _confirm_or_save(request, chosen, "plan-hold", fields)
+
+
+@require_POST
+def step_back(request: HttpRequest) -> HttpResponse:
+    """Back to the previous step's allowance from today: shown first, set on a yes."""
+    try:
+        chosen = services.changed_taper(person_of(request), now(), None)
+    except InputError as error:
+        return plan_page(request, error, status=400)
+    return _confirm_or_save(request, chosen, "plan-step-back", list(request.POST.items()))
