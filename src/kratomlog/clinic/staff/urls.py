@@ -1,12 +1,15 @@
 from django.urls import path
 
-from kratomlog.clinic.staff import alerts, messages, outcomes, patient, triage
+from kratomlog.clinic.staff import alerts, messages, outcomes, patient, schedule, triage
 
 urlpatterns = [
     path("", triage.triage_page, name="clinic-triage"),
     path("patients/<uuid:patient_id>", patient.patient_page, name="clinic-patient"),
     path("patients/<uuid:patient_id>/plan", patient.set_plan, name="clinic-patient-plan"),
     path("patients/<uuid:patient_id>/visit", patient.add_visit, name="clinic-patient-visit"),
+    path(
+        "patients/<uuid:patient_id>/schedule", schedule.set_schedule, name="clinic-patient-schedule"
+    ),
     path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
     path("outcomes", outcomes.outcomes_page, name="clinic-outcomes"),
     path("outcomes.csv", outcomes.outcomes_csv, name="clinic-outcomes-csv"),

@@ -312,7 +312,7 @@ def own_schedule_allowed(person: Person) -> bool:
 def set_schedule(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     if not own_schedule_allowed(person):
-        return checkins_page(request, message="Your care team sets your schedule.", status=403)
+        return checkins_page(request, message="Your care team sets your schedule.")
     every = request.POST.get("every", "")
     raw: dict[str, object] = {
         "instrument": request.POST.get("instrument", ""),
@@ -337,7 +337,7 @@ def set_schedule(request: HttpRequest) -> HttpResponse:
 def clear_schedule_item(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     if not own_schedule_allowed(person):
-        return checkins_page(request, message="Your care team sets your schedule.", status=403)
+        return checkins_page(request, message="Your care team sets your schedule.")
     try:
         schedules.clear_item(person, request.POST.get("instrument", ""), now())
     except InputError as error:
