@@ -75,8 +75,19 @@ def test_a_patient_changes_their_own_only_where_the_clinic_lets_them(cast, call,
     assert answer.status_code == 200 and answer.json()["set_by"] == "patient"
 
 
-def test_a_new_patient_starts_with_the_team_default(cast):
-    schedules.set_team_default(cast.north, items_from_list([SLEEP_DAILY], NOW.date()))
+def test_a_new_patient_starts_with_the_team_default(cast, tmp_path):
+    from typer.testing import CliRunner
+
+    from kratomlog.cli import app
+
+    default = tmp_path / "north.json"
+    default.write_text(json.dumps({"items": [SLEEP_DAILY]}))
+    runner = CliRunner()
+    done = runner.invoke(app, ["clinic", "team-schedule", "North", "--file", str(default)])
+    assert done.exit_code == 0 and '"instrument": "sleep"' in done.output, done.output
+    default.write_text(json.dumps({"items": [{**SLEEP_DAILY, "at": "8am"}]}))
+    refused = runner.invoke(app, ["clinic", "team-schedule", "North", "--file", str(default)])
+    assert refused.exit_code == 2 and "items[0].at" in refused.output
     patient = people.add_patient(
         email="cy@example.org", password="cy's long password 12", timezone="Europe/Berlin",
         team=cast.north, consent_version=CARE_CONSENT.version, share_with_care_team=True, now=NOW,

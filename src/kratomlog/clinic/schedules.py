@@ -77,11 +77,13 @@ def set_team_default(team: Team, items: list[schedule.Item]) -> None:
 
 def start_with_team_default(patient: Patient, now: datetime) -> None:
     """A new patient's first schedule: their team's default, from their first day."""
-    if not patient.team.default_schedule:
+    default = Team.objects.filter(id=patient.team_id).values_list("default_schedule", flat=True)
+    chosen = default.first() or []
+    if not chosen:
         return
     today = local_day(now, zone(patient.person.timezone))
     items = []
-    for raw in patient.team.default_schedule:
+    for raw in chosen:
         item = schedule.item_from_dict({**raw, "start": None}, today)
         items.append(item)
     schedules.save(patient.person, items, now, set_by=f"default of {patient.team.name}")
