@@ -90,16 +90,8 @@ FORMS = [
         {"from": "8", "step": "1", "every": "1000000000", "start": "2026-11-23"},
         "Every (days): 1000000000 is out of range",
     ),
-    (
-        "/plan/taper",
-        {"from": "inf", "step": "1", "every": "7"},
-        "Start at (grams a day): 'inf' is not a number",
-    ),
-    (
-        "/plan/taper",
-        {"from": "8", "step": "1", "every": "nan"},
-        "Every (days): 'nan' is not a whole",
-    ),
+    ("/plan/taper", {"from": "inf", "step": "1", "every": "7"}, "Start at (grams a day): 'inf' is not a number"),
+    ("/plan/taper", {"from": "8", "step": "1", "every": "nan"}, "Every (days): 'nan' is not a whole"),
     ("/plan/preset", {"preset": "occasional", "start": "9999-12-31"}, "Start: 9999-12-31 is out"),
     ("/checkin/phq9", {f"item-{i}": "²" for i in range(9)}, "item 1: choose an answer"),
     ("/activity", {"kind": "exercise", "minutes": "99999999999999999999"}, "Minutes: "),

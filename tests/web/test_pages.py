@@ -329,9 +329,8 @@ def test_an_upgraded_style_or_script_reaches_an_installed_app(signed_in, monkeyp
     upgraded.write_text(Path(finders.find("web/app.css")).read_text() + "\n.new { color: red; }\n")
     real_find = finders.find
     monkeypatch.setattr(
-        finders,
-        "find",
-        lambda name, **kw: str(upgraded) if name == "web/app.css" else real_find(name, **kw),
+        finders, "find", lambda name, **kw: str(upgraded) if name == "web/app.css"
+        else real_find(name, **kw)
     )
     app_shell.shell_digest.cache_clear()
     try:

@@ -135,7 +135,9 @@ def record_sleep(
     tz = zone(person.timezone)
     today = local_day(now, tz)
     night_day = (
-        check_day(parse_day(night, "--night"), "--night", today) if night else last_night(now, tz)
+        check_day(parse_day(night, "--night"), "--night", today)
+        if night
+        else last_night(now, tz)
     )
     computed = night_from_diary(
         night_day,

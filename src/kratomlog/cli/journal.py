@@ -354,7 +354,9 @@ def product_list() -> None:
 
 @friendly
 def config_set(
-    key: Annotated[str, typer.Argument(help="timezone, unit, crisis-resources or journal-started")],
+    key: Annotated[
+        str, typer.Argument(help="timezone, unit, crisis-resources or journal-started")
+    ],
     value: str,
 ) -> None:
     """Set `timezone` (an IANA name such as Europe/Berlin), `unit` (of a bare number: g, mg,

@@ -94,7 +94,8 @@ def failed(error: BaseException) -> None:
     where = report_failure(error, " ".join(sys.argv[1:3]))
     summary = _one_line(f"{type(error).__name__}: {error}")[:200]
     sys.stderr.write(
-        f"error: kratomlog failed unexpectedly ({summary}); the full report is in {where}\n"
+        f"error: kratomlog failed unexpectedly ({summary}); "
+        f"the full report is in {where}\n"
     )
 
 

@@ -171,9 +171,7 @@ def check_in(request: HttpRequest, body: CheckinIn) -> Status:
         answer["care_team_alerted"] = bool(team and team.alerted)
         if team is not None:
             answer["care_team"] = {
-                "name": team.name,
-                "phone": team.phone,
-                "reads_alerts": team.reads_alerts,
+                "name": team.name, "phone": team.phone, "reads_alerts": team.reads_alerts
             }
     return Status(201, answer)
 

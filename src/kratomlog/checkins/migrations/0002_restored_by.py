@@ -5,40 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("checkins", "0001_initial"),
-        ("journal", "0004_restored_by"),
+        ('checkins', '0001_initial'),
+        ('journal', '0004_restored_by'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="activity",
-            name="restored_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="journal.change",
-            ),
+            model_name='activity',
+            name='restored_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='journal.change'),
         ),
         migrations.AddField(
-            model_name="checkin",
-            name="restored_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="journal.change",
-            ),
+            model_name='checkin',
+            name='restored_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='journal.change'),
         ),
         migrations.AddField(
-            model_name="sleepdiary",
-            name="restored_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="journal.change",
-            ),
+            model_name='sleepdiary',
+            name='restored_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='journal.change'),
         ),
     ]

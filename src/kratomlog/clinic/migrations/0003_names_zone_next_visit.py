@@ -4,34 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("clinic", "0002_audit_append_only"),
+        ('clinic', '0002_audit_append_only'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="account",
-            name="timezone",
+            model_name='account',
+            name='timezone',
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name="patient",
-            name="display_name",
+            model_name='patient',
+            name='display_name',
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name="patient",
-            name="phone",
+            model_name='patient',
+            name='phone',
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name="patient",
-            name="record_number",
+            model_name='patient',
+            name='record_number',
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name="visit",
-            name="next_visit_on",
+            model_name='visit',
+            name='next_visit_on',
             field=models.DateField(blank=True, null=True),
         ),
     ]

@@ -6,51 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("clinic", "0004_people"),
+        ('clinic', '0004_people'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Message",
+            name='Message',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("author_label", models.CharField(blank=True, max_length=254)),
-                ("from_patient", models.BooleanField()),
-                ("text", models.TextField()),
-                ("sent_at", models.DateTimeField()),
-                ("read_at", models.DateTimeField(null=True)),
-                ("announced_at", models.DateTimeField(null=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="messages",
-                        to="clinic.patient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('author_label', models.CharField(blank=True, max_length=254)),
+                ('from_patient', models.BooleanField()),
+                ('text', models.TextField()),
+                ('sent_at', models.DateTimeField()),
+                ('read_at', models.DateTimeField(null=True)),
+                ('announced_at', models.DateTimeField(null=True)),
+                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='clinic.patient')),
             ],
             options={
-                "indexes": [
-                    models.Index(
-                        fields=["patient", "sent_at"], name="clinic_mess_patient_1571c4_idx"
-                    )
-                ],
+                'indexes': [models.Index(fields=['patient', 'sent_at'], name='clinic_mess_patient_1571c4_idx')],
             },
         ),
     ]

@@ -4,28 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("clinic", "0005_messages"),
+        ('clinic', '0005_messages'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WorkerLease",
+            name='WorkerLease',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("worker_id", models.CharField(max_length=64, unique=True)),
-                ("started_at", models.DateTimeField()),
-                ("beat_at", models.DateTimeField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('worker_id', models.CharField(max_length=64, unique=True)),
+                ('started_at', models.DateTimeField()),
+                ('beat_at', models.DateTimeField()),
             ],
         ),
         migrations.AddField(
-            model_name="alertdelivery",
-            name="claimed_by",
+            model_name='alertdelivery',
+            name='claimed_by',
             field=models.CharField(blank=True, max_length=64),
         ),
     ]
