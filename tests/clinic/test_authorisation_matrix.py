@@ -100,6 +100,8 @@ RULES = (
                                         "admin")),
     # The patient's own journal pages (the local app's), filled with patient A's objects.
     Rule(r"/entries/", PATIENTS),
+    # A reminder's link: the sample id is no occurrence, so the allowed answer is the view's 404.
+    Rule(r"/due/", PATIENTS | roles("patient_b"), may_not_exist=True),
     Rule(r"/account$", PATIENTS | roles("patient_b")),
     # The Settings page's notifications switch (a patient's own subscription).
     Rule(r"/settings/notifications/(on|off)$", PATIENTS | roles("patient_b")),

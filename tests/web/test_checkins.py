@@ -152,3 +152,24 @@ def test_the_check_ins_page_says_in_words_how_the_phq9_changed_since_the_start(k
     html = unescape(signed_in.get("/checkins").content.decode())
     assert "Your PHQ-9 went from 17 to 8: a reliable improvement" in html
     assert 'href="/sources#reliable-change"' in html
+
+
+def test_the_checkins_page_sets_the_schedule_and_shows_what_is_due_and_the_last_4_weeks(
+    signed_in,
+):
+    page = unescape(signed_in.get("/checkins").content.decode())
+    assert "No schedule: what is due is suggested" in page
+    set_ = signed_in.post(
+        "/checkins/schedule", {"instrument": "gad7", "every": "day", "at": "18:00"}
+    )
+    html = unescape(set_.content.decode())
+    assert "On your schedule: every day at 18:00, from 2026-11-23." in html
+    assert 'Due now:</strong> <a href="/checkin/gad7">GAD-7</a> (open until Tue 18:00)' in html
+    assert "GAD-7: none due yet" in html
+    refused = signed_in.post(
+        "/checkins/schedule", {"instrument": "gad7", "every": "week", "at": "18:00"}
+    )
+    assert refused.status_code == 400
+    assert "every week needs a weekday" in unescape(refused.content.decode())
+    cleared = signed_in.post("/checkins/schedule/clear", {"instrument": "gad7"})
+    assert "No schedule: what is due is suggested" in unescape(cleared.content.decode())

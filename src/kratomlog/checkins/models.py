@@ -73,3 +73,18 @@ class Activity(models.Model):
     restored_by = models.ForeignKey(
         Change, null=True, on_delete=models.SET_NULL, related_name="+"
     )  # the JSON import that brought it (undoing the import removes it)
+
+
+class ScheduleVersion(models.Model):
+    """A check-in schedule as it was set: the newest is the one in force; every one is kept
+    with who set it (empty for the person themself; in a clinic, the clinician's name and id)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="schedule_versions")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    items = models.JSONField()  # [core.schedule.Item.as_dict()]; [] for no schedule
+    set_at = models.DateTimeField()
+    set_by = models.CharField(max_length=200, blank=True)
+    set_by_user_id = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "set_at"])]

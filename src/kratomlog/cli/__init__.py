@@ -18,7 +18,7 @@ if sys.argv[1:2] == ["clinic"]:
 # transfer's, with the FHIR format added by fhir. tests/test_cli_startup.py keeps this true.
 MODULES = (
     "journal", "plans", "standing", "transfer", "fhir", "checkins", "serve", "clinic",
-    "sources", "sync",
+    "sources", "sync", "schedule",
 )  # fmt: skip
 COMMANDS = {
     **dict.fromkeys(
@@ -38,6 +38,7 @@ COMMANDS = {
     "serve": ("serve",),
     "clinic": ("clinic",),
     "sources": ("sources",),
+    "schedule": ("schedule",),
     **dict.fromkeys(("link", "sync", "unlink"), ("sync",)),
 }  # fmt: skip
 

@@ -17,9 +17,12 @@ from kratomlog.core.instruments import ACTIVITIES, CRAVING, INSTRUMENTS, WITHDRA
 from kratomlog.core.sleep import QUALITY
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from kratomlog.checkins import coping, outcomes, recovery, services
     from kratomlog.core import analysis, course
     from kratomlog.journal import queries
+    from kratomlog.journal.models import Person
     from kratomlog.plans import services as plan_services
 else:
     analysis = lazy("kratomlog.core.analysis", journal=False)
@@ -320,8 +323,16 @@ def due(
         str | None, typer.Option("--ics", help="Write the check-in schedule to this .ics file.")
     ] = None,
 ) -> None:
-    """The check-ins that are due now."""
+    """The check-ins that are due now: from your schedule when you set one (`kratomlog
+    schedule`), with the last week's ledger; otherwise the suggested cadence."""
     person, now = context.person(), context.now()
+    from kratomlog.checkins import schedules
+
+    if schedules.current(person):
+        if ics:
+            _write_ics(person, now, ics)
+        _show_ledger(person, now, as_json)
+        return
     found = recovery.due_now(person, now, plan_services.plan_history(person))
     if ics:
         from pathlib import Path
@@ -338,6 +349,55 @@ def due(
     for item in found:
         command = "sleep" if item.checkin == "sleep" else f"checkin {item.checkin}"
         console.print(f"- {item.checkin}: {item.reason}  ([dim]kratomlog {command}[/])")
+
+
+def _write_ics(person: "Person", now: "datetime", ics: str) -> None:
+    from pathlib import Path
+
+    from kratomlog.checkins.schedule import schedule_ics
+    from kratomlog.storage import write_private
+
+    write_private(Path(ics), schedule_ics(person, now), "--ics")
+
+
+def _show_ledger(person: "Person", now: "datetime", as_json: bool) -> None:
+    """The schedule's occurrences of the last 7 days and today: due, done, missed, upcoming."""
+    from kratomlog.checkins import schedules
+
+    entries = schedules.ledger_now(person, now)
+    tz = zone(person.timezone)
+    if as_json:
+        print_json(
+            [
+                {
+                    "checkin": entry.occurrence.instrument,
+                    "due_at": entry.occurrence.due_at.isoformat(),
+                    "window_end": entry.occurrence.window_end.isoformat(),
+                    "state": entry.state,
+                    "done_at": entry.done_at.isoformat() if entry.done_at else None,
+                }
+                for entry in entries
+            ]
+        )
+        return
+    due_now = [entry for entry in entries if entry.state == "due"]
+    if not due_now:
+        console.print("Nothing is due.")
+    for entry in due_now:
+        key = entry.occurrence.instrument
+        command = {"sleep": "sleep", "doses": "dose"}.get(key, f"checkin {key}")
+        closes = entry.occurrence.window_end.astimezone(tz)
+        console.print(f"- {key}: due, open until {closes:%a %H:%M}  ([dim]kratomlog {command}[/])")
+    grid = table("due", "check-in", "state")
+    for entry in entries:
+        grid.add_row(
+            f"{entry.occurrence.due_at.astimezone(tz):%a %d %b %H:%M}",
+            entry.occurrence.instrument,
+            entry.state,
+        )
+    if entries:
+        console.print("\nThe last 7 days on your schedule:")
+        console.print(grid)
 
 
 def _stop_lines(stop: "course.Stop | None", today: date) -> None:

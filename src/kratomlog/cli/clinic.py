@@ -2,7 +2,13 @@
 
 import typer
 
-from kratomlog.cli import clinic_ops, clinic_research, clinic_settings, clinic_worker
+from kratomlog.cli import (
+    clinic_ops,
+    clinic_research,
+    clinic_schedules,
+    clinic_settings,
+    clinic_worker,
+)
 
 clinic_app = typer.Typer(
     help="Run a clinic: a server on PostgreSQL (DATABASE_URL) where clinicians supervise the "
@@ -16,4 +22,5 @@ def register(app: typer.Typer) -> None:
     clinic_worker.register(clinic_app)
     clinic_research.register(clinic_app)
     clinic_settings.register(clinic_app)
+    clinic_schedules.register(clinic_app)
     app.add_typer(clinic_app, name="clinic")

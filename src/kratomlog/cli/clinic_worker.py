@@ -1,4 +1,5 @@
-"""`kratomlog clinic worker`: background work (alert mail, not-heard-from checks, escalations).
+"""`kratomlog clinic worker`: background work (alert mail, not-heard-from checks, escalations,
+the check-in schedules' ledger and their reminders).
 
 The queue is django-tasks-db's table: each worker takes the next task with SELECT ... FOR UPDATE
 SKIP LOCKED, so several workers share it and no task runs twice. Each worker holds a lease
@@ -45,6 +46,7 @@ def _run_periodic() -> None:
     if connection.vendor != "postgresql":
         tasks.check_not_heard_from()
         tasks.escalate_urgent()
+        tasks.check_schedules()
         expire_archives()
         return
     with connection.cursor() as cursor:
@@ -54,6 +56,7 @@ def _run_periodic() -> None:
         try:
             tasks.check_not_heard_from()
             tasks.escalate_urgent()
+            tasks.check_schedules()
             expire_archives()
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_PERIODIC_LOCK])

@@ -93,6 +93,7 @@ api.add_router("", "kratomlog.clinic.api_messages.router")  # a patient and thei
 api.add_router("", "kratomlog.clinic.api_push.router")  # Web Push subscriptions
 api.add_router("", "kratomlog.clinic.api_staff.router")
 api.add_router("", "kratomlog.clinic.api_outcomes.router")  # change since enrolment
+api.add_router("", "kratomlog.clinic.api_schedules.router")  # schedules, ledger, reminders
 api.add_router("", "kratomlog.research.api.router")  # studies: GET /studies, /me/studies/...
 api.add_router("", "kratomlog.research.api.fhir_router")  # GET /patients/{id}/fhir
 

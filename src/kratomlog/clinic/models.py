@@ -21,6 +21,8 @@ class Team(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The check-in schedule a new patient of the team starts with: [core Item.as_dict()].
+    default_schedule = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return self.name
@@ -378,3 +380,64 @@ class MessageAnnouncement(models.Model):
                 fields=["message", "recipient", "channel"], name="one_announcement_per_key"
             )
         ]
+
+
+OCCURRENCE_STATES = ("upcoming", "due", "done", "missed")
+
+
+class Occurrence(models.Model):
+    """One due check-in of a patient's schedule: open from `due_at` until `window_end`, done by
+    the first record of its instrument inside that window, missed after it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="occurrences")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # in reminder links
+    instrument = models.CharField(max_length=20)
+    due_at = models.DateTimeField()
+    window_end = models.DateTimeField()
+    state = models.CharField(max_length=10, default="upcoming")
+    done_at = models.DateTimeField(null=True)  # when the record that completed it was taken
+    done_by = models.CharField(max_length=40, blank=True)  # that record's uid
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "instrument", "due_at"], name="one_occurrence_per_moment"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["patient", "due_at"]),
+        ]
+
+
+class Reminder(models.Model):
+    """One reminder sent for an occurrence; the key (occurrence, channel, round) makes sending
+    idempotent, claimed before sending as AlertDelivery is."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="reminders")
+    channel = models.CharField(max_length=20)  # mail, push
+    round = models.PositiveSmallIntegerField()  # 1 or 2
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(null=True)
+    answer = models.TextField(blank=True)  # what the channel answered: "250 accepted", "201"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "channel", "round"], name="one_reminder_per_key"
+            )
+        ]
+
+
+class ReminderSettings(models.Model):
+    """How a patient wants to be reminded; no row: push where subscribed, else mail, and quiet
+    from 22:00 to 08:00 in their zone."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    channels = models.JSONField(default=list)  # ["push", "mail"]; [] for no reminders
+    quiet_from = models.TimeField()
+    quiet_to = models.TimeField()
+    updated_at = models.DateTimeField()

@@ -165,6 +165,9 @@ def add_patient(
         display_name=display_name, record_number=record_number,
     )  # fmt: skip
     set_sharing(patient, share_with_care_team, now, actor=user, address=address)
+    from kratomlog.clinic.schedules import start_with_team_default
+
+    start_with_team_default(patient, now)
     return patient
 
 

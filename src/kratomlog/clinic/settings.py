@@ -187,6 +187,9 @@ def configure_clinic(conf: dict[str, Any]) -> None:
     conf["STAFF_IDLE_SECONDS"] = STAFF_IDLE_SECONDS
     conf["CLINIC_TIMEZONE"] = clinic_timezone(os.environ.get("KRATOMLOG_CLINIC_TIMEZONE", ""))
     conf["CLINIC_BASE_URL"] = os.environ.get("KRATOMLOG_BASE_URL", "http://127.0.0.1:8000")
+    # Whether patients may change their own check-in schedule (page and PUT /api/v1/me/schedule).
+    # Off by default: in a clinic the care team sets it, as it sets plans.
+    conf["PATIENTS_SET_SCHEDULE"] = os.environ.get("KRATOMLOG_PATIENTS_SET_SCHEDULE") == "1"
     # Set only by `kratomlog clinic demo` (a throwaway SQLite clinic on loopback): it mounts a
     # sign-in link for the demo's staff that skips the authenticator step.
     # Never with a real database, whatever the environment says.

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kratomlog.checkins.models import CheckIn, SleepDiary
-from kratomlog.clinic import alert_evidence, alerts
+from kratomlog.clinic import alert_evidence, alerts, occurrences
 from kratomlog.clinic.models import Patient, Standing
 from kratomlog.core import bam
 from kratomlog.core.breaches import Breach
@@ -29,6 +29,7 @@ REASONS = (
     "limit_broken",
     "over_allowance",
     "not_heard_from",
+    "missed_checkins",
 )
 NO_REASON = len(REASONS)
 REASON_WORDS = {
@@ -40,7 +41,9 @@ REASON_WORDS = {
     "limit_broken": "a limit you set was broken in the last 7 days",
     "over_allowance": "over the taper's allowance in the last 7 days",
     "not_heard_from": "not heard from for 7 days",
+    "missed_checkins": "missed the last 2 scheduled check-ins",
 }
+MISSED_IN_A_ROW = 2  # the issue's "two in a row" of one scheduled check-in
 SILENCE = timedelta(days=7)  # kratomlog's own choice: a week without any record under a plan
 RECENT_BREACH_DAYS = 7
 SPARK_DAYS = 28
@@ -108,6 +111,7 @@ def _allowance_words(rows: list[DayRow], plan_name: str) -> str:
 def reasons_now(
     patient: Patient, now: datetime, signal_kinds: set[str], recent_clinician_breach: bool,
     plan_in_force: bool, last_activity: datetime | None, recent_over_allowance: bool = False,
+    missed_in_a_row: int = 0,
 ) -> list[str]:  # fmt: skip
     """The triage reasons that hold now, most urgent first."""
     found = set(signal_kinds) & set(REASONS)
@@ -118,6 +122,8 @@ def reasons_now(
     silent_since = last_activity or patient.joined_at
     if plan_in_force and now - silent_since > SILENCE:
         found.add("not_heard_from")
+    if missed_in_a_row >= MISSED_IN_A_ROW:
+        found.add("missed_checkins")
     return [reason for reason in REASONS if reason in found]
 
 
@@ -223,6 +229,7 @@ def refresh(patient: Patient, now: datetime) -> Standing:
         status.plan is not None,
         last_activity,
         bool(recent["over_allowance"]),
+        occurrences.missed_in_a_row(patient, now),
     )
     plan_name = status.plan.name if status.plan else ""
     values = {

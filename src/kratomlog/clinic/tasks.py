@@ -44,10 +44,10 @@ def _claim(alert: Alert, recipient_id: int, round_: str, now: datetime) -> Alert
     delivery = unsent.first()
     if delivery is None:
         return None
-    lost_with_worker = (
-        delivery.claimed_by not in ("", worker_id)
-        and delivery.claimed_by not in worker_lease.live_worker_ids(now)
-    )
+    lost_with_worker = delivery.claimed_by not in (
+        "",
+        worker_id,
+    ) and delivery.claimed_by not in worker_lease.live_worker_ids(now)
     if not lost_with_worker and delivery.claimed_at >= now - STALE_CLAIM:
         return None
     # Take it over with a conditional update on the claim seen: of several takers, one wins.
@@ -136,6 +136,34 @@ def check_not_heard_from(now: datetime | None = None) -> int:
             refreshed = standing.refresh(patient, now)
         count += "not_heard_from" in refreshed.reasons
     return count
+
+
+def check_schedules(now: datetime | None = None) -> int:
+    """Each scheduled patient's ledger brought up to now (occurrences made, opened, done or
+    missed), their standing refreshed when that changed a missed run, and the reminders due
+    sent; the number of reminders sent. One patient whose turn fails is logged and skipped:
+    the others' reminders must go on."""
+    import logging
+
+    from kratomlog.clinic import occurrences, standing
+    from kratomlog.clinic.reminders import sending
+
+    now = now or timezone.now()
+    sent = 0
+    for patient in occurrences.scheduled_patients().iterator(chunk_size=500):
+        try:
+            with transaction.atomic():
+                occurrences.make_coming(patient, now)
+                missed_before = occurrences.missed_in_a_row(patient, now)
+                occurrences.settle(patient, now)
+                if occurrences.missed_in_a_row(patient, now) != missed_before:
+                    standing.refresh(patient, now)
+            sent += sending.send_for(patient, now)
+        except Exception:
+            logging.getLogger("kratomlog.reminders").exception(
+                "schedule of patient %s not checked", patient.id
+            )
+    return sent
 
 
 @task()

@@ -6,6 +6,7 @@ from kratomlog.clinic import api
 from kratomlog.clinic.accounts import invitations, own_account, push, setup, sharing, studies
 from kratomlog.clinic.accounts.messages import patient_messages
 from kratomlog.clinic.admin import site as admin_site
+from kratomlog.clinic.reminders.views import open_due, save_reminder_settings
 from kratomlog.web.urls import urlpatterns as journal_pages
 
 # The local app's one-time-link sign-in and demo loader have no place in a clinic.
@@ -25,5 +26,7 @@ urlpatterns = [
     path("account", own_account.patient_account, name="patient-account"),
     path("settings/notifications/on", push.turn_on, name="notifications-on"),
     path("settings/notifications/off", push.turn_off, name="notifications-off"),
+    path("due/<str:uid>", open_due, name="open-due"),  # a reminder's link
+    path("settings/reminders", save_reminder_settings, name="save-reminder-settings"),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]

@@ -17,6 +17,7 @@ from kratomlog.clinic import report as pdf_report
 from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import patient_for_clinician
 from kratomlog.clinic.staff import alerts as staff_alerts
+from kratomlog.clinic.staff.schedule import section as schedule_section
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core import bam, cows
 from kratomlog.core.days import local_day, parse_day, zone
@@ -176,6 +177,7 @@ def patient_page(request: HttpRequest, patient_id: UUID, status: int = 200,
             "hold_or_step_back": HOLD_OR_STEP_BACK,
         }
     )
+    context.update(schedule_section(patient, now))
     context.update(forms)
     # The patient's alerts, newest first, with Acknowledge and Resolve (see staff/alerts).
     zone_name = staff_alerts.staff_zone(request.user)

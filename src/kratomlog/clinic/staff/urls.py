@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kratomlog.clinic.staff import alerts, messages, outcomes, patient, triage
+from kratomlog.clinic.staff import alerts, messages, outcomes, patient, schedule, triage
 
 urlpatterns = [
     path("", triage.triage_page, name="clinic-triage"),
@@ -13,6 +13,9 @@ urlpatterns = [
         name="clinic-patient-step-back",
     ),
     path("patients/<uuid:patient_id>/visit", patient.add_visit, name="clinic-patient-visit"),
+    path(
+        "patients/<uuid:patient_id>/schedule", schedule.set_schedule, name="clinic-patient-schedule"
+    ),
     path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
     path("outcomes", outcomes.outcomes_page, name="clinic-outcomes"),
     path("outcomes.csv", outcomes.outcomes_csv, name="clinic-outcomes-csv"),

@@ -36,6 +36,13 @@ def checkin_name(key: str) -> str:
 
 
 @register.filter
+def schedule_name(key: str) -> str:
+    from kratomlog.checkins.schedule import NAMES
+
+    return NAMES.get(key, key)
+
+
+@register.filter
 def field_label(field: str) -> str:
     from kratomlog.web.words import field_label as label
 

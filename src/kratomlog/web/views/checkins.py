@@ -1,18 +1,22 @@
 """Check-ins: one short form each, the sleep diary, and what the record shows."""
 
+from datetime import datetime, timedelta
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from kratomlog.checkins import outcomes, recovery, services
+from kratomlog.checkins import outcomes, recovery, schedules, services
 from kratomlog.checkins.schedule import schedule_ics
 from kratomlog.core import analysis, bam, course, sources
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import CRAVING, GAD7, INSTRUMENTS, PHQ9, WITHDRAWAL
+from kratomlog.core.schedule import Item, next_occurrences
 from kratomlog.core.sleep import QUALITY, last_night
 from kratomlog.core.words import count
 from kratomlog.journal import queries
+from kratomlog.journal.models import Person
 from kratomlog.plans.services import plan_history
 from kratomlog.web import charts
 from kratomlog.web.views.common import field, now, person_of, whole
@@ -219,12 +223,14 @@ def checkins_page(
         )
         for chosen, points in scores.items()
     ]
+    scheduled = schedules.current(person)
     return render(
         request,
         "web/checkins.html",
         {
+            **_schedule_context(person, scheduled, moment),
             "craving_chart": _craving_chart(shows),
-            "due": recovery.due_now(person, moment, plans),
+            "due": [] if scheduled else recovery.due_now(person, moment, plans),
             "instruments": INSTRUMENTS.values(),
             "bam_name": bam.NAME,
             "shows": shows,
@@ -279,6 +285,102 @@ def _craving_chart(shows: recovery.RecordShows) -> charts.Chart:
 
 def checkins(request: HttpRequest) -> HttpResponse:
     return checkins_page(request)
+
+
+def _schedule_context(person: Person, items: list[Item], moment: datetime) -> dict[str, object]:
+    """The schedule, what is due now on it, and each check-in's adherence over 4 weeks."""
+    if not items:
+        return {"schedule": [], **_schedule_form(person)}
+    tz = zone(person.timezone)
+    month = schedules.ledger(
+        person, items, moment - timedelta(days=schedules.ADHERENCE_DAYS), moment
+    )
+    return {
+        "schedule": [
+            {
+                "key": item.instrument,
+                "words": item.describe(),
+                "next": " ".join(
+                    f"{o.due_at.astimezone(tz):%a %-d %b %H:%M}"
+                    for o in next_occurrences(item, moment, tz, 1)
+                ),
+            }
+            for item in items
+        ],
+        "scheduled_due": [
+            {
+                "key": e.occurrence.instrument,
+                "until": f"{e.occurrence.window_end.astimezone(tz):%a %H:%M}",
+            }
+            for e in month
+            if e.state == "due"
+        ],
+        "adherence": [
+            {"key": key, "done": done, "of": of}
+            for key, (done, of) in schedules.adherence_by_instrument(month).items()
+        ],
+        **_schedule_form(person),
+    }
+
+
+def _schedule_form(person: Person) -> dict[str, object]:
+    from kratomlog.checkins.schedule import NAMES
+    from kratomlog.core.instruments import INSTRUMENTS as KNOWN
+
+    offered = [key for key in NAMES if key in KNOWN or key in ("sleep", "doses")]
+    return {
+        "can_set_schedule": own_schedule_allowed(person),
+        "schedule_choices": [(key, NAMES[key]) for key in offered],
+    }
+
+
+def own_schedule_allowed(person: Person) -> bool:
+    """Locally always; in a clinic only where it lets patients set their own (see
+    clinic.schedules)."""
+    from django.conf import settings
+
+    if not settings.CLINIC:
+        return True
+    from kratomlog.clinic.schedules import patients_may_set_own
+
+    return patients_may_set_own()
+
+
+@require_POST
+def set_schedule(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    if not own_schedule_allowed(person):
+        return checkins_page(request, message="Your care team sets your schedule.")
+    every = request.POST.get("every", "")
+    raw: dict[str, object] = {
+        "instrument": request.POST.get("instrument", ""),
+        "every": int(every) if every.isdigit() else every,
+        "at": request.POST.get("at", ""),
+    }
+    on = field(request, "on")
+    if every == "week":
+        raw["weekday"] = on
+    elif every == "month":
+        raw["day_of_month"] = int(on) if on and on.isdigit() else on
+    if field(request, "start"):
+        raw["start"] = field(request, "start")
+    try:
+        item = schedules.set_item(person, raw, now())
+    except InputError as error:
+        return checkins_page(request, error=error, status=400)
+    return checkins_page(request, message=f"On your schedule: {item.describe()}.")
+
+
+@require_POST
+def clear_schedule_item(request: HttpRequest) -> HttpResponse:
+    person = person_of(request)
+    if not own_schedule_allowed(person):
+        return checkins_page(request, message="Your care team sets your schedule.")
+    try:
+        schedules.clear_item(person, request.POST.get("instrument", ""), now())
+    except InputError as error:
+        return checkins_page(request, error=error, status=400)
+    return checkins_page(request, message="Taken off your schedule.")
 
 
 def schedule(request: HttpRequest) -> HttpResponse:

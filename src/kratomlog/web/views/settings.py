@@ -35,9 +35,23 @@ def settings_page(request: HttpRequest, error: InputError | None = None) -> Http
             "crisis_lines": person.crisis_resources,
             "error": error,
             "message": request.session.pop("message", None),
+            "reminder_settings": _reminder_settings(request),
         },
         status=400 if error else 200,
     )
+
+
+def _reminder_settings(request: HttpRequest) -> object:
+    """A clinic patient's reminder settings (the clinic's worker sends reminders; a local
+    journal has none to set)."""
+    from django.conf import settings
+
+    patient = getattr(request, "patient", None)
+    if not settings.CLINIC or patient is None:
+        return None
+    from kratomlog.clinic.reminders import settings as reminder_settings
+
+    return reminder_settings.of(patient)
 
 
 def settings_home(request: HttpRequest) -> HttpResponse:

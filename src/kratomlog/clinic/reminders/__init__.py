@@ -1,0 +1,1 @@
+"""Reminders of due check-ins: which channels reach a patient, and sending each round once."""

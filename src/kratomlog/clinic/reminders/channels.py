@@ -1,0 +1,81 @@
+"""The channels a reminder can go by. Each takes (patient, occurrence, round) and returns the
+answers to record (the mail server's acceptance, a push service's status per subscription).
+
+Push goes to each of the patient's subscriptions (kratomlog.clinic.push); mail goes through
+the clinic's mail settings.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+
+from kratomlog.clinic import mail, push
+from kratomlog.clinic.models import ClinicSettings, Occurrence, Patient
+
+Channel = Callable[[Patient, Occurrence, int], list[str]]
+DEFAULT_TITLE = "Reminder"
+
+
+def title() -> str:
+    """The clinic's display name (KRATOMLOG_CLINIC_NAME, as on every push), else its contact's
+    name, else "Reminder": never the app's name, which says kratom."""
+    if getattr(settings, "CLINIC_NAME", ""):
+        return push.notification_title()
+    row = ClinicSettings.objects.first()
+    return (row.contact_name if row else "") or DEFAULT_TITLE
+
+
+def due_link(occurrence: Occurrence) -> str:
+    return f"{settings.CLINIC_BASE_URL.rstrip('/')}/due/{occurrence.uid}"
+
+
+def reminder_text(occurrence: Occurrence) -> tuple[str, str]:
+    """Title and body: only that a check-in is due and where; no instrument, no score, nothing
+    that says what the clinic treats (a lock screen shows it to anyone nearby)."""
+    body = (
+        "A check-in is due.\n\n"
+        f"Open it here:\n{due_link(occurrence)}\n\n"
+        "You can change how you are reminded in Settings."
+    )
+    return title(), body
+
+
+def send_mail_reminder(patient: Patient, occurrence: Occurrence, round_: int) -> list[str]:
+    subject, body = reminder_text(occurrence)
+    mail.send(
+        subject, body, [patient.user.email], about=f"reminder {occurrence.id}, round {round_}"
+    )
+    return ["accepted by the mail server"]
+
+
+def send_push_reminder(patient: Patient, occurrence: Occurrence, round_: int) -> list[str]:
+    """One push to each subscription; what each push service answered is the ledger's record
+    (a 404 or 410 has already removed that subscription)."""
+    deliveries = push.send(
+        patient.user, title=title(), body="A check-in is due.", url=due_link(occurrence)
+    )
+    return [
+        f"{d.status if d.status is not None else 'no answer'}"
+        + (" (subscription removed)" if d.removed else "")
+        + (f" {d.error}" if d.error else "")
+        for d in deliveries
+    ] or ["no subscription"]
+
+
+def has_push(user: object) -> bool:
+    """Whether push can reach the patient: push is on in this clinic and they subscribed."""
+    return push.enabled() and push.has_subscription(user)
+
+
+CHANNELS: dict[str, Channel] = {"mail": send_mail_reminder, "push": send_push_reminder}
+
+
+def chosen(patient: Patient, wanted: list[str]) -> list[str]:
+    """The channels this patient's reminder goes by: push where they have a subscription and
+    chose it; mail when they chose it too, or chose push and have no subscription. None when
+    they chose none."""
+    pushed = "push" in wanted and has_push(patient.user) and "push" in CHANNELS
+    found = ["push"] if pushed else []
+    if ("mail" in wanted or ("push" in wanted and not pushed)) and patient.user.email:
+        found.append("mail")
+    return found
