@@ -201,7 +201,7 @@ def configure_clinic(conf: dict[str, Any]) -> None:
     conf["VAPID_PRIVATE_KEY"] = os.environ.get("KRATOMLOG_VAPID_PRIVATE_KEY", "").strip()
     conf["PUSH_EXTRA_ORIGINS"] = push_origins(os.environ.get("KRATOMLOG_PUSH_EXTRA_ORIGINS", ""))
     conf["CLINIC_NAME"] = os.environ.get("KRATOMLOG_CLINIC_NAME", "").strip()
-    conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "kratomlog@localhost")
+    conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "care-team@localhost")
 
     hosts = [h.strip() for h in os.environ.get("KRATOMLOG_ALLOWED_HOSTS", "").split(",")]
     conf["ALLOWED_HOSTS"] = [*conf["ALLOWED_HOSTS"], *(h for h in hosts if h)]
