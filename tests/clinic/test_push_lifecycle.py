@@ -1,11 +1,15 @@
-"""A new message announced by Web Push with the real `clinic serve` and `clinic worker`, to a push
-service played on loopback: exactly one push, signed by the clinic's VAPID key for the
-receiver's origin, encrypted for the subscription alone, and saying nothing of the message; none
-again on the next run; a 410 from the push service removes the subscription."""
+"""A new message and a due check-in announced by Web Push with the real `clinic serve` and
+`clinic worker`, to a push service played on loopback: exactly one push each, signed by the
+clinic's VAPID key for the receiver's origin, encrypted for the subscription alone, and saying
+nothing of the message or the check-in; none again on the next run; a 410 from the push service
+removes the subscription."""
 
+import re
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -25,7 +29,7 @@ TEXT = "Your kratom taper: PHQ-9 was 19, we should talk about the 4 g step."
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_message_is_pushed_once_signed_encrypted_and_without_its_words(cast, tmp_path):
+def test_a_message_and_a_due_check_in_are_pushed_once_signed_encrypted_and_bare(cast, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("a server and a worker on one database: PostgreSQL")
     receiver = Receiver().start()
@@ -79,10 +83,36 @@ def test_a_message_is_pushed_once_signed_encrypted_and_without_its_words(cast, t
         assert len(receiver.arrivals) == 1 and len(_mails(tmp_path / "mail")) == 1
         assert PushSubscription.objects.get().last_status == 201
 
+        # A check-in due half an hour ago (the worker runs on the real clock, in the patient's
+        # zone, with no quiet hours) reaches the same phone once, as bare, and no mail with it.
+        lee = tokens.issue(cast.clinician_a, NOW)
+        due = (datetime.now(UTC) - timedelta(minutes=30)).astimezone(ZoneInfo("Europe/Berlin"))
+        item = {"instrument": "phq9", "every": "day", "at": f"{due:%H:%M}",
+                "start": f"{due:%Y-%m-%d}"}  # fmt: skip
+        path = f"/patients/{cast.patient_a.public_id}/schedule"
+        assert _api(port, lee, "PUT", path, {"items": [item]})[0] == 200
+        quiet = {"channels": ["push"], "quiet_hours": {"from": "00:00", "to": "00:00"}}
+        assert _api(port, ana, "PUT", "/me/reminder-settings", quiet)[0] == 200
+        _run_worker(env)
+        _run_worker(env)  # a second run sends nothing more
+        assert len(receiver.arrivals) == 2
+        reminder = receiver.arrivals[1]
+        verified_vapid(reminder.headers["authorization"], public_key)
+        shown = browser.decrypt(reminder.body)
+        assert shown["title"] == "Northside Care" and shown["body"] == "A check-in is due."
+        assert re.fullmatch(r"http://clinic\.test/due/[0-9a-f-]{36}", shown["url"]), shown
+        assert "phq" not in str(shown).lower() and "kratom" not in str(shown).lower()
+        assert len(_mails(tmp_path / "mail")) == 1  # the push reached the phone: no mail
+        (occurrence,) = _api(port, ana, "GET", "/me/occurrences")[1][:1]  # type: ignore[index]
+        assert shown["url"].endswith(occurrence["id"])
+        assert [(r["channel"], r["round"], r["answer"]) for r in occurrence["reminders"]] == [
+            ("push", 1, "201")
+        ]
+
         receiver.status = 410  # the browser dropped the subscription
         messages.send(cast.patient_a, cast.clinician_a, "And another thing.", NOW)
         _run_worker(env)
-        assert len(receiver.arrivals) == 2  # a 410 is final: not tried again
+        assert len(receiver.arrivals) == 3  # a 410 is final: not tried again
         assert not PushSubscription.objects.exists()
         assert _api(port, ana, "GET", "/me/push-subscriptions")[1]["subscriptions"] == []  # type: ignore[index]
     finally:
