@@ -38,7 +38,7 @@ def test_the_plan_page_shows_the_taper_step_by_step(kl, signed_in):
     # Step 2: 5 g in two doses on the 17th, over 4 g: 6 of 7 kept; craving 6.
     assert second == "2 16 Nov to 22 Nov 4 g 6 of 7 0.7 g (5 g) 0.3 (2) – 6.0 – – –"
     assert third.startswith("3 now 23 Nov to 29 Nov 2 g 1 of 1 0 g (0 g)")
-    assert fourth == "4 30 Nov to on 0 g to come"
+    assert fourth == "4 From 30 Nov on 0 g to come"
     assert 'aria-current="step"' in page.content.decode()
     assert "Allowance against grams, step by step." in shown
     assert "4 steps from 6 g to 0 g a day; 3 begun, 14 of 15 days kept within the allowance." in (
