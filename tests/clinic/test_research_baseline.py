@@ -114,6 +114,12 @@ def test_the_export_starts_at_day_minus_n_for_those_who_agreed_to_the_window(cas
     assert participants[ben]["consent_version"] == older
     assert participants[ana]["days_observed"] == participants[ben]["days_observed"] == 8
 
+    from kratomlog.research.summary import summarise
+
+    page = summarise(study, NOW)  # the study page's charts count weeks since enrollment only
+    assert [week for week, _, _ in page.adherence] == [0, 1]
+    assert sum(count for *_, count in page.dose_sizes) == 16  # 8 days from day 0, two people
+
     package = json.loads((written.directory / "datapackage.json").read_text())
     assert package["baseline_days"] == 14
     assert (
