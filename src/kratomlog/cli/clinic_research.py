@@ -45,6 +45,15 @@ def create(
             "or second, as the protocol needs.",
         ),
     ] = "quarter-hour",
+    baseline_days: Annotated[
+        str,
+        typer.Option(
+            "--baseline-days",
+            metavar="N",
+            help="Also export each participant's records from the N days before they joined "
+            "(day -N to -1), 0 to 90; stated in the research consent text. Default 0: none.",
+        ),
+    ] = "0",
 ) -> None:
     """An admin's command: create a study that the clinic's patients may join."""
     open_journal()
@@ -63,11 +72,29 @@ def create(
         start=parse_day(start, "--start") if start else None,
         end=parse_day(end, "--end") if end else None,
         time_of_day=time_of_day,
+        baseline_days=_days(baseline_days),
+    )
+    window = (
+        f" Its export starts {study.baseline_days} days before each participant joined."
+        if study.baseline_days
+        else ""
     )
     console.print(
-        f"Study {study.name} created; research consent version {study.consent_version}. "
+        f"Study {study.name} created; research consent version {study.consent_version}.{window} "
         f"Add its researchers with: kratomlog clinic study add-researcher {study.name} EMAIL"
     )
+
+
+def _days(text: str) -> int:
+    """A whole number of days, or the field's error in words (the range is the service's)."""
+    from kratomlog.research.models import BASELINE_MOST
+
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InputError(
+            "--baseline-days", f"{text!r}; a whole number of days from 0 (none) to {BASELINE_MOST}"
+        ) from None
 
 
 @friendly

@@ -21,8 +21,21 @@ DEIDENTIFICATION = (
     "since the participant's enrollment (day 0) and the local time of day; calendar dates and "
     "time zones are dropped. Only participants whose research consent holds at the time of the "
     "export appear; one who left the study is absent from every later export. Records are "
-    "those from enrollment (or the study's start, if later) to the study's end (or the export)."
+    "those from enrollment (or the study's start, if later) to the study's end (or the export), "
+    "and those of the study's baseline window if it has one."
 )
+
+
+def baseline(days: int) -> str:
+    """The study's baseline window in words, for the codebook."""
+    if not days:
+        return "This study has no baseline window: no record from before enrollment is exported."
+    return (
+        f"Baseline window: the {days} days before enrollment, exported as day -{days} to day "
+        "-1, for each participant whose research consent version stated it; a participant who "
+        "agreed to an earlier version without it starts at day 0 (see participants."
+        "baseline_days)."
+    )
 
 
 def time_of_day(step: int) -> str:
@@ -102,8 +115,10 @@ def datapackage(study: Study, written: "Written", fmt: str) -> dict[str, Any]:
         "name": f"kratomlog-{study.name}",
         "title": f"kratomlog study {study.name}"
         + (f" (protocol {study.protocol_id})" if study.protocol_id else ""),
-        "description": f"{DEIDENTIFICATION} {time_of_day(study.time_of_day_seconds)}",
+        "description": f"{DEIDENTIFICATION} {time_of_day(study.time_of_day_seconds)} "
+        f"{baseline(study.baseline_days)}",
         "time_of_day_seconds": study.time_of_day_seconds,
+        "baseline_days": study.baseline_days,
         "participants": written.participants,
         "resources": [_resource(t, written.files[t.name], fmt) for t in TABLES],
     }

@@ -12,6 +12,10 @@ from django.db import models
 
 from kratomlog.clinic.models import Patient
 
+# The longest baseline window a study may declare: kratomlog's own choice, a season of records
+# before enrollment (the 0 to 90 days).
+BASELINE_MOST = 90
+
 
 def new_secret() -> str:
     return secrets.token_hex(32)
@@ -31,6 +35,8 @@ class Study(models.Model):
     # Local times of day are exported rounded down to this many seconds: the quarter hour
     # unless the study's protocol asks for more (60: the minute, 1: the second).
     time_of_day_seconds = models.PositiveIntegerField(default=900)
+    # Days before enrollment the export also takes (day -N to -1): stated in the consent text.
+    baseline_days = models.PositiveSmallIntegerField(default=0)
     # The study page's numbers, kept once drawn: a large study takes the worker minutes.
     summary = models.JSONField(null=True, blank=True)
     summary_at = models.DateTimeField(null=True, blank=True)
@@ -76,6 +82,9 @@ class ResearchConsent(models.Model):
         StudyParticipant, on_delete=models.CASCADE, related_name="consents"
     )
     version = models.CharField(max_length=20)
+    # The baseline window that version stated: what this participant agreed the export takes
+    # from before they joined (0: nothing before; every consent given before windows existed).
+    baseline_days = models.PositiveSmallIntegerField(default=0)
     granted = models.BooleanField()
     at = models.DateTimeField()
     address = models.GenericIPAddressField(null=True)

@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,15 +45,42 @@ class Enrolled:
     last: date  # the last day exported: the study's end, or today
     consent_version: str
     time_step: int = 900  # seconds: the study's resolution of a local time of day
+    baseline_days: int = 0  # days before enrollment, as the consent they agreed to stated
+
+    @property
+    def windows(self) -> list[tuple[date, date]]:
+        """The spans of local days exported, in order: the baseline (day -N to -1, never past
+        the last day), then enrollment (or the study's start) to the last day; joined when they
+        touch, so a plan in force across enrollment is one row."""
+        spans = []
+        if self.baseline_days:
+            spans.append(
+                (
+                    self.enrolled - timedelta(days=self.baseline_days),
+                    min(self.enrolled - timedelta(days=1), self.last),
+                )
+            )
+        if self.first <= self.last:
+            if spans and spans[-1][1] + timedelta(days=1) >= self.first:
+                spans[-1] = (spans[-1][0], self.last)
+            else:
+                spans.append((self.first, self.last))
+        return [(lo, hi) for lo, hi in spans if lo <= hi]
+
+    def covers(self, day: date) -> bool:
+        return any(lo <= day <= hi for lo, hi in self.windows)
 
 
 def enrolled(study: Study, now: datetime) -> list[Enrolled]:
     """Every participant whose research consent holds now, ordered by bucket and pseudonym."""
-    versions = dict(
-        ResearchConsent.objects.filter(participant__study=study, granted=True)
+    versions = {
+        participant: (version, baseline)
+        for participant, version, baseline in ResearchConsent.objects.filter(
+            participant__study=study, granted=True
+        )
         .order_by("at", "id")
-        .values_list("participant_id", "version")
-    )  # the latest granted version of each participant wins
+        .values_list("participant_id", "version", "baseline_days")
+    }  # the latest granted version of each participant wins, with the window it stated
     found = []
     for participant in active_participants(study):
         person = participant.patient.person
@@ -63,6 +90,7 @@ def enrolled(study: Study, now: datetime) -> list[Enrolled]:
         last = min(study.end, today) if study.end else today
         first = max(day0, study.start) if study.start else day0
         code = pseudonym(study, participant.patient)
+        version, baseline = versions.get(participant.id, (study.consent_version, 0))
         found.append(
             Enrolled(
                 code,
@@ -71,8 +99,9 @@ def enrolled(study: Study, now: datetime) -> list[Enrolled]:
                 day0,
                 first,
                 last,
-                versions.get(participant.id, study.consent_version),
+                version,
                 study.time_of_day_seconds or 1,
+                baseline,
             )
         )
     return sorted(found, key=lambda e: (e.bucket, e.code))
@@ -215,12 +244,13 @@ def _participant_rows(
         participant=code,
         days_observed=max(0, (last - first).days + 1),
         consent_version=one.consent_version,
+        baseline_days=one.baseline_days,
     )
     doses, magnesium = [], defaultdict(float)
     for _, entry_id, substance, at, tz_name, day, grams, mg, compound, form, category in entries:
         if substance == KRATOM:
             doses.append(Dose(entry_id, at.astimezone(UTC), day, grams or 0.0))
-        if not first <= day <= last:
+        if not one.covers(day):
             continue
         where = {
             "participant": code,
@@ -250,7 +280,7 @@ def _participant_rows(
                 category=category if category in CATEGORIES else "other",
             )
     for _, instrument, at, tz_name, day, answers, total, band, self_harm in checkins:
-        if not first <= day <= last:
+        if not one.covers(day):
             continue
         if instrument == bam.KEY:
             scored = bam.score(answers)
@@ -279,7 +309,7 @@ def _participant_rows(
             **items,
         )
     for _, night_day, tz_name, *moments_and_counts in nights:
-        if not first <= night_day <= last:
+        if not one.covers(night_day):
             continue
         into_bed, tried, sol, wakes, waso, final, out, quality = moments_and_counts
         night = Night(night_day, into_bed, tried, sol, wakes, waso, final, out, quality)
@@ -301,14 +331,17 @@ def _participant_rows(
             tst_minutes=round(night.total_sleep_minutes, 1),
             se_percent=round(night.sleep_efficiency, 1),
         )
-    if last < first:
+    windows = one.windows
+    if not windows:
         return
     plans = [(stored_plan(version), version) for version in versions]
     history = PlanHistory([plan for plan, _ in plans])
     set_by = {id(plan): "clinician" if version.set_by else "self" for plan, version in plans}
     _plan_rows(rows, one, history, set_by)
     journal = UseIndex(doses, ordered_in_utc=True)
-    for row in daily_rows(first, last, journal, history, magnesium):
+    for row in (
+        row for lo, hi in windows for row in daily_rows(lo, hi, journal, history, magnesium)
+    ):
         day = (row.day - day0).days
         limits = sum(1 for breach in row.breaches if breach.severity == "limit")
         _add(
@@ -337,7 +370,8 @@ def _participant_rows(
 
 
 def _plan_rows(rows: Rows, one: Enrolled, history: PlanHistory, set_by: dict[int, str]) -> None:
-    for plan, lo, hi in history.periods(one.first, one.last):
+    periods = (period for lo, hi in one.windows for period in history.periods(lo, hi))
+    for plan, lo, hi in periods:
         _add(
             rows,
             "plans",

@@ -20,6 +20,7 @@ from kratomlog.clinic.policy import own_patient, require_role, role_of
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.research.models import (
+    BASELINE_MOST,
     ResearchConsent,
     Study,
     StudyParticipant,
@@ -29,16 +30,39 @@ from kratomlog.research.models import (
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 DEFAULT_CONSENT = (
     "Taking part in the study {name}\n\n"
-    "If you join, a copy of your journal from today on (doses, magnesium, the category of other "
-    "substances, check-ins, sleep diaries, plans and where you stood against them) goes into "
-    "the study's data under a code instead of your name. Your name, email address, notes, "
-    "purposes, product vendors and batches are never part of it, times are counted in days "
-    "since you joined, and your time zone is left out. The study's researchers see only that "
-    "coded data, never your journal.\n\n"
+    "If you join, a copy of your journal from today on{before} (doses, magnesium, the category "
+    "of other substances, check-ins, sleep diaries, plans and where you stood against them) "
+    "goes into the study's data under a code instead of your name. Your name, email address, "
+    "notes, purposes, product vendors and batches are never part of it, times are counted in days "
+    "since you joined{negative}, and your time zone is left out. The study's researchers see "
+    "only that coded data, never your journal.\n\n"
     "Taking part is your choice and separate from sharing with your care team. You can leave "
     "at any time: from then on your data is left out of every new export of the study (copies "
     "already made cannot be called back)."
 )
+
+
+def baseline_sentence(days: int) -> str:
+    """What a study's consent says of its baseline window, appended to a text of its own."""
+    return (
+        f"The study also takes your journal from the {days} days before you joined, under the "
+        f"same code: those days are counted as day -{days} to day -1."
+    )
+
+
+def research_consent(name: str, text: str | None, baseline_days: int) -> str:
+    """The study's consent text: its own or kratomlog's, always stating the baseline window, so
+    a window changes the text and with it the version a participant agrees to."""
+    if text is None:
+        return DEFAULT_CONSENT.format(
+            name=name,
+            before=f" and the {baseline_days} days before you joined" if baseline_days else "",
+            negative=" (the days before as negative numbers)" if baseline_days else "",
+        )
+    text = text.strip()
+    if baseline_days and text:
+        text += "\n\n" + baseline_sentence(baseline_days)
+    return text
 
 
 def pseudonym(study: Study, patient: Patient) -> str:
@@ -65,11 +89,18 @@ def create_study(
     end: date | None = None,
     actor: Any = None,
     time_of_day: str = "quarter-hour",
+    baseline_days: int = 0,
 ) -> Study:
     name = name.strip().lower()
+    if not 0 <= baseline_days <= BASELINE_MOST:
+        raise InputError(
+            "--baseline-days",
+            f"{baseline_days}; a whole number of days from 0 (none) to {BASELINE_MOST}",
+        )
     if time_of_day not in TIME_OF_DAY:
         raise InputError(
-            "--time-of-day", f"{time_of_day!r}; use {', '.join(TIME_OF_DAY)} (quarter-hour unless "
+            "--time-of-day",
+            f"{time_of_day!r}; use {', '.join(TIME_OF_DAY)} (quarter-hour unless "
             "the protocol needs more)",
         )
     if not _NAME.match(name):
@@ -80,7 +111,7 @@ def create_study(
         raise InputError("NAME", f"a study called {name} already exists")
     if start and end and end < start:
         raise InputError("--end", f"{end} is before the start {start}; the end comes after it")
-    text = (consent_text if consent_text is not None else DEFAULT_CONSENT.format(name=name)).strip()
+    text = research_consent(name, consent_text, baseline_days).strip()
     if not text:
         raise InputError("--consent-file", "the research consent text is empty")
     study = Study.objects.create(
@@ -92,9 +123,14 @@ def create_study(
         end=end,
         created_at=now,
         time_of_day_seconds=TIME_OF_DAY[time_of_day],
+        baseline_days=baseline_days,
     )
     audit.record(
-        action="study", actor=actor, role=role_of(actor) or "", what=f"created {name}", at=now
+        action="study",
+        actor=actor,
+        role=role_of(actor) or "",
+        what=f"created {name}" + (f", baseline {baseline_days} days" if baseline_days else ""),
+        at=now,
     )
     return study
 
@@ -167,6 +203,7 @@ def join(
     ResearchConsent.objects.create(
         participant=participant,
         version=study.consent_version,
+        baseline_days=study.baseline_days,
         granted=True,
         at=now,
         address=address,

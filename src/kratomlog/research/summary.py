@@ -51,6 +51,8 @@ def summarise(study: Study, now: datetime) -> StudySummary:
         for one in batch:
             # whole weeks only: a week just begun would count as one without records
             weeks_observed[one.code] = ((one.last - one.enrolled).days + 1) // 7
+        # The page counts weeks since enrollment: a baseline window's days (negative) are the
+        # export's, not its charts' (they would fall left of week 0).
         for table in RECORD_TABLES:
             columns = rows[table]
             days = columns["night" if table == "sleep" else "day"]
@@ -59,7 +61,7 @@ def summarise(study: Study, now: datetime) -> StudySummary:
         for day, grams, allowance in zip(
             daily["day"], daily["grams"], daily["allowance"], strict=True
         ):
-            if allowance is not None:
+            if allowance is not None and day >= 0:
                 taper[day // 7][0] += 1
                 taper[day // 7][1] += grams <= allowance + 1e-9
         checkins = rows["checkins"]
@@ -70,9 +72,10 @@ def summarise(study: Study, now: datetime) -> StudySummary:
             checkins["total"],
             strict=True,
         ):
-            if instrument in scores:
+            if instrument in scores and day >= 0:
                 scores[instrument][(code, day // 7)].append(total)
-        sizes.extend(rows["doses"]["grams"])
+        doses = rows["doses"]
+        sizes.extend(g for g, day in zip(doses["grams"], doses["day"], strict=True) if day >= 0)
     longest = max(weeks_observed.values(), default=0)
     for week in range(longest):
         at_risk = [code for code, weeks in weeks_observed.items() if weeks > week]

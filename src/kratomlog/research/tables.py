@@ -12,6 +12,7 @@ from kratomlog.core.interactions import CATEGORIES
 from kratomlog.core.rules import RULE_KINDS, SEVERITIES
 from kratomlog.interop import loinc
 from kratomlog.journal.models import FORMS
+from kratomlog.research.models import BASELINE_MOST
 
 COMPOUNDS = (*MAGNESIUM_FRACTION, "elemental", "other")
 CSD = "Consensus Sleep Diary (Carney 2012)"
@@ -66,9 +67,10 @@ PARTICIPANT = Column(
 DAY = Column(
     "day",
     "integer",
-    "Local calendar day, counted from the participant's enrollment day (day 0)",
+    "Local calendar day, counted from the participant's enrollment day (day 0); the days of "
+    "a study's baseline window, before enrollment, are negative (day -N to -1)",
     unit="day",
-    minimum=0,
+    minimum=-BASELINE_MOST,
 )
 TIME = Column(
     "time",
@@ -117,6 +119,15 @@ TABLES = (
                 minimum=1,
             ),
             Column("consent_version", "string", "Version of the research consent text agreed to"),
+            Column(
+                "baseline_days",
+                "integer",
+                "Days before enrollment exported for this participant (day -N to -1), as the "
+                "consent version they agreed to stated; 0: none, their records start at day 0",
+                unit="day",
+                minimum=0,
+                maximum=BASELINE_MOST,
+            ),
         ),
         key=("participant",),
     ),
@@ -262,7 +273,7 @@ TABLES = (
             Column(
                 "night",
                 "integer",
-                "The evening the night began, counted from enrollment",
+                "The evening the night began, counted from enrollment (negative: baseline)",
                 unit="day",
             ),
             Column("into_bed", "time", "Local clock time into bed", instrument=CSD),
@@ -316,8 +327,9 @@ TABLES = (
     Table(
         "daily",
         "Daily rows",
-        "One row a local day from enrollment to the study's end or the export, recorded or "
-        "not; each day judged by the plan then in force (as `kratomlog history`).",
+        "One row a local day from the baseline window (if any) or enrollment to the study's "
+        "end or the export, recorded or not; each day judged by the plan then in force (as "
+        "`kratomlog history`).",
         (
             PARTICIPANT,
             DAY,
@@ -343,7 +355,12 @@ TABLES = (
         "numbers only) and the days it was in force.",
         (
             PARTICIPANT,
-            Column("first_day", "integer", "First day in force (from enrollment on)", unit="day"),
+            Column(
+                "first_day",
+                "integer",
+                "First day in force (from the baseline window or enrollment on)",
+                unit="day",
+            ),
             Column("last_day", "integer", "Last day in force (up to the export)", unit="day"),
             Column("set_by", "string", "Who set it", allowed=("self", "clinician")),
             Column("taper", "boolean", "The plan holds a taper"),
