@@ -12,8 +12,9 @@ import re
 REDACTED = "[redacted]"
 
 # The paths whose last segment is a secret: a staff set-up link, a patient's invitation, the
-# local app's one-time sign-in link and the demo clinic's sign-in link.
-_SECRET_PATH = re.compile(r"(/(?:setup|invite|login|accounts/demo)/)[^\s/?#\"'<>]+")
+# local app's one-time sign-in link, the demo clinic's sign-in link and a patient's calendar
+# subscription.
+_SECRET_PATH = re.compile(r"(/(?:setup|invite|login|accounts/demo|calendar)/)[^\s/?#\"'<>]+")
 # A query string after a path: the part after "?" up to the next space or quote.
 _QUERY = re.compile(r"(/[^\s?\"'<>]*)\?[^\s\"'<>]+")
 _BEARER = re.compile(r"\b(Bearer|Token)\s+[\w\-.~+/=]+", re.IGNORECASE)

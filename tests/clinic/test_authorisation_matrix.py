@@ -58,6 +58,8 @@ RULES = (
     Rule(r"/(invite|setup)/", frozenset(ROLES), open=True),
     Rule(r"/accounts/(login|verify|logout|demo/|password-reset)", frozenset(ROLES), open=True),
     Rule(r"/(manifest\.webmanifest|sw\.js)$", frozenset(ROLES), open=True),
+    # A calendar subscription: its secret in the path is the only key (the sample is none: 404).
+    Rule(r"/calendar/[^/]+\.ics$", frozenset(ROLES), open=True),
     # The API: a patient's own journal; a clinician's patients; the audit log for admins.
     Rule(r"/api/v1/me/studies/", PATIENTS | roles("patient_b"), "api", may_not_exist=True),
     # The sample message is patient A's: patient B's own 404 for it is the endpoint's answer.

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kratomlog.checkins import schedules as journal_schedules
@@ -15,6 +15,7 @@ from kratomlog.clinic.api_errors import ApiInput, Problem, answers
 from kratomlog.clinic.api_staff import read_patient
 from kratomlog.clinic.models import PATIENT, Patient
 from kratomlog.clinic.policy import own_patient, patient_for_clinician
+from kratomlog.clinic.reminders import calendar
 from kratomlog.clinic.reminders import settings as reminder_settings
 from kratomlog.core.days import zone
 from kratomlog.core.errors import InputError
@@ -72,13 +73,25 @@ class QuietHours(ApiInput):
 
 
 class ReminderSettingsIn(ApiInput):
-    channels: list[str] = Field(description='"push" and/or "mail"; [] for no reminders')
+    channels: list[str] = Field(
+        description='"push", "mail" and/or "sms" (where the clinic has an SMS gateway); [] for '
+        "no reminders"
+    )
     quiet_hours: QuietHours | None = None
 
 
 class ReminderSettingsOut(Schema):
     channels: list[str]
     quiet_hours: dict[str, str]  # {"from": "22:00", "to": "08:00"}
+
+
+class CalendarFeedOut(Schema):
+    subscribed: bool  # whether a subscription address is live
+    since: datetime | None  # when it was made
+
+
+class CalendarFeedMade(CalendarFeedOut):
+    url: str  # the subscription address, shown this once (only its hash is kept)
 
 
 def _items(patient: Patient, body: ScheduleIn, now: datetime) -> list[Any]:
@@ -185,10 +198,33 @@ def my_reminder_settings(request: HttpRequest) -> dict[str, Any]:
 def set_my_reminder_settings(request: HttpRequest, body: ReminderSettingsIn) -> dict[str, Any]:
     """`{"channels": ["push", "mail"], "quiet_hours": {"from": "22:00", "to": "08:00"}}`: push
     goes where you have turned it on; mail goes when you chose it, or chose push and have it on
-    no device."""
+    no device; "sms" goes to the phone number the clinic has for you, and only where the clinic
+    has an SMS gateway (422 otherwise)."""
     patient = own_patient(request.user)
     raw: dict[str, Any] = {"channels": body.channels}
     if body.quiet_hours is not None:
         raw["quiet_hours"] = {"from": body.quiet_hours.from_, "to": body.quiet_hours.to}
     chosen = reminder_settings.save(patient, reminder_settings.read(raw), _now())
     return chosen.as_dict()
+
+
+@router.get("/me/calendar-feed", auth=Bearer(PATIENT), response=answers(CalendarFeedOut))
+def my_calendar_feed(request: HttpRequest) -> dict[str, Any]:
+    """Whether your calendar subscription is live (its address is never shown again)."""
+    return calendar.state(own_patient(request.user))
+
+
+@router.post("/me/calendar-feed", auth=Bearer(PATIENT), response=answers(CalendarFeedMade, 201))
+def make_my_calendar_feed(request: HttpRequest) -> Status:
+    """A new private iCalendar address of your schedule, in `url`, shown this once; the one
+    before (if any) answers 404 from now on. Every event reads only "Check-in"."""
+    patient = own_patient(request.user)
+    made = calendar.issue(patient, _now(), audit.client_address(request))
+    return Status(201, {**calendar.state(patient), "url": made})
+
+
+@router.delete("/me/calendar-feed", auth=Bearer(PATIENT), response=answers(None, 204))
+def revoke_my_calendar_feed(request: HttpRequest) -> Status:
+    """Stop the subscription: its address answers 404 from the next fetch on."""
+    calendar.revoke(own_patient(request.user), _now(), audit.client_address(request))
+    return Status(204, None)

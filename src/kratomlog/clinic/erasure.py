@@ -83,6 +83,7 @@ def erase_user(
     if patient is not None:
         patient.display_name = patient.record_number = patient.phone = ""
         patient.save(update_fields=["display_name", "record_number", "phone"])
+        patient.calendar_feeds.all().delete()  # its address names when their check-ins fall
         if journal:
             deleted = _delete_journal(patient.person)
     relabelled = _relabel(user, pseudonym)

@@ -441,3 +441,13 @@ class ReminderSettings(models.Model):
     quiet_from = models.TimeField()
     quiet_to = models.TimeField()
     updated_at = models.DateTimeField()
+
+
+class CalendarFeed(models.Model):
+    """A patient's private calendar subscription: the secret is in its URL, only its hash is
+    kept (as an API token's); revoked, or replaced by a renewal, it answers 404."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True)

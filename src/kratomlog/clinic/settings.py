@@ -15,6 +15,10 @@
   raw or DER; default a key made once in the data directory); KRATOMLOG_PUSH_EXTRA_ORIGINS:
   comma-separated origins beyond the known push services that subscriptions may name;
   KRATOMLOG_CLINIC_NAME: the title of every notification (default "Reminder").
+- KRATOMLOG_SMS_BACKEND: a django-sms backend (sms.backends.twilio.SmsBackend,
+  sms.backends.messagebird.SmsBackend, or a gateway's own) to send reminders by SMS too; none by
+  default (SMS off). KRATOMLOG_SMS_FROM: the sender number or name; the gateway's credentials
+  in its own variables (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, MESSAGEBIRD_ACCESS_KEY).
 """
 
 import os
@@ -201,6 +205,10 @@ def configure_clinic(conf: dict[str, Any]) -> None:
     conf["VAPID_PRIVATE_KEY"] = os.environ.get("KRATOMLOG_VAPID_PRIVATE_KEY", "").strip()
     conf["PUSH_EXTRA_ORIGINS"] = push_origins(os.environ.get("KRATOMLOG_PUSH_EXTRA_ORIGINS", ""))
     conf["CLINIC_NAME"] = os.environ.get("KRATOMLOG_CLINIC_NAME", "").strip()
+    conf["SMS_BACKEND"] = os.environ.get("KRATOMLOG_SMS_BACKEND", "").strip()
+    conf["DEFAULT_FROM_SMS"] = os.environ.get("KRATOMLOG_SMS_FROM", "").strip()
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "MESSAGEBIRD_ACCESS_KEY"):
+        conf[name] = os.environ.get(name, "")
     conf["DEFAULT_FROM_EMAIL"] = os.environ.get("KRATOMLOG_FROM_EMAIL", "care-team@localhost")
 
     hosts = [h.strip() for h in os.environ.get("KRATOMLOG_ALLOWED_HOSTS", "").split(",")]

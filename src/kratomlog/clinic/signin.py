@@ -22,7 +22,7 @@ from kratomlog.clinic.models import ADMIN, PATIENT
 from kratomlog.clinic.policy import is_staff_role, role_of
 
 OPEN_PATHS = ("/accounts/", "/invite/", "/setup/", "/static/", "/api/", "/manifest.webmanifest",
-              "/sw.js", "/favicon.ico")  # fmt: skip
+              "/sw.js", "/favicon.ico", "/calendar/")  # fmt: skip
 STAFF_PATHS = ("/clinic/", "/admin/", "/research/")
 # Staff pages that live among the open /accounts/ pages: they need a verified session too.
 STAFF_ACCOUNT_PAGES = ("/accounts/", "/accounts/invite-patient")

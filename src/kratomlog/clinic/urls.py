@@ -6,7 +6,13 @@ from kratomlog.clinic import api
 from kratomlog.clinic.accounts import invitations, own_account, push, setup, sharing, studies
 from kratomlog.clinic.accounts.messages import patient_messages
 from kratomlog.clinic.admin import site as admin_site
-from kratomlog.clinic.reminders.views import open_due, save_reminder_settings
+from kratomlog.clinic.reminders.views import (
+    calendar_feed,
+    make_calendar_feed,
+    open_due,
+    revoke_calendar_feed,
+    save_reminder_settings,
+)
 from kratomlog.web.urls import urlpatterns as journal_pages
 
 # The local app's one-time-link sign-in and demo loader have no place in a clinic.
@@ -28,5 +34,9 @@ urlpatterns = [
     path("settings/notifications/off", push.turn_off, name="notifications-off"),
     path("due/<str:uid>", open_due, name="open-due"),  # a reminder's link
     path("settings/reminders", save_reminder_settings, name="save-reminder-settings"),
+    path("settings/calendar", make_calendar_feed, name="make-calendar-feed"),
+    path("settings/calendar/revoke", revoke_calendar_feed, name="revoke-calendar-feed"),
+    # A calendar subscription: open, its secret in the path (kept out of every log).
+    path("calendar/<str:feed_token>.ics", calendar_feed, name="calendar-feed"),
     *(p for p in journal_pages if getattr(p, "name", None) not in _LOCAL_ONLY),
 ]

@@ -2,7 +2,9 @@
 answers to record (the mail server's acceptance, a push service's status per subscription).
 
 Push goes to each of the patient's subscriptions (kratomlog.clinic.push); mail goes through
-the clinic's mail settings.
+the clinic's mail settings; SMS through the clinic's gateway (a django-sms backend named by
+KRATOMLOG_SMS_BACKEND; none by default, and then SMS is off), to the phone number the clinic
+keeps for the patient.
 """
 
 from collections.abc import Callable
@@ -62,20 +64,46 @@ def send_push_reminder(patient: Patient, occurrence: Occurrence, round_: int) ->
     ] or ["no subscription"]
 
 
+def sms_enabled() -> bool:
+    """Whether this clinic has an SMS gateway (KRATOMLOG_SMS_BACKEND)."""
+    return bool(getattr(settings, "SMS_BACKEND", ""))
+
+
+def sms_text(occurrence: Occurrence) -> str:
+    """The mail's words, short: a text message is paid for by the segment."""
+    return f"{title()}: a check-in is due. Open it here: {due_link(occurrence)}"
+
+
+def send_sms_reminder(patient: Patient, occurrence: Occurrence, round_: int) -> list[str]:
+    import sms
+
+    sent = sms.send_sms(sms_text(occurrence), recipients=[patient.phone])
+    if not sent:  # refused: the claim stays, for the next run to try again
+        raise RuntimeError("the SMS gateway accepted no message")
+    return ["accepted by the SMS gateway"]
+
+
 def has_push(user: object) -> bool:
     """Whether push can reach the patient: push is on in this clinic and they subscribed."""
     return push.enabled() and push.has_subscription(user)
 
 
-CHANNELS: dict[str, Channel] = {"mail": send_mail_reminder, "push": send_push_reminder}
+CHANNELS: dict[str, Channel] = {
+    "mail": send_mail_reminder,
+    "push": send_push_reminder,
+    "sms": send_sms_reminder,
+}
 
 
 def chosen(patient: Patient, wanted: list[str]) -> list[str]:
     """The channels this patient's reminder goes by: push where they have a subscription and
     chose it; mail when they chose it too, or chose push and have no subscription. None when
-    they chose none."""
+    they chose none. SMS as well when they chose it, the clinic has a gateway and a number for
+    them."""
     pushed = "push" in wanted and has_push(patient.user) and "push" in CHANNELS
     found = ["push"] if pushed else []
     if ("mail" in wanted or ("push" in wanted and not pushed)) and patient.user.email:
         found.append("mail")
+    if "sms" in wanted and sms_enabled() and patient.phone:
+        found.append("sms")
     return found

@@ -5,10 +5,11 @@ from datetime import datetime, time
 from typing import Any
 
 from kratomlog.clinic.models import Patient, ReminderSettings
+from kratomlog.clinic.reminders.channels import sms_enabled
 from kratomlog.core.errors import InputError
 from kratomlog.core.schedule import QUIET_FROM, QUIET_TO, parse_clock
 
-KNOWN_CHANNELS = ("push", "mail")
+KNOWN_CHANNELS = ("push", "mail", "sms")
 DEFAULT_CHANNELS = ["push"]  # push where subscribed, else mail (see channels.chosen)
 
 
@@ -35,8 +36,10 @@ def of(patient: Patient) -> Chosen:
 def read(raw: dict[str, Any]) -> Chosen:
     channels = raw.get("channels")
     if not isinstance(channels, list) or any(c not in KNOWN_CHANNELS for c in channels):
+        raise InputError("channels", "a list of push, mail and sms, or [] for no reminders")
+    if "sms" in channels and not sms_enabled():
         raise InputError(
-            "channels", f"a list of {' and '.join(KNOWN_CHANNELS)}, or [] for no reminders"
+            "channels", "sms is not available: this clinic has no SMS gateway; push and/or mail"
         )
     quiet = raw.get("quiet_hours") or {"from": "22:00", "to": "08:00"}
     if not isinstance(quiet, dict):

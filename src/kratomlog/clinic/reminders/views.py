@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kratomlog.clinic import audit
 from kratomlog.clinic.models import Occurrence
-from kratomlog.clinic.reminders import settings
+from kratomlog.clinic.reminders import calendar, settings
 from kratomlog.core.errors import InputError
 
 
@@ -55,3 +56,36 @@ def save_reminder_settings(request: HttpRequest) -> HttpResponse:
         return settings_page(request, error)
     request.session["message"] = "Reminder settings saved."
     return HttpResponseRedirect(reverse("settings") + "#reminders")
+
+
+def calendar_feed(request: HttpRequest, feed_token: str) -> HttpResponse:
+    """The subscription itself: open by its secret (a calendar app has no session); an unknown
+    or revoked secret is a plain 404, with nothing about why."""
+    patient = calendar.patient_for(feed_token)
+    if patient is None:
+        raise Http404
+    response = HttpResponse(
+        calendar.feed(patient, timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def make_calendar_feed(request: HttpRequest) -> HttpResponse:
+    """Make (or renew) the subscription: the URL is shown on this answer only."""
+    from kratomlog.web.views.settings import settings_page
+
+    patient = request.patient  # type: ignore[attr-defined]
+    made = calendar.issue(patient, timezone.now(), audit.client_address(request))
+    return settings_page(request, calendar_url=made)
+
+
+@require_POST
+def revoke_calendar_feed(request: HttpRequest) -> HttpResponse:
+    patient = request.patient  # type: ignore[attr-defined]
+    if calendar.revoke(patient, timezone.now(), audit.client_address(request)):
+        request.session["message"] = "Calendar subscription stopped: its address no longer works."
+    return HttpResponseRedirect(reverse("settings") + "#calendar")

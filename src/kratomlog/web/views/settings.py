@@ -18,7 +18,9 @@ from kratomlog.web.views.common import field, now, number, person_of
 ZONES = sorted(available_timezones())
 
 
-def settings_page(request: HttpRequest, error: InputError | None = None) -> HttpResponse:
+def settings_page(
+    request: HttpRequest, error: InputError | None = None, calendar_url: str | None = None
+) -> HttpResponse:
     person = person_of(request)
     return render(
         request,
@@ -36,6 +38,9 @@ def settings_page(request: HttpRequest, error: InputError | None = None) -> Http
             "error": error,
             "message": request.session.pop("message", None),
             "reminder_settings": _reminder_settings(request),
+            "calendar_feed": _calendar_feed(request),
+            "sms_reminders": _sms_reminders(request),
+            "calendar_url": calendar_url,  # shown once, on the answer that made it
         },
         status=400 if error else 200,
     )
@@ -52,6 +57,34 @@ def _reminder_settings(request: HttpRequest) -> object:
     from kratomlog.clinic.reminders import settings as reminder_settings
 
     return reminder_settings.of(patient)
+
+
+def _sms_reminders(request: HttpRequest) -> object:
+    """Where the clinic has an SMS gateway: whether it has a number for the patient."""
+    from django.conf import settings
+
+    patient = getattr(request, "patient", None)
+    if not settings.CLINIC or patient is None:
+        return None
+    from kratomlog.clinic.reminders.channels import sms_enabled
+
+    return {"phone": bool(patient.phone)} if sms_enabled() else None
+
+
+def _calendar_feed(request: HttpRequest) -> object:
+    """A clinic patient's calendar subscription: whether one is live, and since when."""
+    from django.conf import settings
+
+    patient = getattr(request, "patient", None)
+    if not settings.CLINIC or patient is None:
+        return None
+    from kratomlog.clinic.reminders import calendar
+    from kratomlog.core.days import zone
+
+    state = calendar.state(patient)
+    if state["since"] is not None:  # shown in the patient's own zone, as their journal is
+        state["since"] = state["since"].astimezone(zone(patient.person.timezone))
+    return state
 
 
 def settings_home(request: HttpRequest) -> HttpResponse:
