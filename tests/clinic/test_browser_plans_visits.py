@@ -106,5 +106,5 @@ def test_a_taper_is_previewed_with_its_schedule_before_it_is_set(chromium, clini
     screenshot(desk, "clinic-taper-preview-desktop")
     assert not patient.person.plan_versions.exists()
     preview.get_by_role("button", name="Set this plan").click()
-    expect(desk.locator("ul.plans")).to_contain_text("In force: taper from 8 g")
+    expect(desk.locator("#plans ul.plans")).to_contain_text("In force: taper from 8 g")
     assert patient.person.plan_versions.get().set_by == "Dr Lee"
