@@ -113,3 +113,25 @@ def test_a_sync_records_what_it_wrote_by_kind(cast, clock):
     (wrote,) = AuditEntry.objects.filter(action="write", what__startswith="sync:")
     assert wrote.what == "sync: 1 change added, 1 entry added; 0 edited on both sides"
     assert (wrote.actor, wrote.patient) == (cast.patient_a.user, cast.patient_a)
+
+
+def test_each_api_request_is_one_row_of_its_callers_chain_a_write_its_own(cast, api):
+    def rows_of(user):
+        return list(AuditEntry.objects.filter(actor=user).order_by("seq")
+                    .values_list("action", "what"))  # fmt: skip
+
+    before = len(rows_of(cast.patient_a.user))
+    written = api("post", "/me/entries", "patient_a", {"substance": "kratom", "amount": 2})
+    refused = api("post", "/me/entries", "patient_a", {"substance": "kratom", "amount": -1})
+    read = api("get", "/me/entries", "patient_a")
+    forbidden = api("get", "/patients", "patient_a")  # the triage list: clinicians only
+    assert [written.status_code, refused.status_code, read.status_code] == [201, 422, 200]
+    assert forbidden.status_code == 404
+    rows = rows_of(cast.patient_a.user)[before:]
+    # The write's row says what it wrote, and stands for the token's use; the refused write,
+    # the read and the forbidden call are each the token's use, nothing written.
+    assert [action for action, _ in rows] == ["write", "token-used", "token-used", "token-used"]
+    assert rows[0][1].startswith("logged kratom 2 g taken ")
+    from kratomlog.clinic import audit
+
+    assert audit.verify()[1] is None

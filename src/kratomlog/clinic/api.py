@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from kratomlog.clinic.api_auth import Bearer
+from kratomlog.clinic.api_auth import Bearer, audit_token_use
 from kratomlog.core.errors import InputError
 
 api = NinjaAPI(
@@ -118,6 +118,8 @@ def _always_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             response = view(request, *args, **kwargs)
         except Http404:
             return _unknown(request)
+        finally:
+            audit_token_use(request)
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
             allowed = response["Allow"]
             detail = f"method {request.method} is not one this address answers ({allowed})"

@@ -25,9 +25,11 @@ class Bearer(HttpBearer):
         self.patient_in_path = patient_in_path
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = tokens.user_for(token, datetime.now(UTC), audit.client_address(request))
+        now, address = datetime.now(UTC), audit.client_address(request)
+        user = tokens.user_for(token, now, address, audit_use=False)
         if user is None:
             return None
+        request.token_use = (user, address, now)  # type: ignore[attr-defined]
         if self.roles and role_of(user) not in self.roles:
             raise Http404
         if self.patient_in_path:
@@ -36,6 +38,21 @@ class Bearer(HttpBearer):
         request.user = user
         request.api_token = token  # type: ignore[attr-defined]  # for DELETE /me/token
         return user
+
+
+def account_for_use(request: HttpRequest) -> None:
+    """This request's own audit row (a patient's write) stands for its token's use: one row a
+    request, not two (each row is a turn of that person's chain and its lock)."""
+    request.token_use = None  # type: ignore[attr-defined]
+
+
+def audit_token_use(request: HttpRequest) -> None:
+    """After the endpoint: the token's use, unless a row of the request's own accounted for it.
+    Written even when the endpoint failed, so every use is in the log."""
+    use = getattr(request, "token_use", None)
+    if use is not None:
+        request.token_use = None  # type: ignore[attr-defined]
+        tokens.audit_token_use(*use)
 
 
 # A clinician of the patient named in the path, who consents now.

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Status
 from kratomlog import standing
 from kratomlog.checkins.services import record_bam, record_checkin
 from kratomlog.clinic import audit, people, tokens
-from kratomlog.clinic.api_auth import Bearer
+from kratomlog.clinic.api_auth import Bearer, account_for_use
 from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, answers
 from kratomlog.clinic.api_schemas import AccessLogPage, CheckinOut, SharingOut
 from kratomlog.clinic.models import PATIENT, AuditEntry, Patient
@@ -38,6 +38,7 @@ def _audit_write(request: HttpRequest, what: str) -> None:
     """What a patient wrote through the API, in the audit log (not only that a token was used)."""
     audit.record(action="write", actor=request.user, role=PATIENT, what=what,
                  patient=_patient(request), address=audit.client_address(request))  # fmt: skip
+    account_for_use(request)
 
 
 class EntryIn(ApiInput):

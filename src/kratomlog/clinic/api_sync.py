@@ -11,7 +11,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from kratomlog.clinic.api_auth import Bearer
+from kratomlog.clinic.api_auth import Bearer, account_for_use
 from kratomlog.clinic.api_errors import ApiInput, answers
 from kratomlog.clinic.models import PATIENT
 from kratomlog.clinic.policy import own_patient
@@ -108,6 +108,7 @@ def _audit_sync(request: HttpRequest, received: receive.Received) -> None:
         what=f"sync: {written}; {len(received.conflicts)} edited on both sides",
         address=audit.client_address(request),
     )  # fmt: skip
+    account_for_use(request)
 
 
 @router.post("/sync", response=answers(BatchOut))

@@ -42,10 +42,15 @@ def issue(user: Any, now: datetime, days: int = 30, address: str | None = None) 
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
-def user_for(token: str, now: datetime, address: str | None = None) -> Any | None:
-    """The active user whose live token this is, or None; the use is audited."""
+def user_for(
+    token: str, now: datetime, address: str | None = None, audit_use: bool = True
+) -> Any | None:
+    """The active user whose live token this is, or None; the use is audited (here, or by the
+    caller when `audit_use` is false: see api_auth.account_for_use)."""
     found = (
-        ApiToken.objects.select_related("user", "user__account")
+        # A patient's record and journal come with the token: every patient endpoint reads
+        # them, and here they cost a join rather than two more queries.
+        ApiToken.objects.select_related("user", "user__account", "user__patient__person")
         .filter(token_hash=people.digest(token), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
@@ -55,11 +60,15 @@ def user_for(token: str, now: datetime, address: str | None = None) -> Any | Non
     # token's row (one UPDATE and its lock) on every request.
     if found.last_used_at is None or now - found.last_used_at >= LAST_USED_EVERY:
         ApiToken.objects.filter(id=found.id).update(last_used_at=now)
-    audit.record(
-        action="token-used", actor=found.user, role=role_of(found.user) or "",
-        address=address, at=now,
-    )  # fmt: skip
+    if audit_use:
+        audit_token_use(found.user, address, now)
     return found.user
+
+
+def audit_token_use(user: Any, address: str | None, now: datetime) -> None:
+    audit.record(
+        action="token-used", actor=user, role=role_of(user) or "", address=address, at=now
+    )
 
 
 def live(user: Any, now: datetime) -> Any:
