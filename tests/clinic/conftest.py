@@ -24,6 +24,31 @@ def clinic_settings():
     assert settings.CLINIC, "clinic tests need KRATOMLOG_CLINIC=1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_left_open(django_db_setup, django_db_blocker):
+    """At the end of the suite, nobody else is still connected to the test database: a server
+    or worker a test started and did not stop, or a connection a thread opened and left."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    import time
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for _ in range(50):  # a process told to stop may take a moment to go
+            cursor.execute(
+                "SELECT pid, application_name, state, backend_start, left(query, 200)"
+                " FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            others = cursor.fetchall()
+            if not others:
+                return
+            time.sleep(0.2)
+    pytest.fail(f"connections to the test database left open: {others}", pytrace=False)
+
+
 @pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:

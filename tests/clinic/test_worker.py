@@ -114,7 +114,11 @@ def test_a_task_left_running_by_a_killed_worker_is_taken_again_by_a_live_one(
     command = [sys.executable, "-m", "kratomlog", "clinic", "worker"]
     first = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
-        waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted"
+        # Only this database's locks: other test runs may share the server.
+        waiting = (
+            "SELECT count(*) FROM pg_locks WHERE NOT granted"
+            " AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())"
+        )
         _wait_for(lambda: holder.execute(waiting).fetchone()[0] > 0, 60, "the worker to block")
         assert DBTaskResult.objects.successful().count() >= 5
         first.kill()  # kill -9, mid-task
