@@ -52,15 +52,19 @@ faketime:
 	@command -v faketime >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq faketime >/dev/null; }
 
+# The long steps run on every core (pytest-xdist, a file's tests together); the clock steps run
+# in one process, as libfaketime sets it.
+PARALLEL := -n auto --dist loadfile
+
 test: install chromium faketime
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 	faketime "$$(date +%F) 23:59:40" $(BIN)/pytest -q -m "not browser"
 	faketime "$$(date -d tomorrow +%F) 00:00:30" $(BIN)/pytest -q -m "not browser"
 	TZ=Pacific/Kiritimati $(BIN)/pytest -q -m "not browser"
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m db
-	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/clinic
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PARALLEL) -m db
+	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PARALLEL) tests/clinic
 	KRATOMLOG_CLINIC=1 DATABASE_URL=$(TEST_DATABASE_URL) KRATOMLOG_TEST_APP_ROLE=kratomlog_test_app $(BIN)/pytest -q tests/clinic/test_audit*.py
-	KRATOMLOG_CLINIC=1 $(BIN)/pytest tests/clinic -m "not postgres_only and not fuzz"
+	KRATOMLOG_CLINIC=1 $(BIN)/pytest $(PARALLEL) tests/clinic -m "not postgres_only and not fuzz"
 
 lint: install
 	$(BIN)/ruff check src tests bench
