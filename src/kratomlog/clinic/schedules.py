@@ -16,6 +16,7 @@ from kratomlog.clinic.care_plans import author_name
 from kratomlog.clinic.models import CLINICIAN, PATIENT, Occurrence, Patient, Team
 from kratomlog.core import schedule
 from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
 
 NEXT_SHOWN = 14  # GET /me/schedule: the next 14 occurrences of each item
 
@@ -109,3 +110,62 @@ def document(patient: Patient, now: datetime) -> dict[str, Any]:
         "set_at": version.set_at if version else None,
         "patients_may_change": patients_may_set_own(),
     }
+
+
+# A local journal's sync ---------------------------------------------------------------------
+
+REFUSED = "your care team sets your schedule in this clinic"
+
+
+def in_force(patient: Patient) -> dict[str, Any] | None:
+    """The version in force, as a journal copies it: its uid, so that it is copied once, and
+    its author, so that the journal shows who set it."""
+    version = schedules.newest(patient.person)
+    if version is None:
+        return None
+    return {
+        "uid": str(version.uid),
+        "items": version.items,
+        "set_at": version.set_at,
+        "set_by": version.set_by,
+        "by_patient": version.set_by_user_id is None and not version.set_by,
+    }
+
+
+@transaction.atomic
+def take_from_journal(
+    patient: Patient,
+    uid: str,
+    raw_items: list[dict[str, Any]],
+    set_at: datetime,
+    now: datetime,
+    address: str | None = None,
+) -> str:
+    """A version the patient set in their local journal, kept under its own uid ("added"; sent
+    again: "same"). Only where patients set their own: otherwise "refused" (REFUSED says why),
+    and only that is written, in the audit log: a clinician's schedule is never replaced
+    through a sync, as their plans are not."""
+    held = ScheduleVersion.objects.filter(uid=uid).first()
+    if held is not None:
+        if held.person_id != patient.person_id:
+            raise InputError("uid", "belongs to another journal")
+        return "same"
+    if not patients_may_set_own():
+        audit.record(
+            action="schedule", actor=patient.user, role=PATIENT, patient=patient,
+            what="sync: own schedule not taken (the care team sets it)", address=address, at=now,
+        )  # fmt: skip
+        return "refused"
+    items = schedules.read_items(patient.person, raw_items, now)
+    version = ScheduleVersion.objects.create(
+        person=patient.person, uid=uid, items=[item.as_dict() for item in items],
+        set_at=min(set_at, now), set_by="",
+    )  # fmt: skip
+    if schedules.newest(patient.person) == version:  # an older one is history, not in force
+        _forget_upcoming(patient, now)
+    shown = ", ".join(item.instrument for item in items) or "none"
+    audit.record(
+        action="schedule", actor=patient.user, role=PATIENT, patient=patient,
+        what=f"set own schedule ({shown}) in the local journal, synced", address=address, at=now,
+    )  # fmt: skip
+    return "added"
