@@ -126,7 +126,10 @@ def test_the_clinicians_schedule_reaches_the_journal_and_the_patients_own_does_n
     assert "check-in schedule" not in kratomlog(home, "sync").stdout  # copied once
 
     # The patient's own change here: refused by the clinic, which keeps Dr Lee's.
-    assert kratomlog(home, "schedule", "set", "sleep", "--every", "day", "--at", "08:30").returncode == 0
+    assert (
+        kratomlog(home, "schedule", "set", "sleep", "--every", "day", "--at", "08:30").returncode
+        == 0
+    )
     waiting = json.loads(kratomlog(home, "sync", "--status", "--json").stdout)["waiting"]
     assert waiting["schedule"] == 1
     refused = kratomlog(home, "sync")
@@ -141,9 +144,9 @@ def test_the_clinicians_schedule_reaches_the_journal_and_the_patients_own_does_n
     assert "Set by Dr Lee at your clinic" in shown and "sleep" not in shown
     again = kratomlog(home, "sync")
     assert "not sent" not in again.stdout and "check-in schedule" not in again.stdout
-    assert json.loads(kratomlog(home, "sync", "--status", "--json").stdout)["waiting"][
-        "schedule"
-    ] == 0
+    assert (
+        json.loads(kratomlog(home, "sync", "--status", "--json").stdout)["waiting"]["schedule"] == 0
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -157,7 +160,10 @@ def test_where_patients_set_their_own_the_journals_schedule_goes_up_with_its_uid
     _linked_journal(home, live_server.url, tokens.issue(cast.patient_a.user, NOW, days=365))
     _set_by_dr_lee(cast, now=now)
     assert kratomlog(home, "sync").returncode == 0
-    assert kratomlog(home, "schedule", "set", "sleep", "--every", "day", "--at", "08:30").returncode == 0
+    assert (
+        kratomlog(home, "schedule", "set", "sleep", "--every", "day", "--at", "08:30").returncode
+        == 0
+    )
     sent = kratomlog(home, "sync")
     assert "your check-in schedule: sent to the clinic" in sent.stdout, sent.stdout + sent.stderr
     newest = schedules.schedules.newest(cast.patient_a.person)

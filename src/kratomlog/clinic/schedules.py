@@ -13,11 +13,19 @@ from kratomlog.checkins import schedules
 from kratomlog.checkins.models import ScheduleVersion
 from kratomlog.clinic import audit
 from kratomlog.clinic.care_plans import author_name
-from kratomlog.clinic.models import CLINICIAN, PATIENT, Occurrence, Patient, Team
+from kratomlog.clinic.models import (
+    CLINICIAN,
+    PATIENT,
+    Occurrence,
+    Patient,
+    Team,
+    TeamScheduleVersion,
+)
 from kratomlog.core import schedule
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 
+COMMAND_LINE = "the clinic's command line"  # the author of a team default set by the CLI
 NEXT_SHOWN = 14  # GET /me/schedule: the next 14 occurrences of each item
 
 
@@ -71,9 +79,34 @@ def set_own(
     return version
 
 
-def set_team_default(team: Team, items: list[schedule.Item]) -> None:
-    team.default_schedule = [item.as_dict() for item in items]
+@transaction.atomic
+def set_team_default(
+    team: Team,
+    items: list[schedule.Item],
+    now: datetime,
+    clinician: Any = None,
+    address: str | None = None,
+) -> TeamScheduleVersion:
+    """The schedule a team's new patients start with; each version kept with its author (a
+    clinician of the team on its page, or the clinic's command line) and audited."""
+    stored = [item.as_dict() for item in items]
+    team.default_schedule = stored
     team.save(update_fields=["default_schedule"])
+    version = TeamScheduleVersion.objects.create(
+        team=team, items=stored, set_at=now,
+        set_by=author_name(clinician) if clinician is not None else COMMAND_LINE,
+        set_by_user_id=clinician.id if clinician is not None else None,
+    )  # fmt: skip
+    shown = ", ".join(item.instrument for item in items) or "none"
+    audit.record(
+        action="schedule", actor=clinician, role=CLINICIAN if clinician is not None else "",
+        what=f"set team {team.name}'s default schedule ({shown})", address=address, at=now,
+    )  # fmt: skip
+    return version
+
+
+def team_versions(team: Team, most: int) -> list[TeamScheduleVersion]:
+    return list(team.schedule_versions.order_by("-set_at", "-id")[:most])
 
 
 def start_with_team_default(patient: Patient, now: datetime) -> None:
