@@ -168,7 +168,12 @@ class ScheduleSyncOut(Schema):
 
 
 class ScheduleSentIn(ApiInput):
-    uid: str = Field(min_length=36, max_length=36, description="the version's uid")
+    uid: str = Field(
+        min_length=36,
+        max_length=36,
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        description="the version's uid",
+    )
     items: list[dict[str, Any]] = Field(max_length=50)
     set_at: str = Field(description="ISO 8601 with an offset: when it was set in the journal")
 
