@@ -121,3 +121,15 @@ def test_the_patient_page_sets_a_step_down_in_the_same_form(cast, clock):
     html = unescape(lee.get(page).content.decode())
     assert f"{IN_WORDS}, from 2026-11-23" in html
     assert 'id="phq9-then2-every"' in html and '<option value="28" selected>' in html
+
+
+def test_the_patients_checkins_page_says_who_at_the_clinic_set_their_schedule(cast, clock):
+    from django.test import Client
+
+    lee = verified_client(cast.clinician_a)
+    lee.post(f"/clinic/patients/{cast.patient_a.public_id}/schedule", STEPPING_DOWN)
+    ana = Client()
+    ana.force_login(cast.patient_a.user, backend="django.contrib.auth.backends.ModelBackend")
+    html = unescape(ana.get("/checkins").content.decode())
+    assert '<p id="schedule-set-by">Set by Dr Lee at your clinic.</p>' in html
+    assert f"PHQ-9</strong>: {IN_WORDS}, from 2026-11-23" in html

@@ -295,7 +295,10 @@ def _schedule_context(person: Person, items: list[Item], moment: datetime) -> di
     month = schedules.ledger(
         person, items, moment - timedelta(days=schedules.ADHERENCE_DAYS), moment
     )
+    newest = schedules.newest(person)
     return {
+        # Who set it when a clinic did (its clinician, or the team's default); none: the person.
+        "schedule_set_by": newest.set_by if newest is not None else "",
         "schedule": [
             {
                 "key": item.instrument,
