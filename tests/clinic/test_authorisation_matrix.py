@@ -86,6 +86,8 @@ RULES = (
     Rule(r"/clinic/outcomes(\.csv)?$", CLINICIANS | roles("admin")),
     Rule(r"/clinic/patients/[^/]+/plan/(hold|step-back)$", CLINICIAN_OF_A),
     Rule(r"/clinic/(patients|alerts)/", CLINICIAN_OF_A),
+    # A team's default schedule: its own clinicians (the sample is team North, patient A's).
+    Rule(r"/clinic/teams/", CLINICIAN_OF_A),
     Rule(r"/research/$", roles("researcher")),
     Rule(r"/research/[^/]+/$", roles("researcher")),
     Rule(r"/research/", roles("researcher"), may_not_exist=True),
@@ -176,6 +178,7 @@ def world(cast):
         "kind": "phq9",
         "key": "phq9",
         "export_id": "1",
+        "team_id": str(cast.north.id),
         # The admin's object ids: an authenticator that exists (its QR page has no 404 of its
         # own); filled in below, once the staff have enrolled theirs.
         "*": "1",

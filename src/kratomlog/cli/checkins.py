@@ -398,6 +398,9 @@ def _show_ledger(person: "Person", now: "datetime", as_json: bool) -> None:
     if entries:
         console.print("\nThe last 7 days on your schedule:")
         console.print(grid)
+    version = schedules.newest(person)
+    if version is not None and version.set_by:  # a clinic's, brought by a sync
+        console.print(f"Your schedule was set by {version.set_by} at your clinic.")
 
 
 def _stop_lines(stop: "course.Stop | None", today: date) -> None:

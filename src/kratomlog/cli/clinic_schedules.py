@@ -38,7 +38,7 @@ def team_schedule(
     if chosen is None:
         raise InputError("TEAM", f"{team!r} is no team of this clinic")
     if clear:
-        schedules.set_team_default(chosen, [])
+        schedules.set_team_default(chosen, [], context.now())
     elif file is not None:
         try:
             raw = json.loads(file.read_text(encoding="utf-8"))
@@ -46,7 +46,7 @@ def team_schedule(
             raise InputError("--file", f"not a JSON file: {problem}") from None
         today = local_day(context.now(), zone("UTC"))
         items = items_from_list(raw.get("items") if isinstance(raw, dict) else raw, today)
-        schedules.set_team_default(chosen, items)
+        schedules.set_team_default(chosen, items, context.now())
     shown = chosen.default_schedule
     if not shown:
         console.print(f"{team}: new patients start with no schedule (the suggested cadence).")

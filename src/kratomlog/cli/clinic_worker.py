@@ -8,6 +8,7 @@ again the tasks of workers whose lease expired, so a worker killed mid-task lose
 periodic checks run once a minute in whichever worker holds a PostgreSQL advisory lock then.
 """
 
+import os
 import signal
 import time
 from types import FrameType
@@ -83,6 +84,16 @@ def worker(
     ),
 ) -> None:
     """Run background work: mail for alerts, not-heard-from checks, urgent escalations."""
+    from kratomlog.clinic import server
+    from kratomlog.core.errors import InputError
+
+    # The worker is what sends the pushes: the same check as `clinic serve`, before anything
+    # runs, so a placeholder subject never reaches a push service (Apple's refuses it).
+    try:
+        typer.echo(server.check_push(os.environ), err=True)
+    except InputError as problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2) from None
     open_journal()
     from kratomlog.clinic.worker_lease import Lease
 

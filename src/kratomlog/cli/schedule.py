@@ -94,12 +94,16 @@ def schedule_show(as_json: Json = False) -> None:
     person, now = context.person(), context.now()
     from kratomlog.core.days import zone
 
-    items = schedules.current(person)
+    version = schedules.newest(person)
+    items = schedules.items_of(version)
     tz = zone(person.timezone)
+    by = _set_by(version)
     if as_json:
         print_json(
             {
                 "items": [item.as_dict() for item in items],
+                "set_by": by,  # who at the clinic set it; null: you did
+                "set_at": version.set_at.isoformat() if version else None,
                 "next": {
                     item.instrument: [
                         o.due_at.isoformat() for o in schedule.next_occurrences(item, now, tz, 3)
@@ -109,6 +113,8 @@ def schedule_show(as_json: Json = False) -> None:
             }
         )
         return
+    if by and version:
+        console.print(f"Set by {by} at your clinic on {version.set_at.astimezone(tz):%d %b %Y}.")
     if not items:
         console.print("No schedule: `kratomlog due` suggests what to fill in.")
         return
@@ -118,6 +124,12 @@ def schedule_show(as_json: Json = False) -> None:
             f" (next {coming[0].due_at.astimezone(tz):%a %d %b %H:%M})" if coming else " (ended)"
         )
         console.print(f"- {item.instrument}: {item.describe()}{upcoming}")
+
+
+def _set_by(version: Any) -> str | None:
+    """Who set the schedule in force, when a clinic did (a sync brought it with its author); a
+    version the person set here has none."""
+    return (version.set_by or None) if version is not None else None
 
 
 @friendly

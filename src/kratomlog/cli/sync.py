@@ -96,6 +96,15 @@ def sync(
     )
     for name in done.plans:
         console.print(f"  plan from your clinician: {name}")
+    if done.schedule.sent:
+        console.print("  your check-in schedule: sent to the clinic")
+    if done.schedule.refused:
+        console.print(
+            f"  your check-in schedule was not sent: {done.schedule.refused}. "
+            "Their schedule is back in force here; yours stays in the schedule's history."
+        )
+    if done.schedule.brought:
+        console.print(f"  check-in schedule from the clinic, set by {done.schedule.brought}")
     for conflict in done.conflicts:
         kept = "your later edit" if conflict["winner"] == "journal" else "the clinic's later edit"
         console.print(

@@ -2,15 +2,19 @@
 
 POST /api/v1/me/sync takes a batch (at most 500 records) and upserts it by uid in one
 transaction: sent twice, it adds nothing the second time. GET /api/v1/me/sync?since=CURSOR
-lists the plans clinicians set for the patient after the cursor.
+lists the plans clinicians set for the patient after the cursor. GET /api/v1/me/sync/schedule
+answers the check-in schedule in force, for the journal to copy; PUT sends one the patient set
+in their journal, taken only where the clinic lets patients set their own.
 """
 
 from datetime import UTC, datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from kratomlog.clinic import audit, schedules
 from kratomlog.clinic.api_auth import Bearer, account_for_use
 from kratomlog.clinic.api_errors import ApiInput, answers
 from kratomlog.clinic.models import PATIENT
@@ -149,3 +153,63 @@ def plans_since(
         "cursor": str(shown[-1].id) if shown else since,
         "more": len(plans) > PLANS_MOST,
     }
+
+
+class SyncedScheduleOut(Schema):
+    uid: str
+    items: list[dict[str, Any]] = Field(description="as in PUT /me/schedule, each with its start")
+    set_at: datetime
+    set_by: str = Field(description='the clinician\'s name, "default of TEAM", or "" (you)')
+    by_patient: bool
+
+
+class ScheduleSyncOut(Schema):
+    schedule: SyncedScheduleOut | None = Field(description="the version in force; null: none")
+    patients_may_change: bool = Field(description="whether this clinic takes a patient's own")
+
+
+class ScheduleSentIn(ApiInput):
+    uid: str = Field(
+        min_length=36,
+        max_length=36,
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        description="the version's uid",
+    )
+    items: list[dict[str, Any]] = Field(max_length=50)
+    set_at: str = Field(description="ISO 8601 with an offset: when it was set in the journal")
+
+
+class ScheduleSentOut(ScheduleSyncOut):
+    outcome: Literal["added", "same", "refused"]
+    detail: str | None = Field(None, description="refused: why")
+
+
+def _schedule_state(patient: Any) -> dict[str, Any]:
+    return {
+        "schedule": schedules.in_force(patient),
+        "patients_may_change": schedules.patients_may_set_own(),
+    }
+
+
+@router.get("/sync/schedule", response=answers(ScheduleSyncOut))
+def schedule_in_force(request: HttpRequest) -> dict[str, Any]:
+    """The check-in schedule in force here, with its uid and who set it."""
+    return _schedule_state(own_patient(request.user))
+
+
+@router.put("/sync/schedule", response=answers(ScheduleSentOut))
+def schedule_from_journal(request: HttpRequest, body: ScheduleSentIn) -> dict[str, Any]:
+    """A schedule the patient set in the journal. Where the care team sets schedules (the
+    clinic's default), it is refused and nothing changes: the answer carries the one in force,
+    for the journal to put back."""
+    patient, now = own_patient(request.user), datetime.now(UTC)
+    try:
+        uid = str(UUID(body.uid))
+    except ValueError:
+        raise InputError("uid", f"{body.uid!r} is not a uid") from None
+    outcome = schedules.take_from_journal(
+        patient, uid, body.items, _moment(body.set_at, "set_at"), now,
+        audit.client_address(request),
+    )  # fmt: skip
+    refused = schedules.REFUSED if outcome == "refused" else None
+    return {"outcome": outcome, "detail": refused, **_schedule_state(patient)}

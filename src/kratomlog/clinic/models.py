@@ -28,6 +28,20 @@ class Team(models.Model):
         return self.name
 
 
+class TeamScheduleVersion(models.Model):
+    """A team's default check-in schedule as it was set: the newest is Team.default_schedule;
+    every one is kept with who set it (a clinician's name and id, or the command line's)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="schedule_versions")
+    items = models.JSONField()  # [core.schedule.Item.as_dict()]; [] for none
+    set_at = models.DateTimeField()
+    set_by = models.CharField(max_length=200, blank=True)
+    set_by_user_id = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "set_at"])]
+
+
 class Account(models.Model):
     """A user's role in the clinic, and for staff the teams they belong to."""
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT, STAFF_ROLES, Patient
+from kratomlog.clinic.models import ADMIN, CLINICIAN, PATIENT, STAFF_ROLES, Patient, Team
 
 
 def role_of(user: Any) -> str | None:
@@ -52,6 +52,23 @@ def patient_for_clinician(user: Any, public_id: UUID | str) -> Patient:
     if patient is None:
         raise Http404
     return patient
+
+
+def team_for_clinician(user: Any, team_id: int) -> Team:
+    """A team `user` is a clinician of; otherwise 404 (unknown or not theirs)."""
+    if role_of(user) != CLINICIAN:
+        raise Http404
+    team = Team.objects.filter(id=team_id, members__user=user).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def teams_of(user: Any) -> QuerySet[Team]:
+    """The teams a clinician belongs to (none for any other role)."""
+    if role_of(user) != CLINICIAN:
+        return Team.objects.none()
+    return Team.objects.filter(members__user=user).order_by("name")
 
 
 def own_patient(user: Any) -> Patient:

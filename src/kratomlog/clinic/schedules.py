@@ -13,10 +13,19 @@ from kratomlog.checkins import schedules
 from kratomlog.checkins.models import ScheduleVersion
 from kratomlog.clinic import audit
 from kratomlog.clinic.care_plans import author_name
-from kratomlog.clinic.models import CLINICIAN, PATIENT, Occurrence, Patient, Team
+from kratomlog.clinic.models import (
+    CLINICIAN,
+    PATIENT,
+    Occurrence,
+    Patient,
+    Team,
+    TeamScheduleVersion,
+)
 from kratomlog.core import schedule
 from kratomlog.core.days import local_day, zone
+from kratomlog.core.errors import InputError
 
+COMMAND_LINE = "the clinic's command line"  # the author of a team default set by the CLI
 NEXT_SHOWN = 14  # GET /me/schedule: the next 14 occurrences of each item
 
 
@@ -70,9 +79,34 @@ def set_own(
     return version
 
 
-def set_team_default(team: Team, items: list[schedule.Item]) -> None:
-    team.default_schedule = [item.as_dict() for item in items]
+@transaction.atomic
+def set_team_default(
+    team: Team,
+    items: list[schedule.Item],
+    now: datetime,
+    clinician: Any = None,
+    address: str | None = None,
+) -> TeamScheduleVersion:
+    """The schedule a team's new patients start with; each version kept with its author (a
+    clinician of the team on its page, or the clinic's command line) and audited."""
+    stored = [item.as_dict() for item in items]
+    team.default_schedule = stored
     team.save(update_fields=["default_schedule"])
+    version = TeamScheduleVersion.objects.create(
+        team=team, items=stored, set_at=now,
+        set_by=author_name(clinician) if clinician is not None else COMMAND_LINE,
+        set_by_user_id=clinician.id if clinician is not None else None,
+    )  # fmt: skip
+    shown = ", ".join(item.instrument for item in items) or "none"
+    audit.record(
+        action="schedule", actor=clinician, role=CLINICIAN if clinician is not None else "",
+        what=f"set team {team.name}'s default schedule ({shown})", address=address, at=now,
+    )  # fmt: skip
+    return version
+
+
+def team_versions(team: Team, most: int) -> list[TeamScheduleVersion]:
+    return list(team.schedule_versions.order_by("-set_at", "-id")[:most])
 
 
 def start_with_team_default(patient: Patient, now: datetime) -> None:
@@ -109,3 +143,62 @@ def document(patient: Patient, now: datetime) -> dict[str, Any]:
         "set_at": version.set_at if version else None,
         "patients_may_change": patients_may_set_own(),
     }
+
+
+# A local journal's sync ---------------------------------------------------------------------
+
+REFUSED = "your care team sets your schedule in this clinic"
+
+
+def in_force(patient: Patient) -> dict[str, Any] | None:
+    """The version in force, as a journal copies it: its uid, so that it is copied once, and
+    its author, so that the journal shows who set it."""
+    version = schedules.newest(patient.person)
+    if version is None:
+        return None
+    return {
+        "uid": str(version.uid),
+        "items": version.items,
+        "set_at": version.set_at,
+        "set_by": version.set_by,
+        "by_patient": version.set_by_user_id is None and not version.set_by,
+    }
+
+
+@transaction.atomic
+def take_from_journal(
+    patient: Patient,
+    uid: str,
+    raw_items: list[dict[str, Any]],
+    set_at: datetime,
+    now: datetime,
+    address: str | None = None,
+) -> str:
+    """A version the patient set in their local journal, kept under its own uid ("added"; sent
+    again: "same"). Only where patients set their own: otherwise "refused" (REFUSED says why),
+    and only that is written, in the audit log: a clinician's schedule is never replaced
+    through a sync, as their plans are not."""
+    held = ScheduleVersion.objects.filter(uid=uid).first()
+    if held is not None:
+        if held.person_id != patient.person_id:
+            raise InputError("uid", "belongs to another journal")
+        return "same"
+    if not patients_may_set_own():
+        audit.record(
+            action="schedule", actor=patient.user, role=PATIENT, patient=patient,
+            what="sync: own schedule not taken (the care team sets it)", address=address, at=now,
+        )  # fmt: skip
+        return "refused"
+    items = schedules.read_items(patient.person, raw_items, now)
+    version = ScheduleVersion.objects.create(
+        person=patient.person, uid=uid, items=[item.as_dict() for item in items],
+        set_at=min(set_at, now), set_by="",
+    )  # fmt: skip
+    if schedules.newest(patient.person) == version:  # an older one is history, not in force
+        _forget_upcoming(patient, now)
+    shown = ", ".join(item.instrument for item in items) or "none"
+    audit.record(
+        action="schedule", actor=patient.user, role=PATIENT, patient=patient,
+        what=f"set own schedule ({shown}) in the local journal, synced", address=address, at=now,
+    )  # fmt: skip
+    return "added"

@@ -78,28 +78,35 @@ class Item:
                 found["step_down"].append(entry)
         return found
 
-    def describe(self) -> str:
-        """In words, as the CLI and the pages show it: "every week on Monday at 09:00"."""
+    def describe(self, with_start: bool = True) -> str:
+        """In words, as the CLI and the pages show it: "every week on Monday at 09:00". Without
+        the start for a team's default (each patient starts it on their first day)."""
         parts = [_describe_stage(self.first, self.at)]
         for stage, next_ in zip(self.stages, self.step_down, strict=False):
             parts.append(f"after {stage.times}, {_describe_stage(next_, self.at)}")
         words = ", then ".join(parts)
         ends = f", until {self.end.isoformat()}" if self.end else ""
+        if not with_start:
+            return f"{words}{ends}"
         return f"{words}, from {self.start.isoformat()}{ends}"
 
 
 def _describe_stage(stage: Stage, at: time) -> str:
-    clock = f"{at:%H:%M}"
+    return f"{describe_stage(stage)} at {at:%H:%M}"
+
+
+def describe_stage(stage: Stage) -> str:
+    """A cadence in words without its time: "every week on Monday", "every 14 days"."""
     if stage.every == "day":
-        return f"every day at {clock}"
+        return "every day"
     if stage.every == "week":
         day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
         on = f" on {day[stage.weekday]}" if stage.weekday is not None else ""
-        return f"every week{on} at {clock}"
+        return f"every week{on}"
     if stage.every == "month":
         on = f" on day {stage.day_of_month}" if stage.day_of_month is not None else ""
-        return f"every month{on} at {clock}"
-    return f"every {stage.every} days at {clock}"
+        return f"every month{on}"
+    return f"every {stage.every} days"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from kratomlog.journal.snapshots import restore
 from kratomlog.plans.models import PlanVersion
 from kratomlog.storage import write_private
 from kratomlog.sync import records
+from kratomlog.sync import schedule as schedule_sync
 from kratomlog.sync.client import Clinic, ClinicRefused
 from kratomlog.sync.models import ClinicLink, SyncedRecord
 
@@ -170,17 +171,20 @@ class Synced:
     added: int = 0
     plans: list[str] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    schedule: schedule_sync.ScheduleSynced = field(default_factory=schedule_sync.ScheduleSynced)
 
 
 def sync(person: Person, now: datetime, batch: int = BATCH,
          progress: Callable[[int, int], None] | None = None) -> Synced:  # fmt: skip
-    """Bring back the plans clinicians set, then send what the clinic lacks, batch by batch."""
+    """Bring back the plans clinicians set, send and bring the check-in schedule, then send
+    what the clinic lacks, batch by batch."""
     if not 1 <= batch <= BATCH:
         raise InputError("--batch", f"{batch}; a whole number from 1 to {BATCH}")
     found, link = clinic(), linked()
     assert link is not None
     done = Synced()
     _pull_plans(person, found, link, now, done)
+    done.schedule = schedule_sync.sync(person, found, now)
     for _ in range(ROUNDS):
         queue = waiting(person)
         if not queue:
@@ -283,6 +287,9 @@ def status(person: Person) -> dict[str, Any]:
         "linked_at": link.linked_at.isoformat(),
         "last_sync_at": link.last_sync_at.isoformat() if link.last_sync_at else None,
         "last_sync": link.last_sync_summary,
-        "waiting": {kind: counts.get(kind, 0) for kind in records.KINDS},
+        "waiting": {
+            **{kind: counts.get(kind, 0) for kind in records.KINDS},
+            schedule_sync.KIND: len(schedule_sync.own_unsent(person)),
+        },
         "token_file": str(token_path()) if token_path().exists() else None,
     }

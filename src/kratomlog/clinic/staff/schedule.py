@@ -17,6 +17,7 @@ from kratomlog.clinic.policy import patient_for_clinician
 from kratomlog.core import schedule
 from kratomlog.core.errors import InputError
 from kratomlog.core.instruments import INSTRUMENTS
+from kratomlog.web import step_down
 
 VERSIONS_SHOWN = 10
 EVERY_CHOICES = (("", "not scheduled"), ("day", "every day"), ("week", "every week"),
@@ -28,9 +29,11 @@ def offered() -> list[str]:
     return [key for key in schedule.INSTRUMENTS if key in INSTRUMENTS or key in ("sleep", "doses")]
 
 
-def _row(key: str, item: schedule.Item | None) -> dict[str, str]:
+def _row(key: str, item: schedule.Item | None) -> dict[str, Any]:
+    then = step_down.fields_of(item)
     if item is None:
-        return {"key": key, "name": NAMES.get(key, key), "every": "", "on": "", "at": "09:00"}
+        return {"key": key, "name": NAMES.get(key, key), "every": "", "on": "", "at": "09:00",
+                "then": then}  # fmt: skip
     first = item.first
     on = (
         schedule.WEEKDAYS[first.weekday]
@@ -38,7 +41,68 @@ def _row(key: str, item: schedule.Item | None) -> dict[str, str]:
         else str(first.day_of_month or "")
     )
     return {"key": key, "name": NAMES.get(key, key), "every": str(first.every), "on": on,
-            "at": f"{item.at:%H:%M}", "words": item.describe()}  # fmt: skip
+            "at": f"{item.at:%H:%M}", "words": item.describe(), "then": then}  # fmt: skip
+
+
+def rows(current: dict[str, schedule.Item]) -> list[dict[str, Any]]:
+    """One row a check-in, as the schedule form shows it (the patient's and the team's)."""
+    return [_row(key, current.get(key)) for key in offered()]
+
+
+def _shown(row: dict[str, Any]) -> tuple[Any, ...]:
+    then = tuple((t["after"], t["every"]) for t in row["then"] if t["every"])
+    return row["every"], row["on"], row["at"], then
+
+
+def raw_items_from_form(form: Any, current: dict[str, schedule.Item]) -> list[dict[str, Any]]:
+    """The items the form asks for, in their dict form; a row left as it was keeps its item
+    whole (its start, and a step-down longer than the form shows)."""
+    raw_items: list[dict[str, Any]] = []
+    for key in offered():
+        every = form.get(f"{key}-every", "").strip()
+        if not every:
+            continue
+        at, on = form.get(f"{key}-at", "").strip(), form.get(f"{key}-on", "").strip()
+        kept = current.get(key)
+        try:
+            steps = step_down.read(form, f"{key}-", kept)
+        except InputError as problem:
+            raise InputError(NAMES.get(key, key), problem.problem) from None
+        shown_steps = steps[: step_down.STAGES_SHOWN]
+        then = [{"after": str(s["after"]), "every": _step_value(s)} for s in shown_steps]
+        asked = {"every": every, "on": on, "at": at, "then": then}
+        if kept is not None and _shown(_row(key, kept)) == _shown(asked):
+            raw_items.append(kept.as_dict())  # unchanged: its start and step-down stay
+            continue
+        raw: dict[str, Any] = {"instrument": key, "every": int(every) if every.isdigit() else every,
+                               "at": at}  # fmt: skip
+        if every == "week":
+            raw["weekday"] = on
+        elif every == "month":
+            raw["day_of_month"] = int(on) if on.isdigit() else on
+        if steps:
+            raw["step_down"] = steps
+        raw_items.append(raw)
+    return raw_items
+
+
+def _step_value(step: dict[str, Any]) -> str:
+    if "weekday" in step:
+        return f"week:{step['weekday']}"
+    if "day_of_month" in step:
+        return f"month:{step['day_of_month']}"
+    return str(step["every"])
+
+
+def read_form(form: Any, current: dict[str, schedule.Item], read: Any) -> list[schedule.Item]:
+    """The form's items read by `read` (raw items -> Items); an error names the check-in."""
+    raw_items = raw_items_from_form(form, current)
+    try:
+        return read(raw_items)  # type: ignore[no-any-return]
+    except InputError as problem:
+        index = problem.field.split("]")[0].removeprefix("items[")
+        where = raw_items[int(index)]["instrument"] if index.isdigit() else ""
+        raise InputError(f"{NAMES.get(where, where)}", problem.problem.split(": ", 1)[-1]) from None
 
 
 def section(patient: Patient, now: Any) -> dict[str, Any]:
@@ -49,7 +113,7 @@ def section(patient: Patient, now: Any) -> dict[str, Any]:
         else {}
     )
     return {
-        "schedule_rows": [_row(key, current.get(key)) for key in offered()],
+        "schedule_rows": rows(current),
         "schedule_versions": [
             {
                 "version": v,
@@ -69,31 +133,9 @@ def section(patient: Patient, now: Any) -> dict[str, Any]:
 
 def _items_from_form(patient: Patient, form: Any, now: Any) -> list[schedule.Item]:
     current = {item.instrument: item for item in journal_schedules.current(patient.person)}
-    raw_items: list[dict[str, Any]] = []
-    for key in offered():
-        every = form.get(f"{key}-every", "").strip()
-        if not every:
-            continue
-        at, on = form.get(f"{key}-at", "").strip(), form.get(f"{key}-on", "").strip()
-        kept = current.get(key)
-        if kept is not None and _row(key, kept) | {"words": ""} == {
-            **_row(key, kept), "every": every, "on": on, "at": at, "words": "",
-        }:  # fmt: skip
-            raw_items.append(kept.as_dict())  # unchanged: its start and step-down stay
-            continue
-        raw: dict[str, Any] = {"instrument": key, "every": int(every) if every.isdigit() else every,
-                               "at": at}  # fmt: skip
-        if every == "week":
-            raw["weekday"] = on
-        elif every == "month":
-            raw["day_of_month"] = int(on) if on.isdigit() else on
-        raw_items.append(raw)
-    try:
-        return journal_schedules.read_items(patient.person, raw_items, now)
-    except InputError as problem:
-        index = problem.field.split("]")[0].removeprefix("items[")
-        where = raw_items[int(index)]["instrument"] if index.isdigit() else ""
-        raise InputError(f"{NAMES.get(where, where)}", problem.problem.split(": ", 1)[-1]) from None
+    return read_form(
+        form, current, lambda raw: journal_schedules.read_items(patient.person, raw, now)
+    )
 
 
 @require_POST

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from kratomlog.clinic.staff import alerts, messages, outcomes, patient, schedule, triage
+from kratomlog.clinic.staff import (
+    alerts,
+    messages,
+    outcomes,
+    patient,
+    schedule,
+    team_schedule,
+    triage,
+)
 
 urlpatterns = [
     path("", triage.triage_page, name="clinic-triage"),
@@ -17,6 +25,11 @@ urlpatterns = [
         "patients/<uuid:patient_id>/schedule", schedule.set_schedule, name="clinic-patient-schedule"
     ),
     path("patients/<uuid:patient_id>/report.pdf", patient.report, name="clinic-patient-report"),
+    path(
+        "teams/<int:team_id>/schedule",
+        team_schedule.team_schedule,
+        name="clinic-team-schedule",
+    ),
     path("outcomes", outcomes.outcomes_page, name="clinic-outcomes"),
     path("outcomes.csv", outcomes.outcomes_csv, name="clinic-outcomes-csv"),
     path("messages", messages.inbox, name="clinic-messages"),

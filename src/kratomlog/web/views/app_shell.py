@@ -4,16 +4,32 @@ import functools
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 
 
+def installed_name() -> str:
+    """The name an installed app shows under its icon and on a lock screen. A clinic's is its
+    display name, as the title of its reminders (never the app's own, which says kratom: a
+    phone's home screen is seen by anyone nearby); a local journal keeps its own."""
+    if not settings.CLINIC:
+        return "kratomlog"
+    from kratomlog.clinic.reminders.channels import title
+
+    return title()
+
+
 def manifest(request: HttpRequest) -> HttpResponse:
+    name = installed_name()
+    clinic = bool(settings.CLINIC)
     data = {
-        "name": "kratomlog",
-        "short_name": "kratomlog",
-        "description": "A private journal for kratom use, limits, tapering and recovery",
+        "name": name,
+        "short_name": name,
+        "description": "Check-ins and messages with your care team"
+        if clinic
+        else "A private journal for kratom use, limits, tapering and recovery",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",

@@ -18,7 +18,7 @@ from kratomlog.core.words import count
 from kratomlog.journal import queries
 from kratomlog.journal.models import Person
 from kratomlog.plans.services import plan_history
-from kratomlog.web import charts
+from kratomlog.web import charts, step_down
 from kratomlog.web.views.common import field, now, person_of, whole
 
 
@@ -295,7 +295,10 @@ def _schedule_context(person: Person, items: list[Item], moment: datetime) -> di
     month = schedules.ledger(
         person, items, moment - timedelta(days=schedules.ADHERENCE_DAYS), moment
     )
+    newest = schedules.newest(person)
     return {
+        # Who set it when a clinic did (its clinician, or the team's default); none: the person.
+        "schedule_set_by": newest.set_by if newest is not None else "",
         "schedule": [
             {
                 "key": item.instrument,
@@ -331,6 +334,7 @@ def _schedule_form(person: Person) -> dict[str, object]:
     return {
         "can_set_schedule": own_schedule_allowed(person),
         "schedule_choices": [(key, NAMES[key]) for key in offered],
+        "step_down": step_down.fields_of(None),
     }
 
 
@@ -365,6 +369,9 @@ def set_schedule(request: HttpRequest) -> HttpResponse:
     if field(request, "start"):
         raw["start"] = field(request, "start")
     try:
+        steps = step_down.read(request.POST)
+        if steps:
+            raw["step_down"] = steps
         item = schedules.set_item(person, raw, now())
     except InputError as error:
         return checkins_page(request, error=error, status=400)
