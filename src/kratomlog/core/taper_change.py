@@ -98,6 +98,6 @@ def change_between(earlier: Plan, later: Plan) -> str | None:
     allowance = later.taper.start_grams_per_day
     if allowance == step.grams_per_day and later.taper.first_step_days and step.last_day:
         return "hold"
-    if allowance > step.grams_per_day and not later.taper.first_step_days:
+    if allowance > step.grams_per_day:  # held as well when set the same day as a hold
         return "step back"
     return None
