@@ -100,3 +100,17 @@ def test_a_hold_made_on_a_steps_first_day_is_that_step_lengthened():
         ("2026-03-10", "2026-03-12", 2),
     ]  # fmt: skip
     assert steps[1].change == StepChange("hold", day(3), days=3) and steps[1].days == 2
+
+
+def test_a_step_back_then_held_the_same_day_still_follows_the_steps_before_it():
+    # On day 4 (in the 3 g step), back to 4 g for a whole step (days 4-6), then that held 2 days
+    # (to day 8): set the same day, the hold replaces the step back, and is a step back itself.
+    back_and_held = hold(step_back(FIRST, day(4)), day(4), 2)
+    history = PlanHistory([FIRST, back_and_held])
+    assert taper_course(history, back_and_held) == [FIRST]
+    steps = review(back_and_held, journal(), [], [], [], day(5), earlier=[FIRST])
+    assert [(str(s.first_day), str(s.last_day), s.allowance_grams) for s in steps[:4]] == [
+        ("2026-03-01", "2026-03-03", 4), ("2026-03-04", "2026-03-04", 3),
+        ("2026-03-05", "2026-03-09", 4), ("2026-03-10", "2026-03-12", 3),
+    ]  # fmt: skip
+    assert steps[2].change == StepChange("step back", day(4), from_grams=3)
