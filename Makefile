@@ -74,6 +74,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/research_export.py
 	$(BIN)/python bench/clinic.py
+	$(BIN)/python bench/outcomes.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/sync.py
 

@@ -56,8 +56,8 @@ def test_every_sparkline_on_triage_is_drawn_to_one_labelled_scale(cast, settings
     log_kratom(person=cast.patient_a.person, amount="4g", now=NOW, at="2026-11-22T10:00")
     log_kratom(person=cy.person, amount="8g", now=NOW, at="2026-11-22T10:00")
     html = verified(cast.clinician_a).get("/clinic/").content.decode()
-    assert "Every sparkline is drawn to one scale, 0 to 8 g a day." in html
-    assert "(bars to 8 g a day)" in html
+    assert "Every sparkline of grams is drawn to one scale, 0 to 8 g a day;" in html
+    assert "(bars to 8 g a day; doses to 1 a day)" in html
     heights = {
         name: re.search(r'<rect [^>]*height="([\d.]+)"', _triage_row(html, name)).group(1)
         for name in ("ana@example.org", "cy@example.org")

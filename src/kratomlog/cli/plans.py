@@ -254,7 +254,8 @@ def plan_review(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
     if plan is None:
         console.print("No taper to review: set one with `kratomlog plan taper`.")
         return
-    console.print(f"[bold]{plan.name}[/] from {plan.start}, step by step.")
+    began = steps[0].first_day if steps else plan.start  # before any hold or step back
+    console.print(f"[bold]{plan.name}[/] from {began}, step by step.")
     grid = table(
         "Step", "Days", "Allowance", "Kept", "Grams a day (max)", "Doses a day (max)",
         "Withdrawal", "Craving", "Sleep (efficiency)", "PHQ-9",
@@ -281,6 +282,8 @@ def plan_review(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         )
     console.print(grid)
     for step in steps:
+        if step.change:
+            console.print(f"  step {step.number}: {step.change.words}")
         for note in step.notes:
             console.print(f"  step {step.number}: {note}")
     console.print(f"What is tracked follows {DOSE_ADJUSTMENT}.")

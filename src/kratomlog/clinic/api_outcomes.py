@@ -65,6 +65,13 @@ def patient_outcomes(request: HttpRequest, patient_id: UUID) -> dict[str, object
     return _since_enrolment(read_patient(request, patient_id, "outcomes"))
 
 
+class StepChangeOut(Schema):
+    kind: str  # hold, step back
+    on: str  # the day it was made, YYYY-MM-DD
+    days: int | None = None  # a hold: how many days longer the step lasts
+    from_grams: float | None = None  # a step back: the allowance it went back from
+
+
 class StepOut(Schema):
     step: int
     from_: str = Field(alias="from")
@@ -84,6 +91,7 @@ class StepOut(Schema):
     sleep_efficiency: float | None
     phq9_latest: int | None
     notes: list[str]
+    change: StepChangeOut | None = None  # a hold or a step back made in this step
 
 
 class TaperReviewOut(Schema):

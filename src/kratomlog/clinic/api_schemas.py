@@ -19,6 +19,10 @@ class TriageRow(Schema):
     use_days_28: int | None = None
     grams_28: float | None = None
     grams_by_day_28: list[float] | None = None
+    # Doses beside grams: None until the standing is refreshed by a version that counts them.
+    doses_28: int | None = None
+    doses_per_day_28: float | None = None  # the mean over the 28 days
+    doses_by_day_28: list[int] | None = None
     plan: str | None = None
     allowance_today: str | None = None
     phq9_latest: int | None = None

@@ -48,6 +48,16 @@ def triage(clinician: Any, team: str | None = None, reason: str | None = None) -
     )
 
 
+def _doses(by_day: list[int]) -> dict[str, Any]:
+    """The 28 days' doses; none at all for a standing not refreshed since doses were counted
+    (rather than a false 0)."""
+    if not by_day:
+        return {"doses_28": None, "doses_per_day_28": None, "doses_by_day_28": None}
+    total = sum(by_day)
+    return {"doses_28": total, "doses_per_day_28": round(total / len(by_day), 2),
+            "doses_by_day_28": by_day}  # fmt: skip
+
+
 def triage_row(patient: Patient) -> dict[str, Any]:
     standing = getattr(patient, "standing", None)
     row: dict[str, Any] = {"patient_id": str(patient.public_id), "team": patient.team.name,
@@ -62,6 +72,7 @@ def triage_row(patient: Patient) -> dict[str, Any]:
         "use_days_28": standing.use_days_28,
         "grams_28": standing.grams_28,
         "grams_by_day_28": standing.grams_by_day_28,
+        **_doses(standing.doses_by_day_28),
         "plan": standing.plan_name or None,
         "allowance_today": standing.allowance_today or None,
         "phq9_latest": standing.phq9_latest,

@@ -202,6 +202,10 @@ class Standing(models.Model):
     use_days_28 = models.IntegerField(default=0)
     grams_28 = models.FloatField(default=0.0)
     grams_by_day_28 = models.JSONField(default=list)  # 28 numbers, oldest first, for the sparkline
+    # Doses a day beside grams (dependence follows how often more than how much): the 28 days'
+    # doses, and each day's count, oldest first, for the second sparkline.
+    doses_28 = models.IntegerField(default=0)
+    doses_by_day_28 = models.JSONField(default=list)
     plan_name = models.CharField(max_length=200, blank=True)
     allowance_today = models.CharField(max_length=200, blank=True)  # in words: "4.5 g", "none"
     phq9_latest = models.IntegerField(null=True)

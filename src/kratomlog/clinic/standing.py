@@ -239,6 +239,8 @@ def refresh(patient: Patient, now: datetime) -> Standing:
         "use_days_28": sum(1 for row in rows if row.use),
         "grams_28": round(sum(row.grams for row in rows), 3),
         "grams_by_day_28": [round(row.grams, 3) for row in rows],
+        "doses_28": sum(row.doses for row in rows),
+        "doses_by_day_28": [row.doses for row in rows],
         "plan_name": plan_name,
         "allowance_today": _allowance_words(rows, plan_name),
         "phq9_latest": _latest_total(patient, "phq9"),

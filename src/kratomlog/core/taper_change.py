@@ -74,3 +74,30 @@ def step_back(plan: Plan, today: date, earlier_grams: float | None = None) -> Pl
     taper = replace(plan.taper, start_grams_per_day=previous, first_step_days=0)
     name = f"{_base_name(plan)} (back to {grams(previous)} on {today})"
     return _from_today(plan, today, taper, name)
+
+
+def change_between(earlier: Plan, later: Plan) -> str | None:
+    """"hold" or "step back" when `later` is one of these changes of `earlier`'s taper, made on
+    `later`'s first day (its name begun the same, its taper the same but for where it starts
+    and how long its first step lasts); None for any other plan, a new taper among them."""
+    if earlier.taper is None or later.taper is None or later.start <= earlier.start:
+        return None
+    if _base_name(earlier) != _base_name(later):
+        return None
+    same_otherwise = replace(
+        later.taper,
+        start_grams_per_day=earlier.taper.start_grams_per_day,
+        first_step_days=earlier.taper.first_step_days,
+    )
+    if same_otherwise != earlier.taper:
+        return None
+    try:
+        step = current_step(earlier, later.start, "change")
+    except InputError:
+        return None
+    allowance = later.taper.start_grams_per_day
+    if allowance == step.grams_per_day and later.taper.first_step_days and step.last_day:
+        return "hold"
+    if allowance > step.grams_per_day:  # held as well when set the same day as a hold
+        return "step back"
+    return None

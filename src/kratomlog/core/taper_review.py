@@ -15,6 +15,7 @@ from kratomlog.core.journal import UseIndex
 from kratomlog.core.plan import Plan, PlanHistory
 from kratomlog.core.sleep import Night
 from kratomlog.core.taper import schedule
+from kratomlog.core.taper_change import change_between, current_step
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,31 @@ class Checkin:
 class Note:
     day: date
     text: str  # a dose's or a check-in's note: where side effects are written down
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """A hold or a step back, on the row of the step it was made in (a hold: the held step,
+    lengthened; a step back: the step it went back to, from the day it was made)."""
+
+    kind: str  # "hold" or "step back"
+    on: date
+    days: int = 0  # a hold: how many days longer the step lasts
+    from_grams: float = 0.0  # a step back: the allowance it went back from
+
+    @property
+    def words(self) -> str:
+        if self.kind == "hold":
+            return f"held {self.days} day{'s' if self.days != 1 else ''} more on {self.on:%-d %b}"
+        return f"stepped back on {self.on:%-d %b} from {self.from_grams:g} g"
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"kind": self.kind, "on": self.on.isoformat()}
+        if self.kind == "hold":
+            found["days"] = self.days
+        else:
+            found["from_grams"] = self.from_grams
+        return found
 
 
 @dataclass(frozen=True)
@@ -49,6 +75,7 @@ class StepReview:
     sleep_efficiency: float | None = None
     phq9_latest: int | None = None
     notes: tuple[str, ...] = ()
+    change: StepChange | None = None  # a hold or step back made in this step
 
     @property
     def current(self) -> bool:
@@ -74,11 +101,59 @@ class StepReview:
             "sleep_efficiency": self.sleep_efficiency,
             "phq9_latest": self.phq9_latest,
             "notes": list(self.notes),
+            "change": self.change.as_dict() if self.change else None,
         }
 
 
 def _mean(values: Sequence[float]) -> float | None:
     return round(fmean(values), 1) if values else None
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A step as the person went through it: its days (last None: it lasts) and allowance."""
+
+    first_day: date
+    last_day: date | None
+    grams: float
+    change: StepChange | None = None
+
+
+def _spans(plan: Plan, earlier: Sequence[Plan]) -> list[_Span]:
+    """Every step of the taper across its versions, oldest first: each version's steps up to the
+    day the next began; a held step and its lengthened rest one step; a step back from its day."""
+    versions = [*earlier, plan]
+    spans: list[_Span] = []
+    for index, version in enumerate(versions):
+        assert version.taper is not None
+        following = versions[index + 1] if index + 1 < len(versions) else None
+        ends = following.start - timedelta(days=1) if following else None
+        steps = schedule(version.taper, version.start)
+        for position, step in enumerate(steps):
+            if ends is not None and step.first_day > ends:
+                break
+            last = step.last_day
+            if ends is not None and (last is None or last > ends):
+                last = ends
+            span = _Span(step.first_day, last, step.grams_per_day)
+            kind = change_between(versions[index - 1], version) if index and not position else None
+            if kind is not None:
+                before = current_step(versions[index - 1], version.start, "change")
+                # The step it was made in, up to the day before (nothing if made on its first).
+                cut = spans.pop() if before.first_day < version.start else None
+                if kind == "hold":
+                    assert before.last_day is not None and step.last_day is not None
+                    longer = (step.last_day - before.last_day).days
+                    first = cut.first_day if cut else step.first_day
+                    span = _Span(first, last, step.grams_per_day,
+                                 StepChange("hold", version.start, days=longer))  # fmt: skip
+                else:
+                    spans.extend([cut] if cut else [])
+                    span = _Span(step.first_day, last, step.grams_per_day,
+                                 StepChange("step back", version.start,
+                                            from_grams=before.grams_per_day))  # fmt: skip
+            spans.append(span)
+    return spans
 
 
 def review(
@@ -88,24 +163,23 @@ def review(
     nights: Sequence[Night],
     notes: Sequence[Note],
     today: date,
+    earlier: Sequence[Plan] = (),
 ) -> list[StepReview]:
-    """One row per step of the plan's taper; [] for a plan without one. A day counts as kept
+    """One row per step of the plan's taper; [] for a plan without one. `earlier`: the versions
+    of the same taper before this one, oldest first (each held or stepped back into the next:
+    taper_course), whose steps come first as the person went through them. A day counts as kept
     when its grams are at most the allowance (a small tolerance for rounding: 0.05 g)."""
     if plan.taper is None:
         return []
     rows = []
-    for step in schedule(plan.taper, plan.start):
-        last = step.last_day or max(today, step.first_day)
-        if step.first_day > today:
-            rows.append(
-                StepReview(
-                    step.number, step.first_day, step.last_day, step.grams_per_day, "to come"
-                )
-            )
+    for number, span in enumerate(_spans(plan, earlier), start=1):
+        if span.first_day > today:
+            rows.append(StepReview(number, span.first_day, span.last_day, span.grams, "to come",
+                                   change=span.change))  # fmt: skip
             continue
-        until = min(last, today)
+        until = min(span.last_day or today, today)
         days = [
-            step.first_day + timedelta(days=n) for n in range((until - step.first_day).days + 1)
+            span.first_day + timedelta(days=n) for n in range((until - span.first_day).days + 1)
         ]
         grams = [journal.grams_on(day) for day in days]
         doses = [len(journal.doses_by_day.get(day, ())) for day in days]
@@ -115,13 +189,13 @@ def review(
         phq9 = [c.total for c in sorted(scores, key=lambda c: c.day) if c.instrument == "phq9"]
         rows.append(
             StepReview(
-                step.number,
-                step.first_day,
-                step.last_day,
-                step.grams_per_day,
-                "current" if step.last_day is None or today <= step.last_day else "done",
+                number,
+                span.first_day,
+                span.last_day,
+                span.grams,
+                "current" if span.last_day is None or today <= span.last_day else "done",
                 days=len(days),
-                days_within=sum(g <= step.grams_per_day + 0.05 for g in grams),
+                days_within=sum(g <= span.grams + 0.05 for g in grams),
                 grams_per_day=_mean(grams),
                 grams_max=round(max(grams), 2),
                 doses_per_day=_mean(doses),
@@ -132,9 +206,24 @@ def review(
                 sleep_efficiency=_mean([n.sleep_efficiency for n in step_nights]),
                 phq9_latest=phq9[-1] if phq9 else None,
                 notes=tuple(n.text for n in sorted(notes, key=lambda n: n.day) if n.day in inside),
+                change=span.change,
             )
         )
     return rows
+
+
+def taper_course(history: PlanHistory, plan: Plan) -> list[Plan]:
+    """The versions of `plan`'s taper before it, oldest first: each earlier version that a hold
+    or a step back turned into the next (core.taper_change.change_between), up to `plan`."""
+    versions = list(history.plans)
+    if plan not in versions:
+        return []
+    index = versions.index(plan)
+    course: list[Plan] = []
+    while index > 0 and change_between(versions[index - 1], versions[index]) is not None:
+        index -= 1
+        course.insert(0, versions[index])
+    return course
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from kratomlog.checkins.services import night_of
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.plan import Plan
 from kratomlog.core.sources import DOSE_ADJUSTMENT
-from kratomlog.core.taper_review import Checkin, Note, StepReview, review
+from kratomlog.core.taper_review import Checkin, Note, StepReview, review, taper_course
 from kratomlog.journal import queries
 from kratomlog.journal.models import Person
 from kratomlog.plans.services import plan_history
@@ -26,18 +26,22 @@ def taper_in_review(person: Person, now: datetime) -> Plan | None:
 
 
 def taper_review(person: Person, now: datetime) -> tuple[Plan | None, list[StepReview]]:
+    """The plan in review and every step of its taper, with those of the versions it was held
+    or stepped back from."""
     plan = taper_in_review(person, now)
     if plan is None:
         return None, []
     today = local_day(now, zone(person.timezone))
-    checks = live_checkins(person, now).filter(local_day__gte=plan.start)
+    earlier = taper_course(plan_history(person), plan)
+    began = earlier[0].start if earlier else plan.start
+    checks = live_checkins(person, now).filter(local_day__gte=began)
     checkins = [Checkin(day, key, total) for day, key, total in checks.values_list(
         "local_day", "instrument", "total"
     )]  # fmt: skip
-    nights = [night_of(diary) for diary in live_nights(person).filter(night__gte=plan.start)]
+    nights = [night_of(diary) for diary in live_nights(person).filter(night__gte=began)]
     entry_notes = (
         queries.live_entries(person)
-        .filter(local_day__gte=plan.start, taken_at__lte=now)
+        .filter(local_day__gte=began, taken_at__lte=now)
         .exclude(note="")
         .values_list("local_day", "note")
     )
@@ -45,7 +49,8 @@ def taper_review(person: Person, now: datetime) -> tuple[Plan | None, list[StepR
     notes += [
         Note(day, text) for day, text in checks.exclude(note="").values_list("local_day", "note")
     ]
-    return plan, review(plan, queries.use_index(person, now), checkins, nights, notes, today)
+    journal = queries.use_index(person, now)
+    return plan, review(plan, journal, checkins, nights, notes, today, earlier)
 
 
 def review_document(plan: Plan | None, steps: list[StepReview]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from kratomlog.clinic.api_staff import triage
 from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert, Patient, Visit
 from kratomlog.clinic.staff.alerts import described, staff_zone
 from kratomlog.clinic.staff.filters import unknown_team
-from kratomlog.clinic.staff.sparkline import sparkline
+from kratomlog.clinic.staff.sparkline import dose_sparkline, doses_a_day, sparkline
 from kratomlog.clinic.standing import REASON_WORDS, REASONS
 
 PAGE_SIZE = 100
@@ -46,8 +46,17 @@ def _days_ago(moment: datetime | None, now: datetime) -> int | None:
     return (timezone.localdate(now) - timezone.localdate(moment)).days
 
 
-def _row(patient: Any, top: float, now: datetime, shown: dict[str, Alert]) -> dict[str, Any]:
+def _dose_words(mean: str) -> str:
+    return f"{mean} dose{'' if mean == '1' else 's'} a day"
+
+
+def _row(
+    patient: Any, top: float, top_doses: int, now: datetime, shown: dict[str, Alert]
+) -> dict[str, Any]:
     standing = getattr(patient, "standing", None)
+    # Empty until the standing is refreshed after the upgrade that began counting doses: no
+    # count is shown rather than a false 0.
+    doses = standing.doses_by_day_28 if standing else []
     reasons = standing.reasons if standing else []
     next_visit: date | None = patient.next_visit
     next_visit_in = (next_visit - timezone.localdate(now)).days if next_visit else None
@@ -61,6 +70,8 @@ def _row(patient: Any, top: float, now: datetime, shown: dict[str, Alert]) -> di
         "urgent": "self_harm_risk" in reasons
         and getattr(shown.get("self_harm_risk"), "state", "open") != ALERT_RESOLVED,
         "spark": sparkline(standing.grams_by_day_28 if standing else [], top=top),
+        "dose_spark": dose_sparkline(doses, top=top_doses),
+        "doses_a_day": _dose_words(doses_a_day(sum(doses), len(doses))) if doses else None,
         "contact_days": _days_ago(standing.last_activity_at if standing else None, now),
         "alert_words": (
             REASON_WORDS.get(patient.alert_kind, patient.alert_kind.replace("_", " "))
@@ -106,13 +117,18 @@ def triage_page(request: HttpRequest) -> HttpResponse:
         (max(p.standing.grams_by_day_28 or [0.0]) for p in patients if hasattr(p, "standing")),
         default=0.0,
     )
+    top_doses = max(
+        (max(p.standing.doses_by_day_28 or [0]) for p in patients if hasattr(p, "standing")),
+        default=0,
+    )
     now = timezone.now()
     return render(
         request,
         "clinic/staff/triage.html",
         {
-            "rows": [_row(p, top, now, latest_alerts.get(p.id, {})) for p in patients],
+            "rows": [_row(p, top, top_doses, now, latest_alerts.get(p.id, {})) for p in patients],
             "scale_top": max(top, 1.0),
+            "doses_top": max(top_doses, 1),
             "page": page,
             "teams": teams,
             "team": team,
