@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0012_calendar_feed'),
+        ('clinic', '0013_team_schedule_versions'),
     ]
 
     operations = [
