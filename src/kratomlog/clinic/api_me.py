@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
@@ -85,6 +86,7 @@ def my_status(request: HttpRequest, on: str | None = None) -> dict[str, Any]:
 
 
 @router.post("/entries", response=answers(dict[str, Any], 201))
+@transaction.atomic  # the write and its audit row: both or neither, one commit
 def log_entry(request: HttpRequest, body: EntryIn) -> Status:
     """Record a dose (or magnesium, or another substance) and say what it breaks."""
     person, now = _patient(request).person, _now()
@@ -151,6 +153,7 @@ def _day(text: str, field: str) -> date:
 
 
 @router.post("/checkins", response=answers(CheckinOut, 201))
+@transaction.atomic  # the write and its audit row: both or neither, one commit
 def check_in(request: HttpRequest, body: CheckinIn) -> Status:
     """A scored questionnaire; PHQ-9 item 9 above 0 brings the crisis resources at once, the
     clinic's (`crisis_resources`), with `care_team_alerted` and the `care_team` to call."""

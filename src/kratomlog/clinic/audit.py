@@ -151,7 +151,9 @@ def _rows(
     return rows
 
 
-@transaction.atomic
+# Inside a write's transaction, no savepoint of its own: a row that cannot be written fails the
+# write with it (two round trips fewer on every audited write).
+@transaction.atomic(savepoint=False)
 def record(
     *,
     action: str,

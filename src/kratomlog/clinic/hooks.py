@@ -9,6 +9,11 @@ def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any
     if not created:
         return
     from kratomlog.clinic import standing, taper_tally
+    from kratomlog.clinic.models import Patient
 
-    standing.journal_changed(instance.person_id, instance.at, instance.action)
-    taper_tally.journal_changed(instance.person_id, instance.at)
+    # Read once for both: every write pays for this hook (nothing for a journal of no patient).
+    patient = Patient.objects.filter(person_id=instance.person_id).select_related("person").first()
+    if patient is None:
+        return
+    standing.journal_changed(patient, instance.at, instance.action)
+    taper_tally.refresh(patient, instance.at)

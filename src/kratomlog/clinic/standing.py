@@ -4,8 +4,11 @@ Refreshed in the transaction that changes the patient's data (see hooks), from t
 judgement as `kratomlog status`; a reason that starts raises its alert there too.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from django.db.models import OuterRef, Subquery
 
 from kratomlog.checkins.models import CheckIn, SleepDiary
 from kratomlog.clinic import alert_evidence, alerts, occurrences
@@ -14,7 +17,7 @@ from kratomlog.core import bam
 from kratomlog.core.breaches import Breach
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.history import DayRow
-from kratomlog.journal.models import Entry
+from kratomlog.journal.models import Entry, Person
 from kratomlog.plans.models import PlanVersion
 from kratomlog.standing import status_and_recent
 
@@ -55,38 +58,48 @@ SPARK_DAYS = 28
 JUDGED_DAYS = 90
 
 
-def _last_activity(patient: Patient) -> datetime | None:
+@dataclass(frozen=True)
+class Latest:
+    """The newest of each kind that triage shows, read in one query (each is a subquery)."""
+
+    last_activity: datetime | None
+    phq9_total: int | None
+    withdrawal_total: int | None
+    bam_id: int | None
+
+
+def _newest(queryset: Any, field: str, *order: str) -> Subquery:
+    return Subquery(queryset.order_by(*order).values(field)[:1])
+
+
+def _latest(patient: Patient, now: datetime) -> Latest:
     """The latest moment the patient recorded anything: an entry, a check-in or a sleep diary
     (a patient on a break fills in the diary every morning, as the app asks: that is contact;
-    a diary counts from the morning it describes, when the patient got up)."""
-    person_id = patient.person_id
-    entry = (
-        Entry.objects.filter(person_id=person_id, deleted=False)
-        .order_by("-taken_at")
-        .values_list("taken_at", flat=True)
-        .first()
+    a diary counts from the morning it describes, when the patient got up); the latest PHQ-9
+    and withdrawal totals; the latest BAM up to `now`. One query, not six: every write pays it."""
+    mine = {"person_id": OuterRef("id"), "deleted": False}
+    checkins = CheckIn.objects.filter(**mine)
+    row = (
+        Person.objects.filter(id=patient.person_id)
+        .annotate(
+            entry=_newest(Entry.objects.filter(**mine), "taken_at", "-taken_at"),
+            checkin=_newest(checkins, "taken_at", "-taken_at"),
+            diary=_newest(SleepDiary.objects.filter(**mine), "out_of_bed", "-out_of_bed"),
+            phq9=_newest(checkins.filter(instrument="phq9"), "total", "-taken_at"),
+            withdrawal=_newest(checkins.filter(instrument="withdrawal"), "total", "-taken_at"),
+            bam_id=_newest(
+                checkins.filter(instrument=bam.KEY, taken_at__lte=now), "id", "-taken_at", "-id"
+            ),
+        )
+        .values("entry", "checkin", "diary", "phq9", "withdrawal", "bam_id")
+        .get()
     )
-    checkin = (
-        CheckIn.objects.filter(person_id=person_id, deleted=False)
-        .order_by("-taken_at")
-        .values_list("taken_at", flat=True)
-        .first()
-    )
-    diary = (
-        SleepDiary.objects.filter(person_id=person_id, deleted=False)
-        .order_by("-out_of_bed")
-        .values_list("out_of_bed", flat=True)
-        .first()
-    )
-    return max((moment for moment in (entry, checkin, diary) if moment), default=None)
-
-
-def _latest_total(patient: Patient, instrument: str) -> int | None:
-    return (
-        CheckIn.objects.filter(person_id=patient.person_id, instrument=instrument, deleted=False)
-        .order_by("-taken_at")
-        .values_list("total", flat=True)
-        .first()
+    moments = (row["entry"], row["checkin"], row["diary"])
+    return Latest(
+        last_activity=max((moment for moment in moments if moment), default=None),
+        phq9_total=row["phq9"],
+        withdrawal_total=row["withdrawal"],
+        bam_id=row["bam_id"],
     )
 
 
@@ -218,8 +231,9 @@ def refresh(patient: Patient, now: datetime) -> Standing:
             and (today - breach.day).days < RECENT_BREACH_DAYS
         ):
             recent["over_allowance" if breach.kind == "taper" else "limit_broken"].append(breach)
-    last_activity = _last_activity(patient)
-    latest_bam = _latest_bam(patient, now)
+    latest = _latest(patient, now)
+    last_activity = latest.last_activity
+    latest_bam = CheckIn.objects.get(id=latest.bam_id) if latest.bam_id is not None else None
     flagged = {"bam_flag"} if latest_bam and bam.score(latest_bam.answers).flags else set()
     reasons = reasons_now(
         patient,
@@ -243,17 +257,27 @@ def refresh(patient: Patient, now: datetime) -> Standing:
         "doses_by_day_28": [row.doses for row in rows],
         "plan_name": plan_name,
         "allowance_today": _allowance_words(rows, plan_name),
-        "phq9_latest": _latest_total(patient, "phq9"),
-        "withdrawal_latest": _latest_total(patient, "withdrawal"),
+        "phq9_latest": latest.phq9_total,
+        "withdrawal_latest": latest.withdrawal_total,
         "last_activity_at": last_activity,
         "updated_at": now,
     }
-    standing, _ = Standing.objects.update_or_create(patient=patient, defaults=values)
+    standing = store(Standing, patient, values)
     for reason in reasons:
         evidence = _evidence(patient, reason, now, status, last_activity, recent, rows)
         if evidence is not None:
             alerts.raise_alert(patient, reason, now, evidence)
     return standing
+
+
+def store(model: Any, patient: Patient, values: dict[str, Any]) -> Any:
+    """`patient`'s row of `model` set to `values`: one UPDATE, as every write but the first
+    finds the row there (update_or_create takes a savepoint, a locking read and the update).
+    What it returns carries the values stored, not the row's id."""
+    if model.objects.filter(patient=patient).update(**values):
+        return model(patient=patient, **values)
+    row, _ = model.objects.update_or_create(patient=patient, defaults=values)
+    return row
 
 
 def clinician_plan_replaced(patient: Patient, action: str) -> alerts.Evidence | None:
@@ -289,11 +313,8 @@ def patient_replaced_clinician_plan(patient: Patient, action: str) -> bool:
     return clinician_plan_replaced(patient, action) is not None
 
 
-def journal_changed(person_id: int, at: datetime, action: str = "") -> None:
-    """Refresh the standing of the patient whose journal this is (nothing for other people)."""
-    patient = Patient.objects.filter(person_id=person_id).select_related("person").first()
-    if patient is None:
-        return
+def journal_changed(patient: Patient, at: datetime, action: str = "") -> None:
+    """Refresh the standing of the patient whose journal changed."""
     if action in ("plan", "undo"):
         replaced = clinician_plan_replaced(patient, action)
         if replaced is not None:

@@ -7,6 +7,7 @@ from django.db.models import Min, TextField
 from django.db.models.functions import Cast
 
 from kratomlog.clinic.models import Patient, TaperTally
+from kratomlog.clinic.standing import store
 from kratomlog.core.days import local_day, zone
 from kratomlog.core.taper_review import TaperTally as Tally
 from kratomlog.core.taper_review import tally
@@ -37,15 +38,7 @@ def refresh(patient: Patient, at: datetime) -> TaperTally:
         if first is None or first > today
         else tally(plan_history(person, first), queries.use_index(person, at, first), today)
     )
-    row, _ = TaperTally.objects.update_or_create(
-        patient=patient,
-        defaults={"taper_days": found.taper_days, "days_within": found.days_within,
-                  "reached_zero": found.reached_zero, "updated_at": at},
-    )  # fmt: skip
-    return row
+    values = {"taper_days": found.taper_days, "days_within": found.days_within,
+              "reached_zero": found.reached_zero, "updated_at": at}  # fmt: skip
+    return store(TaperTally, patient, values)  # type: ignore[no-any-return]
 
-
-def journal_changed(person_id: int, at: datetime) -> None:
-    patient = Patient.objects.filter(person_id=person_id).select_related("person").first()
-    if patient is not None:
-        refresh(patient, at)
