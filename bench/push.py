@@ -60,8 +60,9 @@ def peak_mb(pid: int) -> float:
 
 
 def make_patients(count: int, origin: str, keys: dict[str, str], now: datetime) -> None:
-    """`count` patients, each with a daily PHQ-9 due ten minutes ago (their local time), push
-    as their channel with quiet hours far from now, and one subscription at `origin`."""
+    """`count` patients, each with a daily PHQ-9 due ten minutes ago (their local time) in a
+    schedule set five minutes ago (so today's is the first, none missed), push as their
+    channel with quiet hours far from now, and one subscription at `origin`."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -69,7 +70,11 @@ def make_patients(count: int, origin: str, keys: dict[str, str], now: datetime) 
     from kratomlog.checkins.models import ScheduleVersion
     from kratomlog.clinic import people
     from kratomlog.clinic.models import (
-        PATIENT, Account, Patient, PushSubscription, ReminderSettings,
+        PATIENT,
+        Account,
+        Patient,
+        PushSubscription,
+        ReminderSettings,
     )  # fmt: skip
     from kratomlog.core.days import zone
     from kratomlog.journal.models import Person
@@ -96,7 +101,7 @@ def make_patients(count: int, origin: str, keys: dict[str, str], now: datetime) 
         batch_size=2000,
     )  # fmt: skip
     ScheduleVersion.objects.bulk_create(
-        (ScheduleVersion(person=p, items=[item], set_at=now - timedelta(hours=1), set_by="bench")
+        (ScheduleVersion(person=p, items=[item], set_at=now - timedelta(minutes=5), set_by="bench")
          for p in persons),
         batch_size=2000,
     )  # fmt: skip
