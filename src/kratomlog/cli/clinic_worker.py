@@ -64,13 +64,14 @@ def _run_periodic() -> None:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_PERIODIC_LOCK])
 
 
-HELP_SECONDS = 600  # at most this long helping another worker's checks, then the queue again
+HELP_SECONDS = 120  # at most this long helping another worker's checks, then the queue again
 
 
 def _help_send(cursor) -> None:  # type: ignore[no-untyped-def]
     """While another worker holds the periodic checks, send the reminders their ledger has made
     due so far (the claims keep each to one worker), a second apart when none is left, until
-    that worker is done: two workers send a clinic's morning reminders in half the time."""
+    that worker is done: two workers send a clinic's morning reminders in half the time. At
+    most HELP_SECONDS, so that this worker's own queue (alert mail) waits no longer."""
     from django.utils import timezone
 
     from kratomlog.clinic.reminders import sending
@@ -83,7 +84,7 @@ def _help_send(cursor) -> None:  # type: ignore[no-untyped-def]
         if cursor.fetchone()[0]:  # the other worker is done (it sends what is left itself)
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_PERIODIC_LOCK])
             return
-        time.sleep(1)
+        time.sleep(2)
 
 
 def write_audit_checkpoint() -> None:

@@ -33,6 +33,7 @@ from kratomlog.core.days import stored_zone
 
 STALE_CLAIM = timedelta(minutes=10)
 BATCH = 100  # occurrences claimed together; small, so that two workers share the work evenly
+INSERT_ROWS = 150  # claims a statement: well under SQLite's 999 parameters
 _log = logging.getLogger("kratomlog.reminders")
 
 Key = tuple[int, str, int]  # (occurrence id, channel, round)
@@ -62,17 +63,20 @@ def _claim_many(keys: list[Key], now: datetime) -> dict[Key, int]:
     table = quote(Reminder._meta.db_table)
     columns = ", ".join(quote(c) for c in ("occurrence_id", "channel", "round", "claimed_at",
                                              "claimed_by", "answer"))  # fmt: skip
-    rows = ", ".join(["(%s, %s, %s, %s, %s, '')"] * len(keys))
-    values = [v for key in keys for v in (*key, now, worker_id)]
+    at = connection.ops.adapt_datetimefield_value(now)  # as the ORM would store it
+    won: dict[Key, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT "
-            f"({quote('occurrence_id')}, {quote('channel')}, {quote('round')}) DO NOTHING "
-            f"RETURNING {quote('id')}, {quote('occurrence_id')}, {quote('channel')}, "
-            f"{quote('round')}",
-            values,
-        )  # fmt: skip
-        won = {(o, c, r): i for i, o, c, r in cursor.fetchall()}
+        for start in range(0, len(keys), INSERT_ROWS):
+            part = keys[start : start + INSERT_ROWS]
+            rows = ", ".join(["(%s, %s, %s, %s, %s, '')"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT "
+                f"({quote('occurrence_id')}, {quote('channel')}, {quote('round')}) DO NOTHING "
+                f"RETURNING {quote('id')}, {quote('occurrence_id')}, {quote('channel')}, "
+                f"{quote('round')}",
+                [v for key in part for v in (*key, at, worker_id)],
+            )  # fmt: skip
+            won.update({(o, c, r): i for i, o, c, r in cursor.fetchall()})
     others = [key for key in keys if key not in won]
     if others:
         wanted = set(others)
@@ -154,7 +158,7 @@ def _send_batch(due: list[Occurrence], now: datetime) -> int:
     )
 
 
-def send_due(now: datetime, batch_size: int = BATCH) -> int:
+def send_due(now: datetime) -> int:
     """Send the reminders due now for every scheduled patient's open occurrences, BATCH
     occurrences at a time; the number this worker sent. Occurrences whose reminders are all
     sent, or whose first went less than SECOND_AFTER ago, are left out by the query."""
@@ -169,7 +173,7 @@ def send_due(now: datetime, batch_size: int = BATCH) -> int:
     )
     sent, after = 0, 0
     while True:
-        rows = list(due.filter(id__gt=after)[:batch_size])
+        rows = list(due.filter(id__gt=after)[:BATCH])
         if not rows:
             return sent
         after = rows[-1].id
