@@ -105,11 +105,6 @@ def send_sms_reminder(
     return ["accepted by the SMS gateway"]
 
 
-def has_push(user: object) -> bool:
-    """Whether push can reach the patient: push is on in this clinic and they subscribed."""
-    return push.enabled() and push.has_subscription(user)
-
-
 CHANNELS: dict[str, Channel] = {
     "mail": send_mail_reminder,
     "push": send_push_reminder,
