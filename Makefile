@@ -77,6 +77,7 @@ bench: install
 	$(BIN)/python bench/outcomes.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/push.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

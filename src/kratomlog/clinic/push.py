@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -252,17 +253,32 @@ def payload(*, title: str, body: str, url: str) -> str:
     return json.dumps({"title": title, "body": body, "url": url}, separators=(",", ":"))
 
 
-def send(user: Any, *, title: str, body: str, url: str) -> list[Delivery]:
-    """One push to each of `user`'s subscriptions; what each push service answered. Nothing is
-    sent while push is off. `title` and `body` are shown on a lock screen: say only that
-    something is waiting (notification_title(), "You have a new message"), never what."""
+_sessions = threading.local()
+
+
+def kept_session() -> Any:
+    """This thread's HTTP session: one connection a push service, kept alive from one push to
+    the next (a new TCP connection, and for a real push service a TLS handshake, per push
+    would cost more than the push itself). A connection the service closed is opened again,
+    and a push that failed on it is tried again (TRIES_APART)."""
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        import requests
+
+        session = _sessions.session = requests.Session()
+    return session
+
+
+def send(
+    user: Any, *, title: str, body: str, url: str,
+    subscriptions: list[PushSubscription] | None = None,
+) -> list[Delivery]:  # fmt: skip
+    """One push to each of `user`'s subscriptions (`subscriptions`, when the caller read them
+    already); what each push service answered. Nothing is sent while push is off. `title` and
+    `body` are shown on a lock screen: say only that something is waiting
+    (notification_title(), "You have a new message"), never what."""
     if not enabled():
         return []
-    import requests
-
     message = payload(title=title, body=body, url=url)
-    with requests.Session() as session:  # one connection a push service, kept alive
-        return [
-            push_to(sub, message, session=session)
-            for sub in PushSubscription.objects.filter(user=user).iterator()
-        ]
+    found = PushSubscription.objects.filter(user=user) if subscriptions is None else subscriptions
+    return [push_to(sub, message, session=kept_session()) for sub in found]

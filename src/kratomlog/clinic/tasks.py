@@ -138,19 +138,28 @@ def check_not_heard_from(now: datetime | None = None) -> int:
     return count
 
 
-def check_schedules(now: datetime | None = None) -> int:
-    """Each scheduled patient's ledger brought up to now (occurrences made, opened, done or
-    missed), their standing refreshed when that changed a missed run, and the reminders due
-    sent; the number of reminders sent. One patient whose turn fails is logged and skipped:
-    the others' reminders must go on."""
+LEDGER_CHUNK = 500  # patients brought up to date together, in one transaction
+
+
+def _bring_up_to_date(patients: list[Patient], now: datetime) -> None:
+    """The chunk's ledger made, opened, done or missed, their standing refreshed when that
+    changed a missed run. A chunk that fails is done again patient by patient, so that one
+    patient whose turn fails is logged and skipped and the others' reminders go on."""
     import logging
 
     from kratomlog.clinic import occurrences, standing
-    from kratomlog.clinic.reminders import sending
 
-    now = now or timezone.now()
-    sent = 0
-    for patient in occurrences.scheduled_patients().iterator(chunk_size=500):
+    log = logging.getLogger("kratomlog.reminders")
+    try:
+        with transaction.atomic():
+            occurrences.make_coming_for(patients, now)
+            for patient in occurrences.settle_for(patients, now):
+                if occurrences.missed_in_a_row(patient, now) != patient.missed_before:  # type: ignore[attr-defined]
+                    standing.refresh(patient, now)
+        return
+    except Exception:
+        log.warning("schedules of %d patients checked one by one", len(patients), exc_info=True)
+    for patient in patients:
         try:
             with transaction.atomic():
                 occurrences.make_coming(patient, now)
@@ -158,12 +167,27 @@ def check_schedules(now: datetime | None = None) -> int:
                 occurrences.settle(patient, now)
                 if occurrences.missed_in_a_row(patient, now) != missed_before:
                     standing.refresh(patient, now)
-            sent += sending.send_for(patient, now)
         except Exception:
-            logging.getLogger("kratomlog.reminders").exception(
-                "schedule of patient %s not checked", patient.id
-            )
-    return sent
+            log.exception("schedule of patient %s not checked", patient.id)
+
+
+def check_schedules(now: datetime | None = None) -> int:
+    """Each scheduled patient's ledger brought up to now, a chunk of patients at a time, then
+    the reminders due sent (reminders.sending.send_due: another worker may share that); the
+    number of reminders this worker sent."""
+    from kratomlog.clinic import occurrences
+    from kratomlog.clinic.reminders import sending
+
+    now = now or timezone.now()
+    chunk: list[Patient] = []
+    for patient in occurrences.scheduled_patients().iterator(chunk_size=LEDGER_CHUNK):
+        chunk.append(patient)
+        if len(chunk) == LEDGER_CHUNK:
+            _bring_up_to_date(chunk, now)
+            chunk = []
+    if chunk:
+        _bring_up_to_date(chunk, now)
+    return sending.send_due(now)
 
 
 @task()
