@@ -71,13 +71,17 @@ def _help_send(cursor) -> None:  # type: ignore[no-untyped-def]
     """While another worker holds the periodic checks, send the reminders their ledger has made
     due so far (the claims keep each to one worker), a second apart when none is left, until
     that worker is done: two workers send a clinic's morning reminders in half the time. At
-    most HELP_SECONDS, so that this worker's own queue (alert mail) waits no longer."""
+    most HELP_SECONDS, and never while a task waits in the queue: an urgent alert's mail goes
+    before reminders, within one batch of them."""
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from kratomlog.clinic.reminders import sending
 
     until = time.monotonic() + HELP_SECONDS
     while time.monotonic() < until:
+        if DBTaskResult.objects.ready().exists():
+            return
         if sending.send_due(timezone.now()):
             continue
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_PERIODIC_LOCK])
