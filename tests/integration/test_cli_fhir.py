@@ -31,9 +31,11 @@ def resources(bundle, kind):
 def test_the_bundle_is_valid_fhir_r4_of_type_collection(journal, tmp_path):
     from fhir.resources.R4B.bundle import Bundle
 
-    out = tmp_path / "journal.fhir.json"
+    # A long path, past the 80 columns of a pipe: said whole, on one line, to copy.
+    out = tmp_path / ("a-folder-with-a-long-name-" * 3) / "journal.fhir.json"
+    out.parent.mkdir()
     result = journal("export", "fhir", "--output", out)
-    assert "Wrote" in result.stderr and out.name in result.stderr
+    assert f"Wrote {out}\n" in result.stderr
     data = json.loads(out.read_text())
     parsed = Bundle.model_validate(data)  # raises on anything R4 does not allow
     assert parsed.type == "collection"

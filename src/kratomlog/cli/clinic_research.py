@@ -141,5 +141,5 @@ def export_research(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     rows = ", ".join(f"{count} {table}" for table, count in written.rows.items())
-    console.print(f"Wrote {written.participants} participants to {output}: {rows}.")
+    console.print(f"Wrote {written.participants} participants to {output}: {rows}.", soft_wrap=True)
     console.print("The codebook: datapackage.json and redcap_dictionary.csv.")

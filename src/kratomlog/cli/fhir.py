@@ -46,5 +46,5 @@ def export(
         typer.echo(text)
         return None
     write_private(output, text + "\n", "--output")  # health data: readable by its owner alone
-    errors.print(f"Wrote {output}")
+    errors.print(f"Wrote {output}", soft_wrap=True)  # a path is never split across lines
     return None

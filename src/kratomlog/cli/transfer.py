@@ -101,12 +101,12 @@ def export(
         typer.echo(text, nl=False)
         return
     write_private(output, text, "--output")  # the whole journal: readable by its owner alone
-    errors.print(f"Wrote {output}")
+    errors.print(f"Wrote {output}", soft_wrap=True)  # a path is never split across lines
     if kind == "csv":  # check-ins go beside it, one long-format file a kind
         for name, content in export_checkins_csv(person).items():
             beside = output.with_name(f"{output.stem}-{name}{output.suffix or '.csv'}")
             write_private(beside, content, "--output")
-            errors.print(f"Wrote {beside}")
+            errors.print(f"Wrote {beside}", soft_wrap=True)
 
 
 @friendly
