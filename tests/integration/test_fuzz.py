@@ -235,3 +235,4 @@ def test_any_file_imported_exits_0_or_2_and_a_refused_one_writes_nothing(kl, tmp
     for kind, content in files:
         path.write_text(content, encoding="utf-8", errors="surrogatepass")
         check(run, ["import", kind, str(path)])
+

@@ -58,6 +58,7 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
+            _refuse_nul(command, kwargs)
             if getattr(command, "needs_django", True):
                 # Django is set up when a command runs, not when the CLI is imported: `--help`
                 # and `sources` never pay for it.
@@ -75,6 +76,39 @@ def friendly[**P, R](command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(UNEXPECTED) from None
 
     return wrapper
+
+
+def _refuse_nul(command: Callable[..., Any], values: dict[str, Any]) -> None:
+    """No text can hold a NUL character (PostgreSQL refuses one in any text column): refused
+    before the command runs, naming its option, for every command at once."""
+    from kratomlog.core.errors import InputError
+    from kratomlog.core.text import NUL_PROBLEM
+
+    for name, value in values.items():
+        texts = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise InputError(_said_as(command, name), NUL_PROBLEM)
+
+
+def _said_as(command: Callable[..., Any], name: str) -> str:
+    """How the command line names `command`'s parameter `name`: its option (--note) or its
+    argument (NAME), read from the declaration typer reads."""
+    import inspect
+    import typing
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    parameter = inspect.signature(command).parameters.get(name)
+    hints = typing.get_type_hints(command, include_extras=True)
+    declared = [*getattr(hints.get(name), "__metadata__", ()), getattr(parameter, "default", None)]
+    option = next((info for info in declared if isinstance(info, OptionInfo)), None)
+    if option is not None:
+        long = [decl for decl in option.param_decls or () if decl.startswith("--")]
+        return long[0] if long else f"--{name.replace('_', '-')}"
+    argument = next((info for info in declared if isinstance(info, ArgumentInfo)), None)
+    if argument is None and parameter is not None and parameter.default is not parameter.empty:
+        return f"--{name.replace('_', '-')}"  # typer: a plain default makes an option
+    return (argument.metavar if argument is not None and argument.metavar else None) or name.upper()
 
 
 def without_django[**P, R](command: Callable[P, R]) -> Callable[P, R]:
