@@ -186,5 +186,5 @@ def test_a_json_export_whose_records_belong_to_another_journal_here_is_refused(k
 
 def test_a_nul_character_in_a_note_is_refused_by_name_and_nothing_written(kl, person):
     result = kl("dose", "2g", "--note", "a\x00b", code=2)
-    assert "error: --note: contains a NUL character" in result.stderr
+    assert "error: --note: holds a NUL character" in result.stderr
     assert person.entries.count() == 0

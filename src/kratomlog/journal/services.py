@@ -23,6 +23,7 @@ from kratomlog.core.days import local_day, zone
 from kratomlog.core.errors import InputError
 from kratomlog.core.interactions import CATEGORIES, Notice
 from kratomlog.core.substances import category_of
+from kratomlog.core.text import NUL_PROBLEM
 from kratomlog.core.when import parse_when
 from kratomlog.journal.models import (
     FORMS,
@@ -162,7 +163,7 @@ def check_no_nul(entry: Entry) -> None:
     named = (("--note", entry.note), ("--purpose", entry.purpose), ("NAME", entry.name))
     for option, text in named:
         if "\x00" in (text or ""):
-            raise InputError(option, "contains a NUL character (\\x00); remove it")
+            raise InputError(option, NUL_PROBLEM)
 
 
 @transaction.atomic
