@@ -123,6 +123,19 @@ def make_patients(count: int, team) -> list[Patient]:  # type: ignore[no-untyped
     return patients
 
 
+def signed_in(clinician) -> tuple[Client, Client]:  # type: ignore[no-untyped-def]
+    """The clinician's browser (signed in, second factor passed) and their API client."""
+    page = Client(HTTP_HOST="127.0.0.1")
+    page.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
+    session = page.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(
+        user=clinician, name="app", confirmed=True
+    ).persistent_id
+    session.save()
+    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {tokens.issue(clinician, NOW)}")
+    return page, api
+
+
 def triage_bench() -> dict[str, float]:
     clinician, _ = people.add_staff(email="lee@bench.test", role="clinician", now=NOW,
                                     teams=["North"], name="Dr Lee")  # fmt: skip
@@ -141,15 +154,7 @@ def triage_bench() -> dict[str, float]:
                    reached_zero=n % 3 == 0, updated_at=NOW)
         for n, patient in enumerate(patients[::2])
     )  # fmt: skip
-    page = Client(HTTP_HOST="127.0.0.1")
-    page.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
-    session = page.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(
-        user=clinician, name="app", confirmed=True
-    ).persistent_id
-    session.save()
-    token = tokens.issue(clinician, NOW)
-    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    page, api = signed_in(clinician)
     assert page.get("/clinic/").status_code == 200
     assert len(api.get("/api/v1/patients").json()) == PATIENTS
     return {

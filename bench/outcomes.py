@@ -25,11 +25,8 @@ import clinic  # (bench/clinic.py makes the database and sets Django up on it)
 
 NOW, PATIENTS = clinic.NOW, clinic.PATIENTS
 
-from django.test import Client  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from kratomlog.clinic import people, standing, taper_tally, tokens  # noqa: E402
+from kratomlog.clinic import people, standing, taper_tally  # noqa: E402
 from kratomlog.clinic.models import Patient  # noqa: E402
 from kratomlog.plans.models import PlanVersion  # noqa: E402
 
@@ -58,19 +55,6 @@ def generate() -> tuple[object, int]:
     return clinician, len(tapering)
 
 
-def signed_in(clinician) -> tuple[Client, Client]:  # type: ignore[no-untyped-def]
-    """The clinician's browser (signed in, second factor passed) and their API client."""
-    page = Client(HTTP_HOST="127.0.0.1")
-    page.force_login(clinician, backend="django.contrib.auth.backends.ModelBackend")
-    session = page.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.create(
-        user=clinician, name="app", confirmed=True
-    ).persistent_id
-    session.save()
-    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {tokens.issue(clinician, NOW)}")
-    return page, api
-
-
 def timed(get, path: str, runs: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
     samples = []
     for _ in range(runs):
@@ -94,7 +78,7 @@ def main() -> None:
     begun = time.perf_counter()
     clinician, tapering = generate()
     generated = time.perf_counter() - begun
-    page, api = signed_in(clinician)
+    page, api = clinic.signed_in(clinician)
     answer = api.get("/api/v1/outcomes").json()
     everyone = answer["groups"][0]
     # The figures are for the whole clinic: every patient counted, the tapers among them.
