@@ -99,7 +99,10 @@ def _said_as(command: Callable[..., Any], name: str) -> str:
     from typer.models import ArgumentInfo, OptionInfo
 
     parameter = inspect.signature(command).parameters.get(name)
-    hints = typing.get_type_hints(command, include_extras=True)
+    try:
+        hints = typing.get_type_hints(command, include_extras=True)
+    except (NameError, TypeError):  # an annotation that cannot be resolved: name it plainly
+        hints = {}
     declared = [*getattr(hints.get(name), "__metadata__", ()), getattr(parameter, "default", None)]
     option = next((info for info in declared if isinstance(info, OptionInfo)), None)
     if option is not None:
