@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import override_settings
 
 from kratomlog.checkins.services import record_checkin
-from kratomlog.clinic import care_plans, inbox, tasks
+from kratomlog.clinic import care_plans, inbox, stale, tasks
 from kratomlog.clinic.models import Alert, AlertDelivery
 from kratomlog.core.plan import preset_plan, taper_plan
 from kratomlog.journal.services import log_kratom, log_magnesium
@@ -71,15 +71,18 @@ def test_a_new_breach_day_raises_a_new_limit_alert_but_the_same_day_does_not(cas
     )
     person = cast.patient_a.person
     log_kratom(person=person, amount="2g", at=(NOW - timedelta(hours=5)).isoformat(), now=NOW)
+    stale.bring_up_to_date(NOW)  # the worker's next turn, as after each dose below
     limit = Alert.objects.get(patient=cast.patient_a, kind="limit_broken")
     assert limit.evidence["day"] == "2026-11-23"
     assert limit.detail.startswith("Over a limit of the plan 'break-90' on Mon 23 Nov")
     _resolve(limit, cast.clinician_a, NOW)
     log_kratom(person=person, amount="1g", at=(NOW - timedelta(hours=4)).isoformat(), now=NOW)
+    stale.bring_up_to_date(NOW)
     assert Alert.objects.filter(patient=cast.patient_a, kind="limit_broken").count() == 1
     tomorrow = NOW + timedelta(days=1)
     clock.move_to(tomorrow)
     log_kratom(person=person, amount="1g", now=tomorrow)
+    stale.bring_up_to_date(tomorrow)
     kinds = Alert.objects.filter(patient=cast.patient_a, kind="limit_broken").order_by("id")
     assert [a.state for a in kinds] == ["resolved", "open"]
     assert kinds.last().evidence["day"] == "2026-11-24"
@@ -181,6 +184,7 @@ def test_no_mail_goes_out_about_a_non_urgent_alert_once_the_patient_stopped_shar
         cast.clinician_a, cast.patient_a, preset_plan("break-90", NOW.date()), NOW
     )
     log_kratom(person=cast.patient_a.person, amount="2g", now=NOW)
+    stale.bring_up_to_date(NOW)  # the worker's next turn
     limit = Alert.objects.get(patient=cast.patient_a, kind="limit_broken")
     patient_client(cast.patient_a).post("/sharing", {"share": "no"})
     assert tasks.deliver(limit.id, tasks.FIRST) == 0 and not AlertDelivery.objects.exists()
@@ -276,6 +280,7 @@ def test_a_daily_limit_alert_says_by_how_much_the_day_went_over(cast):
     for hours_ago in (5, 3):
         at = (NOW - timedelta(hours=hours_ago)).isoformat()
         log_kratom(person=cast.patient_a.person, amount="6g", at=at, now=NOW)
+    stale.bring_up_to_date(NOW)  # the worker's next turn
     alert = Alert.objects.get(patient=cast.patient_a, kind="limit_broken")
     assert "on Mon 23 Nov by 4 g (12 g, 8 g allowed)" in alert.detail
     assert (alert.evidence["grams"], alert.evidence["allowed_grams"]) == (12, 8)

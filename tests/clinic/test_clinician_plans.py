@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from kratomlog.clinic import tokens
+from kratomlog.clinic import stale, tokens
 from kratomlog.clinic.models import Alert, Standing
 from kratomlog.journal.services import log_kratom
 from tests.clinic.conftest import NOW
@@ -43,7 +43,9 @@ def _page(cast):
 
 
 def _dose(cast, grams, when):
+    """A dose, and the worker's next turn, which refreshes the standing it marked stale."""
     log_kratom(person=cast.patient_a.person, amount=f"{grams}g", at=when.isoformat(), now=when)
+    stale.bring_up_to_date(when)
 
 
 def test_a_taper_set_after_a_heavy_morning_judges_only_what_comes_after_it(cast, lee, clock):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from kratomlog.clinic import tokens
+from kratomlog.clinic import stale, tokens
 from kratomlog.clinic.models import TaperTally
 from kratomlog.journal.services import log_kratom
 from kratomlog.plans.services import build_taper
@@ -36,6 +36,7 @@ def tapering(cast, clock):
 
 def test_each_patients_tally_is_stored_when_their_journal_changes(tapering):
     _, north = tapering
+    stale.bring_up_to_date(LATER)  # the worker's next turn
     over = TaperTally.objects.get(patient=north[0])
     assert (over.taper_days, over.days_within, over.reached_zero) == (22, 21, False)
     zero = TaperTally.objects.get(patient=north[4])

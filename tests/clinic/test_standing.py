@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from kratomlog.checkins.services import record_sleep
-from kratomlog.clinic import care_plans, tasks
+from kratomlog.clinic import care_plans, stale, tasks
 from kratomlog.clinic.models import Alert, Standing
 from kratomlog.core.plan import preset_plan, taper_plan
 from kratomlog.journal.services import log_kratom
@@ -34,6 +34,7 @@ def test_going_over_a_clinician_set_tapers_allowance_is_a_reason_of_its_own(cast
     plan = taper_plan(4, "1g", 7, None, start)
     care_plans.set_for_patient(cast.clinician_a, cast.patient_a, plan, NOW - timedelta(days=2))
     log_kratom(person=cast.patient_a.person, amount="6g", now=NOW)
+    stale.bring_up_to_date(NOW)  # the worker's next turn
     standing = Standing.objects.get(patient=cast.patient_a)
     assert "over_allowance" in standing.reasons and "limit_broken" not in standing.reasons
     alert = Alert.objects.get(patient=cast.patient_a, kind="over_allowance")

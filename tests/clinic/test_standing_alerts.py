@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import override_settings
 
 from kratomlog.checkins.services import record_checkin
-from kratomlog.clinic import tasks
+from kratomlog.clinic import stale, tasks
 from kratomlog.clinic.models import Alert, AlertDelivery, Standing
 from kratomlog.journal.services import log_kratom
 from kratomlog.plans.services import set_plan
@@ -38,7 +38,10 @@ def test_a_repeat_updates_the_open_alert_and_never_duplicates_it(cast, clock):
 
 
 def _dose(person, grams, when):
-    return log_kratom(person=person, amount=f"{grams}g", at=when.isoformat(), now=NOW)
+    """A dose, and the worker's next turn, which refreshes the standing it marked stale."""
+    logged = log_kratom(person=person, amount=f"{grams}g", at=when.isoformat(), now=NOW)
+    stale.bring_up_to_date(NOW)
+    return logged
 
 
 def test_the_standing_counts_the_last_28_days_for_the_sparkline(cast):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kratomlog.clinic import stale
 from kratomlog.clinic import standing as clinic_standing
 from kratomlog.clinic.models import Standing
 from kratomlog.core import journal as core_journal
@@ -71,8 +72,10 @@ def _write(person, monkeypatch):
     monkeypatch.setattr(queries, "UseIndex", Recording)
     monkeypatch.setattr(plan_services, "stored_plan", recording_plan)
     with CaptureQueriesContext(connection) as captured:
-        # The write with its standing refresh, and what the API's answer says it breaks.
+        # The write, what the API's answer says it breaks, and the worker's refresh of the
+        # standing it marked stale.
         what_it_means(log_kratom(person=person, amount="2g", now=NOW), NOW)
+        assert stale.bring_up_to_date(NOW) == 1
     monkeypatch.undo()
     return len(captured), min(read_days), max(parsed_rules)
 

@@ -3,6 +3,7 @@ than how much), stored in the standing when it refreshes, on the page and in the
 
 from datetime import timedelta
 
+from kratomlog.clinic import stale
 from kratomlog.clinic.models import Standing
 from kratomlog.journal.services import log_kratom
 from tests.clinic.conftest import NOW
@@ -13,12 +14,14 @@ from tests.clinic.test_triage_layout import _triage_row
 
 def _doses(person):
     """Ana (Berlin; now is Monday 23 November 19:00 there): three doses of 1 g on Saturday,
-    one of 2 g on Sunday, and one of 1 g 40 days ago, outside the 28 days."""
+    one of 2 g on Sunday, and one of 1 g 40 days ago, outside the 28 days; then the worker's
+    next turn, which refreshes the standing they marked stale."""
     for moment, grams in [
         ("2026-11-21T08:00", 1), ("2026-11-21T13:00", 1), ("2026-11-21T19:00", 1),
         ("2026-11-22T09:00", 2), ((NOW - timedelta(days=40)).isoformat(), 1),
     ]:  # fmt: skip
         log_kratom(person=person, amount=f"{grams}g", at=moment, now=NOW)
+    stale.bring_up_to_date(NOW)
 
 
 def test_the_standing_counts_each_days_doses_over_28_days(cast):

@@ -5,10 +5,12 @@ import re
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 
@@ -205,3 +207,37 @@ def test_running_tasks_of_dead_workers_are_queued_again_and_a_task_that_kills_th
     assert "3 workers that ran this task died running it" in killer.traceback
     assert list(WorkerLease.objects.values_list("worker_id", flat=True)) == ["alive"]
     assert worker_lease.requeue_abandoned(NOW) == 0  # once
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_refreshes_a_standing_a_dose_marked_stale_and_mails_its_alert(
+    cast, tmp_path, clock
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process on the test database: PostgreSQL")
+    from kratomlog.clinic import care_plans
+    from kratomlog.clinic.models import Standing
+    from kratomlog.core.plan import preset_plan
+    from kratomlog.journal.services import log_kratom
+
+    # The worker judges as of its own clock, the real one: the plan and the dose are set then.
+    now = datetime.fromtimestamp(time_machine.escape_hatch.time.time(), UTC)
+    clock.move_to(now)
+    start = now - timedelta(days=3)
+    plan = preset_plan("break-90", start.date())
+    care_plans.set_for_patient(cast.clinician_a, cast.patient_a, plan, start)
+    log_kratom(person=cast.patient_a.person, amount="2g", now=now)
+    assert Standing.objects.get(patient=cast.patient_a).stale_since == now
+    assert not Alert.objects.filter(kind="limit_broken").exists()
+    command = [sys.executable, "-m", "kratomlog", "clinic", "worker", "--once"]
+    worker = subprocess.run(command, env=_worker_env(tmp_path), capture_output=True, timeout=120)
+    assert worker.returncode == 0, worker.stderr.decode()
+    standing = Standing.objects.get(patient=cast.patient_a)
+    assert standing.stale_since is None and "limit_broken" in standing.reasons
+    # Each alert the refresh raised (the limit broken, and the loss of control it makes) is
+    # mailed to Dr Lee once, by the same run.
+    raised = Alert.objects.filter(patient=cast.patient_a).order_by("id")
+    assert {"limit_broken", "loss_of_control"} <= set(raised.values_list("kind", flat=True))
+    mailed = sorted(_mails(tmp_path / "mail"), key=lambda mail: mail[1])
+    assert mailed == [("lee@clinic.test", alert.id) for alert in raised]

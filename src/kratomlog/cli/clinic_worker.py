@@ -1,5 +1,5 @@
-"""`kratomlog clinic worker`: background work (alert mail, not-heard-from checks, escalations,
-the check-in schedules' ledger and their reminders).
+"""`kratomlog clinic worker`: background work (the standings writes marked stale, alert mail,
+not-heard-from checks, escalations, the check-in schedules' ledger and their reminders).
 
 The queue is django-tasks-db's table: each worker takes the next task with SELECT ... FOR UPDATE
 SKIP LOCKED, so several workers share it and no task runs twice. Each worker holds a lease
@@ -36,6 +36,16 @@ def _run_queue(worker_id: str) -> None:
         "db_worker", batch=True, verbosity=0, reload=False, worker_id=worker_id,
         startup_delay=False,
     )  # fmt: skip
+
+
+def _refresh_stale() -> None:
+    """The standings that writes marked stale since the last turn (before the queue: the alerts
+    they raise queue their mail, sent in the same turn)."""
+    from django.utils import timezone
+
+    from kratomlog.clinic import stale
+
+    stale.bring_up_to_date(timezone.now(), wait=False)
 
 
 def _run_periodic() -> None:
@@ -144,6 +154,7 @@ def _work(worker_id: str, once: bool) -> None:
     signal.signal(signal.SIGINT, stop)
     last_periodic = last_checkpoint = 0.0
     while True:
+        _refresh_stale()
         _run_queue(worker_id)
         if time.monotonic() - last_periodic >= PERIOD_SECONDS or once:
             _run_periodic()

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kratomlog import standing as journal_standing
-from kratomlog.clinic import audit, care_plans, inbox
+from kratomlog.clinic import audit, care_plans, inbox, stale
 from kratomlog.clinic.api_auth import OF_PATIENT, Bearer
 from kratomlog.clinic.api_errors import PAGE_LAST, ApiInput, Text, answers
 from kratomlog.clinic.api_schemas import TriageRow
@@ -36,6 +36,7 @@ def _now() -> datetime:
 def triage(clinician: Any, team: str | None = None, reason: str | None = None) -> QuerySet[Patient]:
     """The clinician's patients, most urgent first: one query whatever their number."""
     require_role(clinician, CLINICIAN)
+    stale.bring_up_to_date(_now(), visible_patients(clinician))  # ranked on standings of now
     patients = visible_patients(clinician).select_related("standing", "team", "user")
     if team:
         patients = patients.filter(team__name=team)
@@ -287,6 +288,7 @@ def alerts(
 ) -> list[AlertOut]:
     """Alerts about the clinician's patients: those who share, and the urgent alerts that were
     open when a patient stopped sharing (`patient_sharing: false`)."""
+    stale.bring_up_to_date(_now(), visible_patients(request.user))
     shown = list(inbox.alerts_for(request.user, state, team))
     audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list (API)",
                        patients=[alert.patient for alert in shown],

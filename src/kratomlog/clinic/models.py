@@ -193,7 +193,7 @@ class AuditEntry(models.Model):
 
 
 class Standing(models.Model):
-    """A patient's standing now, refreshed whenever their data changes: one row a patient."""
+    """A patient's standing now, refreshed soon after their data changes: one row a patient."""
 
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="standing")
     priority = models.IntegerField(default=99)  # lower first: the most urgent reason's rank
@@ -212,9 +212,19 @@ class Standing(models.Model):
     withdrawal_latest = models.IntegerField(null=True)
     last_activity_at = models.DateTimeField(null=True)  # the latest entry or check-in
     updated_at = models.DateTimeField()
+    # Since the first write not yet refreshed (clinic.stale): the worker, or the page about to
+    # show it, refreshes it. None: current.
+    stale_since = models.DateTimeField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["priority"])]
+        indexes = [
+            models.Index(fields=["priority"]),
+            models.Index(
+                fields=["stale_since"],
+                condition=models.Q(stale_since__isnull=False),
+                name="clinic_standing_stale",
+            ),
+        ]
 
 
 class TaperTally(models.Model):

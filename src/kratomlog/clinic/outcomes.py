@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 
 from kratomlog.checkins.models import CheckIn
+from kratomlog.clinic import stale
 from kratomlog.clinic.models import ADMIN, CLINICIAN, Patient
 from kratomlog.clinic.policy import require_role, visible_patients
 from kratomlog.core import instruments, outcomes
@@ -140,6 +141,7 @@ def clinic_outcomes(
     user: Any, now: datetime, team: str | None = None, first: str | None = None,
     last: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
+    stale.bring_up_to_date(now, _patients(user, team))  # the taper tallies and last contacts
     start, end = period(first, last, now.date())
     until = datetime.combine(end + timedelta(days=1), time(0), UTC)
     since = datetime.combine(start, time(0), UTC)

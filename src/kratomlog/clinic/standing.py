@@ -1,7 +1,7 @@
 """A patient's standing (signals, breaches, last dose, scores), stored so triage is one query.
 
-Refreshed in the transaction that changes the patient's data (see hooks), from the very same
-judgement as `kratomlog status`; a reason that starts raises its alert there too.
+Refreshed soon after the patient's data changes (see stale), from the very same judgement as
+`kratomlog status`; a reason that starts raises its alert there too.
 """
 
 from dataclasses import dataclass
@@ -313,10 +313,9 @@ def patient_replaced_clinician_plan(patient: Patient, action: str) -> bool:
     return clinician_plan_replaced(patient, action) is not None
 
 
-def journal_changed(patient: Patient, at: datetime, action: str = "") -> None:
-    """Refresh the standing of the patient whose journal changed."""
-    if action in ("plan", "undo"):
-        replaced = clinician_plan_replaced(patient, action)
-        if replaced is not None:
-            alerts.raise_alert(patient, "plan_changed_by_patient", at, replaced)
-    refresh(patient, at)
+def plan_change_alert(patient: Patient, at: datetime, action: str) -> None:
+    """The alert for a plan change (a new plan, or an undo) by the patient that displaced a
+    plan a clinician set."""
+    replaced = clinician_plan_replaced(patient, action)
+    if replaced is not None:
+        alerts.raise_alert(patient, "plan_changed_by_patient", at, replaced)

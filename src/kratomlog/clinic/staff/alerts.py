@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kratomlog.clinic import audit, inbox
+from kratomlog.clinic import audit, inbox, stale
 from kratomlog.clinic.messages import unanswered
 from kratomlog.clinic.models import ALERT_RESOLVED, CLINICIAN, Alert
+from kratomlog.clinic.policy import visible_patients
 from kratomlog.clinic.staff.filters import unknown_team
 from kratomlog.clinic.standing import REASON_WORDS
 from kratomlog.core.days import zone
@@ -88,6 +89,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     if error is not None:
         team = None
     zone_name = staff_zone(request.user)
+    stale.bring_up_to_date(timezone.now(), visible_patients(request.user))
     shown = list(inbox.alerts_for(request.user, state, team)[:500])
     audit.record_reads(actor=request.user, role=CLINICIAN, what="alert list",
                        patients=[alert.patient for alert in shown],

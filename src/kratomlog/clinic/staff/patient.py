@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kratomlog import standing as journal_standing
 from kratomlog.checkins import outcomes
-from kratomlog.clinic import audit, care_plans, inbox, messages, visits
+from kratomlog.clinic import audit, care_plans, inbox, messages, stale, visits
 from kratomlog.clinic import report as pdf_report
 from kratomlog.clinic.models import CLINICIAN, AuditEntry, Patient
 from kratomlog.clinic.policy import patient_for_clinician
@@ -105,6 +105,7 @@ def bam_course(patient: Patient, first: date, last: date) -> dict[str, Any]:
 def course(patient: Patient, now: datetime, first: date, last: date) -> dict[str, Any]:
     """What the patient page and the report both show."""
     person = patient.person
+    stale.bring_up_to_date(now, Patient.objects.filter(id=patient.id))
     rows = journal_standing.history(person, first, last, now)
     status = journal_standing.status(person, now)
     return {
