@@ -101,6 +101,21 @@ def test_a_batch_is_added_once_and_the_same_batch_again_adds_nothing(send, cast,
     assert digests[entry["uid"]] == records.digest(records.document("entry", stored))
 
 
+def test_a_synced_phq9_alerts_in_its_batch_and_synced_doses_wait_for_the_worker(send, cast, clock):
+    services.log_kratom(person=cast.patient_a.person, amount="1g", now=NOW)  # her standing made
+    entry = entry_doc()
+    doses = send({"records": [record("change", change_doc(entry)), record("entry", entry)]})
+    assert doses.status_code == 200, doses.content
+    assert Standing.objects.get(patient=cast.patient_a).stale_since == NOW  # the worker's turn
+    phq9 = send({"records": [record("checkin", phq9_doc([1, 1, 1, 1, 1, 1, 1, 1, 1]))]})
+    assert phq9.status_code == 200, phq9.content
+    # Judged in the batch's own transaction: the urgent alert is there before any worker runs,
+    # and the doses before it are counted too.
+    assert Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").count() == 1
+    standing = Standing.objects.get(patient=cast.patient_a)
+    assert standing.stale_since is None and standing.grams_28 == 3.0
+
+
 def test_an_edit_on_both_sides_keeps_both_versions_and_the_later_edit_wins(send, cast, clock):
     person = cast.patient_a.person
     entry = entry_doc(grams=2.0)

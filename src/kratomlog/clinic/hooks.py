@@ -11,4 +11,5 @@ def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any
     from kratomlog.clinic import stale
 
     # Every write pays for this hook: one UPDATE marks the standing stale (see stale).
-    stale.journal_changed(instance.person_id, instance.at, instance.action)
+    checkin = instance.action == "checkin" or kwargs.get("brought_checkins", False)
+    stale.journal_changed(instance.person_id, instance.at, instance.action, checkin)

@@ -25,20 +25,22 @@ from kratomlog.clinic.models import Patient, Standing
 log = logging.getLogger("kratomlog.clinic")
 
 
-def journal_changed(person_id: int, at: datetime, action: str = "") -> None:
-    """Called in the transaction of every write to a journal. A check-in is judged here, in its
-    write: a PHQ-9's item 9 raises the urgent alert and queues its mail the moment the answer is
-    recorded, not a worker's turn later (and a patient's check-ins are few beside their doses).
-    So is a patient's first record, which has no standing yet. Any other write marks the standing
-    stale (one UPDATE, since the first write not yet refreshed). A plan change that displaced a
-    clinician's plan raises its alert here, as the change alone says so."""
+def journal_changed(person_id: int, at: datetime, action: str = "",
+                    checkin: bool = False) -> None:  # fmt: skip
+    """Called in the transaction of every write to a journal. A check-in (or a sync that
+    brought one) is judged here, in its write: a PHQ-9's item 9 raises the urgent alert and
+    queues its mail the moment the answer is recorded, not a worker's turn later (and a
+    patient's check-ins are few beside their doses). So is a patient's first record, which has
+    no standing yet. Any other write marks the standing stale (one UPDATE, since the first
+    write not yet refreshed). A plan change that displaced a clinician's plan raises its alert
+    here, as the change alone says so."""
     patient: Patient | None = None
     if action in ("plan", "undo"):
         patient = _patient_of(person_id)
         if patient is None:
             return
         standing.plan_change_alert(patient, at, action)
-    if action != "checkin" and Standing.objects.filter(patient__person_id=person_id).update(
+    if not checkin and Standing.objects.filter(patient__person_id=person_id).update(
         stale_since=Coalesce(F("stale_since"), Value(at))
     ):
         return

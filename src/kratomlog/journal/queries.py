@@ -99,7 +99,12 @@ def magnesium_by_day(person: Person, first: date, last: date, until: datetime) -
 def intakes_near(person: Person, moment: datetime, hours: int = 24) -> list[Intake]:
     window = timedelta(hours=hours)
     entries = live_entries(person).filter(taken_at__range=(moment - window, moment + window))
-    return [intake_of(entry) for entry in entries]
+    # The five fields an interaction needs, not whole entries: every dose logged reads these.
+    fields = ("id", "taken_at", "substance", "name", "category")
+    return [
+        Intake(id_, taken_at, substance, name, category or None)
+        for id_, taken_at, substance, name, category in entries.values_list(*fields)
+    ]
 
 
 def intake_of(entry: Entry) -> Intake:

@@ -106,8 +106,10 @@ def _write(
     )
     marker.restored_by = marker
     marker.save(update_fields=["action", "summary", "restored_by"])
+    # A batch that brought a check-in is judged in its transaction, as a check-in is.
     post_save.send(sender=Change, instance=marker, created=True, raw=False,
-                   using=router.db_for_write(Change), update_fields=None)  # fmt: skip
+                   using=router.db_for_write(Change), update_fields=None,
+                   brought_checkins=any(item.kind == "checkin" for item in batch))  # fmt: skip
     return received
 
 
