@@ -8,6 +8,9 @@
    6 steps): writes a second at each step, with what one write costs (the app's CPU and the
    database's, read from /proc of gunicorn's processes and of the PostgreSQL backends serving
    this database; target: at least 100 writes a second).
+   The workers' CPU is given too: they refresh the standings the writes marked stale; with it,
+   how far behind the record the oldest stale standing was (sampled each second) and how long
+   the workers took to catch up once the writes stopped.
 3. Where a write's time goes (in-process, counted: its queries and their time by table).
 4. A patient with five years of history beside one with a month: the cost of one write each.
 
@@ -137,16 +140,44 @@ def database_pids() -> list[int]:
     return found
 
 
+WORKERS: list[int] = []  # the `clinic worker` processes' pids, once started
+
+
 class Meter:
-    """CPU of the app and of the database over a stretch of the run."""
+    """CPU of the app, of the database and of the workers (which refresh the standings the
+    writes marked stale, and send the alerts' mail) over a stretch of the run."""
 
     def __init__(self, server: int) -> None:
         self.server = server
-        self.app, self.db = cpu_seconds(server_pids(server)), cpu_seconds(database_pids())
+        self.start = self._now()
 
-    def spent(self) -> tuple[float, float]:
-        return (cpu_seconds(server_pids(self.server)) - self.app,
-                cpu_seconds(database_pids()) - self.db)  # fmt: skip
+    def _now(self) -> tuple[float, float, float]:
+        return (cpu_seconds(server_pids(self.server)), cpu_seconds(database_pids()),
+                cpu_seconds(WORKERS))  # fmt: skip
+
+    def spent(self) -> tuple[float, float, float]:
+        app, db, workers = self._now()
+        return app - self.start[0], db - self.start[1], workers - self.start[2]
+
+
+def stale_now() -> tuple[int, float]:
+    """How many standings wait for a refresh, and how long the oldest has waited (s)."""
+    from django.db.models import Count, Min
+
+    from kratomlog.clinic.models import Standing
+
+    stale = Standing.objects.filter(stale_since__isnull=False)
+    found = stale.aggregate(n=Count("id"), oldest=Min("stale_since"))
+    oldest = found["oldest"]
+    return found["n"], (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+
+
+def caught_up() -> float:
+    """Seconds until the workers have refreshed every standing marked stale (at most 60)."""
+    started = time.monotonic()
+    while stale_now()[0] and time.monotonic() - started < 60:
+        time.sleep(0.1)
+    return time.monotonic() - started
 
 
 def post(base: str, key: str, rng: random.Random) -> tuple[int, float]:
@@ -191,10 +222,16 @@ def run(base: str, keys: list[str], seconds: float, pause: tuple[float, float] |
     threads = [threading.Thread(target=patient, args=(k, n)) for n, k in enumerate(keys)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    lags = []
+    while any(thread.is_alive() for thread in threads):
+        time.sleep(1)
+        lags.append(
+            stale_now()[1]
+        )  # how far behind the record triage would be without its own refresh
     took = time.monotonic() - started
-    app, db = meter.spent()
+    waiting, _ = stale_now()
+    catch_up = caught_up()
+    app, db, workers = meter.spent()
     ordered, writes = sorted(latencies), statuses[201]
     return {
         "patients": len(keys),
@@ -204,6 +241,11 @@ def run(base: str, keys: list[str], seconds: float, pause: tuple[float, float] |
         "errors": sum(n for code, n in statuses.items() if code != 201),
         "app_cpu_ms_per_write": round(app / max(writes, 1) * 1000, 2),
         "db_cpu_ms_per_write": round(db / max(writes, 1) * 1000, 2),
+        "workers_cpu_ms_per_write": round(workers / max(writes, 1) * 1000, 2),
+        "oldest_stale_s_max": round(max(lags, default=0.0), 1),
+        "oldest_stale_s_median": round(statistics.median(lags), 1) if lags else 0.0,
+        "stale_at_end": waiting,
+        "caught_up_s": round(catch_up, 1),
     }
 
 
@@ -224,7 +266,7 @@ def history_side_by_side(base: str, server: int, pair: dict[str, str]) -> dict[s
                 assert answer.status == 201
             samples.append((time.perf_counter() - start) * 1000)
             time.sleep(rng.uniform(0.01, 0.03))
-        app, db = meter.spent()
+        app, db, _ = meter.spent()
         found[name] = {
             "median_ms": round(statistics.median(samples), 1),
             "app_cpu_ms_per_write": round(app / HISTORY_WRITES * 1000, 2),
@@ -286,6 +328,7 @@ def main() -> None:
                                "--workers", "4"], env=ENV, stderr=subprocess.DEVNULL)  # fmt: skip
     workers = [subprocess.Popen([KRATOMLOG, "clinic", "worker"], env=ENV,
                                 stderr=subprocess.DEVNULL) for _ in range(2)]  # fmt: skip
+    WORKERS.extend(worker.pid for worker in workers)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         for _ in range(150):
