@@ -4,7 +4,10 @@ Run with the clinic's settings: `KRATOMLOG_CLINIC=1 DATABASE_URL=... pytest test
 Every test here touches the database (marker `db`) and sets the clock it depends on.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -47,6 +50,26 @@ def no_connection_left_open(django_db_setup, django_db_blocker):
             time.sleep(0.2)
         warnings.warn(f"connections to the test database left open: {left}", stacklevel=1)
         cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
+
+
+@contextmanager
+def browser_driver() -> Iterator[Any]:
+    """Playwright's sync API, with the ORM calls made inside the block on this thread's own
+    database connection, the one pytest-django flushes and closes.
+
+    Between its calls Playwright marks an asyncio event loop as running in this thread, and
+    Django then keeps database connections per async context rather than per thread: without
+    this, a query a browser test makes inside the block (setting up a patient, checking a
+    subscription) opens a second connection that nothing closes, and the test database cannot be
+    dropped at the end ("is being accessed by other users")."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    own = {alias: connections[alias] for alias in connections}
+    with sync_playwright() as playwright:
+        for alias, connection in own.items():
+            connections[alias] = connection
+        yield playwright
 
 
 @pytest.fixture
