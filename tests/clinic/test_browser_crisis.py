@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from tests.browser.conftest import CHROMIUM, PHONE
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_only]
@@ -18,7 +18,7 @@ SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
 def test_a_patient_on_a_phone_sees_the_clinics_crisis_box_with_numbers_to_tap(
     live_server, transactional_db
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from kratomlog.clinic import crisis_contact, people
     from kratomlog.clinic.consent import CARE_CONSENT
@@ -36,7 +36,7 @@ def test_a_patient_on_a_phone_sees_the_clinics_crisis_box_with_numbers_to_tap(
             team=people.team_named("North"), consent_version=CARE_CONSENT.version,
             share_with_care_team=True, now=NOW,
         )  # fmt: skip
-        with sync_playwright() as playwright:
+        with browser_driver() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
             page.goto(f"{live_server.url}/accounts/login")

@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.conftest import CHROMIUM, PHONE
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_only]
@@ -22,9 +22,7 @@ SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
 
 @pytest.fixture
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
+    with browser_driver() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
@@ -42,12 +40,6 @@ def clinic(live_server, transactional_db):
         user.save()
         device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
         yield live_server.url, device
-    # Playwright's sync API runs this fixture in a greenlet whose context has a database
-    # connection of its own: closed here, or it outlives the suite and PostgreSQL refuses to
-    # drop the test database ("is being accessed by other users").
-    from django.db import connections
-
-    connections.close_all()
 
 
 def test_a_self_harm_answer_reaches_the_clinicians_triage_inbox_and_report(chromium, clinic):

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from tests.browser.conftest import CHROMIUM, PHONE
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_only]
@@ -16,7 +16,7 @@ SHOTS = Path(os.environ.get("KRATOMLOG_SHOTS", Path(__file__).parents[2] / "buil
 
 
 def test_signing_out_clears_the_help_page_kept_offline(live_server, transactional_db):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from kratomlog.checkins import coping
     from kratomlog.clinic import people
@@ -34,7 +34,7 @@ def test_signing_out_clears_the_help_page_kept_offline(live_server, transactiona
             "people": [{"name": "Mara", "phone": "+49 30 1234567"}],
         }))  # fmt: skip
         url = live_server.url
-        with sync_playwright() as playwright:
+        with browser_driver() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
             page = context.new_page()

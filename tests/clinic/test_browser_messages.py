@@ -9,7 +9,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, PHONE
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 from tests.clinic.helpers_ca import patient_client, verified_client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -31,8 +31,6 @@ def _fits(page) -> None:
 
 
 def test_a_patient_writes_and_dr_lee_answers_on_their_phones(live_server, transactional_db):
-    from playwright.sync_api import sync_playwright
-
     from kratomlog.clinic import people
     from kratomlog.clinic.consent import CARE_CONSENT
 
@@ -50,7 +48,7 @@ def test_a_patient_writes_and_dr_lee_answers_on_their_phones(live_server, transa
         ana.save()
         url = live_server.url
         SHOTS.mkdir(parents=True, exist_ok=True)
-        with sync_playwright() as playwright:
+        with browser_driver() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = _phone_page(browser, url, patient_client(ana))
             page.goto(f"{url}/messages")

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.conftest import CHROMIUM, PHONE, screenshot
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_only]
@@ -18,9 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres_only]
 
 @pytest.fixture
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
+    with browser_driver() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()

@@ -18,7 +18,7 @@ import pytest
 import time_machine
 
 from tests.browser.conftest import CHROMIUM, PHONE
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres_only]
@@ -49,7 +49,7 @@ NOTIFICATIONS = """navigator.serviceWorker.ready.then((r) => r.getNotifications(
 def test_notifications_are_turned_on_by_a_tap_shown_for_a_push_and_open_their_link(
     live_server, transactional_db, settings
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from kratomlog.clinic import people, push
     from kratomlog.clinic.consent import CARE_CONSENT
@@ -61,7 +61,7 @@ def test_notifications_are_turned_on_by_a_tap_shown_for_a_push_and_open_their_li
             team=people.team_named("North"), consent_version=CARE_CONSENT.version,
             share_with_care_team=True, now=NOW,
         )  # fmt: skip
-        with sync_playwright() as playwright:
+        with browser_driver() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
             context.grant_permissions(["notifications"], origin=live_server.url)

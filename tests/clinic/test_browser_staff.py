@@ -10,7 +10,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, PHONE
-from tests.clinic.conftest import NOW
+from tests.clinic.conftest import NOW, browser_driver
 from tests.clinic.helpers_ca import verified_client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,9 +21,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 @pytest.fixture
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
+    with browser_driver() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
