@@ -58,6 +58,18 @@ def test_three_doses_mark_the_standing_stale_and_one_refresh_takes_them_all(cast
     assert stale.bring_up_to_date(NOW, wait=False) == 0  # nothing left
 
 
+def test_the_worker_lets_a_patient_still_writing_settle_before_it_refreshes(cast, monkeypatch):
+    _on_a_break(cast)
+    refreshed = _count_refreshes(monkeypatch)
+    log_kratom(person=cast.patient_a.person, amount="2g", now=NOW)
+    soon = NOW + stale.SETTLE - timedelta(seconds=1)
+    log_kratom(person=cast.patient_a.person, amount="1g", now=soon)
+    assert stale.bring_up_to_date(soon, wait=False, settled=stale.SETTLE) == 0
+    settled = NOW + stale.SETTLE
+    assert stale.bring_up_to_date(settled, wait=False, settled=stale.SETTLE) == 1
+    assert refreshed == [cast.patient_a.id] and _standing(cast).grams_28 == 3
+
+
 def test_triage_refreshes_a_stale_standing_before_it_ranks(cast):
     _on_a_break(cast)
     log_kratom(person=cast.patient_a.person, amount="2g", now=NOW)  # no worker has run

@@ -227,8 +227,10 @@ def test_the_worker_refreshes_a_standing_a_dose_marked_stale_and_mails_its_alert
     start = now - timedelta(days=3)
     plan = preset_plan("break-90", start.date())
     care_plans.set_for_patient(cast.clinician_a, cast.patient_a, plan, start)
-    log_kratom(person=cast.patient_a.person, amount="2g", now=now)
-    assert Standing.objects.get(patient=cast.patient_a).stale_since == now
+    # Logged ten seconds ago: the worker lets a standing settle for a few seconds first.
+    logged = now - timedelta(seconds=10)
+    log_kratom(person=cast.patient_a.person, amount="2g", now=logged)
+    assert Standing.objects.get(patient=cast.patient_a).stale_since == logged
     assert not Alert.objects.filter(kind="limit_broken").exists()
     command = [sys.executable, "-m", "kratomlog", "clinic", "worker", "--once"]
     worker = subprocess.run(command, env=_worker_env(tmp_path), capture_output=True, timeout=120)

@@ -39,13 +39,13 @@ def _run_queue(worker_id: str) -> None:
 
 
 def _refresh_stale() -> None:
-    """The standings that writes marked stale since the last turn (before the queue: the alerts
-    they raise queue their mail, sent in the same turn)."""
+    """The standings that writes marked stale a few seconds ago or more (before the queue: the
+    alerts they raise queue their mail, sent in the same turn)."""
     from django.utils import timezone
 
     from kratomlog.clinic import stale
 
-    stale.bring_up_to_date(timezone.now(), wait=False)
+    stale.bring_up_to_date(timezone.now(), wait=False, settled=stale.SETTLE)
 
 
 def _run_periodic() -> None:

@@ -1,8 +1,9 @@
 """A patient's standing and taper tally, refreshed after the write rather than inside it.
 
-A write marks the patient's standing stale (one UPDATE); the worker refreshes stale standings
-about once a second, one refresh for however many writes a patient made meanwhile (two workers
-share them: a standing being refreshed is skipped by the other). Whatever shows a standing or
+A write marks the patient's standing stale (one UPDATE); the worker refreshes a standing once it
+has been stale for SETTLE (checked every second), one refresh for however many writes the
+patient made meanwhile (two workers share them: a standing being refreshed is skipped by the
+other). Whatever shows a standing or
 the alerts it raises (triage, the alert lists, the patient page, the outcomes) first refreshes
 those of its patients still stale, so a clinician never sees a standing behind the record, even
 with no worker running. An alert's mail was always the worker's to send: it goes out a tick
@@ -13,7 +14,7 @@ thirds of its time), and a patient logging a dose waits for none of it.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, QuerySet, Value
@@ -23,6 +24,10 @@ from kratomlog.clinic import standing, taper_tally
 from kratomlog.clinic.models import Patient, Standing
 
 log = logging.getLogger("kratomlog.clinic")
+# kratomlog's own choice: how long the worker lets a standing stay stale before it refreshes it.
+# A patient logging several doses in a row costs one refresh, not one each; what is shown never
+# waits for it (the pages refresh what is stale), and an urgent alert is raised in its write.
+SETTLE = timedelta(seconds=3)
 
 
 def journal_changed(person_id: int, at: datetime, action: str = "",
@@ -59,13 +64,15 @@ def _refresh(patient: Patient, now: datetime) -> None:
     Standing.objects.filter(patient=patient).update(stale_since=None)
 
 
-def bring_up_to_date(now: datetime, among: QuerySet[Patient] | None = None,
-                     *, wait: bool = True) -> int:  # fmt: skip
+def bring_up_to_date(now: datetime, among: QuerySet[Patient] | None = None, *, wait: bool = True,
+                     settled: timedelta | None = None) -> int:  # fmt: skip
     """Refresh the stale standings (of `among`, or every patient), oldest first, each in a
     transaction of its own that holds the standing's row: a write to that patient meanwhile
     waits for it and marks the standing stale again. `wait=False` (the worker) skips a standing
     another process is refreshing; a page waits for it, to show it refreshed. One that fails is
-    logged and left stale, to be tried again, and the others go on. The number refreshed."""
+    logged and left stale, to be tried again, and the others go on. `settled`: only those stale
+    for at least that long (a patient still writing is refreshed once for the lot). The number
+    refreshed."""
     done = 0
     failed: set[int] = set()
     while True:
@@ -75,6 +82,8 @@ def bring_up_to_date(now: datetime, among: QuerySet[Patient] | None = None,
                 stale = Standing.objects.filter(stale_since__isnull=False).exclude(id__in=failed)
                 if among is not None:
                     stale = stale.filter(patient_id__in=among.values("id"))
+                if settled is not None:
+                    stale = stale.filter(stale_since__lte=now - settled)
                 row = (
                     stale.order_by("stale_since", "id")
                     .select_for_update(skip_locked=not wait)
