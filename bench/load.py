@@ -338,7 +338,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         warm = random.Random(0)
-        for key in keys[-8:]:  # each web process imports and compiles on its first requests
+        # Each web process imports and compiles on its first requests: 40 writes reach all four.
+        for key in keys[-40:]:
             post(base, key, warm)
         print("history:", json.dumps(history_side_by_side(base, server.pid, pair)), flush=True)
         steady = run(base, keys[:STEADY_PATIENTS], STEADY_SECONDS, (0.05, 0.3), server.pid)

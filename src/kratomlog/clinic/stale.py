@@ -3,11 +3,10 @@
 A write marks the patient's standing stale (one UPDATE); the worker refreshes a standing once it
 has been stale for SETTLE (checked every second), one refresh for however many writes the
 patient made meanwhile (two workers share them: a standing being refreshed is skipped by the
-other). Whatever shows a standing or
-the alerts it raises (triage, the alert lists, the patient page, the outcomes) first refreshes
-those of its patients still stale, so a clinician never sees a standing behind the record, even
-with no worker running. An alert's mail was always the worker's to send: it goes out a tick
-later than before, no more.
+other). Whatever shows a standing or the alerts it raises (triage, the alert lists, the patient
+page, the outcomes) first refreshes those of its patients still stale, so a clinician never sees
+a standing behind the record, even with no worker running. An alert's mail was always the
+worker's to send: it goes out a few seconds later than before, no more.
 
 Why not in the write: the refresh is most of a write's cost (about 13 of its queries and two
 thirds of its time), and a patient logging a dose waits for none of it.
