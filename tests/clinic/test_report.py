@@ -86,7 +86,7 @@ def _longest_dark_run(page: Image.Image) -> int:
 def _has_colour(page: Image.Image, rgb: tuple[int, int, int], least: int = 30) -> bool:
     near = sum(
         1
-        for pixel in page.getdata()
+        for pixel in page.get_flattened_data()
         if all(abs(channel - want) <= 12 for channel, want in zip(pixel, rgb, strict=True))
     )
     return near >= least
