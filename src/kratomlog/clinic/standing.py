@@ -150,16 +150,6 @@ def _latest_phq9(patient: Patient, now: datetime) -> CheckIn | None:
     )
 
 
-def _latest_bam(patient: Patient, now: datetime) -> CheckIn | None:
-    return (
-        CheckIn.objects.filter(
-            person_id=patient.person_id, instrument=bam.KEY, deleted=False, taken_at__lte=now
-        )
-        .order_by("-taken_at", "-id")
-        .first()
-    )
-
-
 def _bam_evidence(checkin: CheckIn, tz: Any) -> alerts.Evidence | None:
     """The latest BAM's flagged items (cravings at Considerably or more), None when none."""
     scored = bam.score(checkin.answers)
@@ -181,7 +171,7 @@ def _bam_evidence(checkin: CheckIn, tz: Any) -> alerts.Evidence | None:
 
 def _evidence(
     patient: Patient, reason: str, now: datetime, status: Any, last_activity: datetime | None,
-    recent: dict[str, list[Breach]], rows: list[DayRow],
+    recent: dict[str, list[Breach]], rows: list[DayRow], latest_bam: CheckIn | None = None,
 ) -> alerts.Evidence | None:  # fmt: skip
     """What the alert for `reason` is raised on (None: nothing to raise it on)."""
     tz = zone(patient.person.timezone)
@@ -203,8 +193,7 @@ def _evidence(
             return None
         return alert_evidence.loss_of_control(signals[reason], counted)
     if reason == "bam_flag":
-        latest = _latest_bam(patient, now)
-        return _bam_evidence(latest, tz) if latest is not None else None
+        return _bam_evidence(latest_bam, tz) if latest_bam is not None else None
     if reason == "withdrawal_persisting":
         signal = signals[reason]
         return alert_evidence.from_signal(signal, f"day:{signal.since}", REASON_WORDS[reason])
@@ -264,7 +253,7 @@ def refresh(patient: Patient, now: datetime) -> Standing:
     }
     standing = store(Standing, patient, values)
     for reason in reasons:
-        evidence = _evidence(patient, reason, now, status, last_activity, recent, rows)
+        evidence = _evidence(patient, reason, now, status, last_activity, recent, rows, latest_bam)
         if evidence is not None:
             alerts.raise_alert(patient, reason, now, evidence)
     return standing
