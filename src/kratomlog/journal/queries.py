@@ -99,16 +99,19 @@ def magnesium_by_day(person: Person, first: date, last: date, until: datetime) -
 def intakes_near(person: Person, moment: datetime, hours: int = 24) -> list[Intake]:
     window = timedelta(hours=hours)
     entries = live_entries(person).filter(taken_at__range=(moment - window, moment + window))
-    # The five fields an interaction needs, not whole entries: every dose logged reads these.
-    fields = ("id", "taken_at", "substance", "name", "category")
-    return [
-        Intake(id_, taken_at, substance, name, category or None)
-        for id_, taken_at, substance, name, category in entries.values_list(*fields)
-    ]
+    # The fields an interaction needs, not whole entries: every dose logged reads these.
+    return [_intake(*row) for row in entries.values_list(*_INTAKE_FIELDS)]
+
+
+_INTAKE_FIELDS = ("id", "taken_at", "substance", "name", "category")  # _intake's order
+
+
+def _intake(id_: int, taken_at: datetime, substance: str, name: str, category: str) -> Intake:
+    return Intake(id_, taken_at, substance, name, category or None)
 
 
 def intake_of(entry: Entry) -> Intake:
-    return Intake(entry.id, entry.taken_at, entry.substance, entry.name, entry.category or None)
+    return _intake(entry.id, entry.taken_at, entry.substance, entry.name, entry.category)
 
 
 def recorded_from(person: Person, after: date | None = None) -> date | None:
