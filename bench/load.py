@@ -225,9 +225,8 @@ def run(base: str, keys: list[str], seconds: float, pause: tuple[float, float] |
     lags = []
     while any(thread.is_alive() for thread in threads):
         time.sleep(1)
-        lags.append(
-            stale_now()[1]
-        )  # how far behind the record triage would be without its own refresh
+        # How far behind the record triage would be, were it not to refresh what is stale.
+        lags.append(stale_now()[1])
     took = time.monotonic() - started
     waiting, _ = stale_now()
     catch_up = caught_up()
