@@ -6,7 +6,7 @@ import json
 import pytest
 
 from kratomlog.checkins.models import CheckIn
-from kratomlog.clinic import tokens
+from kratomlog.clinic import stale, tokens
 from tests.clinic.conftest import NOW
 
 # health fair, sleep 4-8 nights, mood 1-3 days, no alcohol, kratom 16-30 days, item 7 kratom,
@@ -93,6 +93,7 @@ def test_cravings_at_considerably_raise_one_bam_flag_alert_naming_the_item(post,
     assert post({"kind": "bam", "answers": CALM}).status_code == 201
     assert not Alert.objects.exists()
     assert post({"kind": "bam", "answers": FLAGGED}).status_code == 201
+    stale.bring_up_to_date(NOW)  # the worker's turn: a flagged BAM is not urgent
     (alert,) = Alert.objects.all()
     assert (alert.kind, alert.patient, alert.urgent) == ("bam_flag", cast.patient_a, False)
     assert "item 8 (cravings) Considerably" in alert.detail
@@ -102,4 +103,5 @@ def test_cravings_at_considerably_raise_one_bam_flag_alert_naming_the_item(post,
     # ranked in triage right after withdrawal that persists
     assert REASONS.index("bam_flag") == REASONS.index("withdrawal_persisting") + 1
     assert post({"kind": "bam", "answers": FLAGGED}).status_code == 201
+    stale.bring_up_to_date(NOW)
     assert Alert.objects.count() == 1  # the open alert carries the newer BAM

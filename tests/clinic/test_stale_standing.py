@@ -1,5 +1,6 @@
 """A write marks the patient's standing stale; the worker's turn, or the page about to show it,
-refreshes it once however many writes came meanwhile. A check-in is judged in its own write."""
+refreshes it once however many writes came meanwhile. A PHQ-9 that answers item 9 above 0 is
+judged in its own write; any other check-in waits for the worker, as a dose does."""
 
 from datetime import timedelta
 
@@ -111,6 +112,20 @@ def test_a_phq9_with_item_9_raises_its_urgent_alert_in_its_own_write(cast):
     # The check-in's refresh took the dose before it too: nothing is left stale.
     standing = _standing(cast)
     assert standing.stale_since is None and "limit_broken" in standing.reasons
+
+
+def test_a_check_in_without_a_self_harm_answer_waits_for_the_worker_as_a_dose_does(
+    cast, monkeypatch
+):
+    _on_a_break(cast)
+    refreshed = _count_refreshes(monkeypatch)
+    record_checkin(person=cast.patient_a.person, key="phq9", now=NOW, answers="3,3,3,3,3,3,3,3,0")
+    record_checkin(person=cast.patient_a.person, key="gad7", now=NOW, answers="3,3,3,3,3,3,3")
+    assert refreshed == []
+    assert _standing(cast).stale_since == NOW and _standing(cast).phq9_latest is None
+    assert stale.bring_up_to_date(NOW, wait=False) == 1
+    assert _standing(cast).phq9_latest == 24
+    assert not Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").exists()
 
 
 def test_a_standing_that_fails_to_refresh_stays_stale_and_the_others_go_on(cast, monkeypatch):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from kratomlog.checkins.models import CheckIn
 from kratomlog.journal.models import Change
 
 
@@ -10,6 +11,12 @@ def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any
         return
     from kratomlog.clinic import stale
 
-    # Every write pays for this hook: one UPDATE marks the standing stale (see stale).
-    checkin = instance.action == "checkin" or kwargs.get("brought_checkins", False)
-    stale.journal_changed(instance.person_id, instance.at, instance.action, checkin)
+    # Every write pays for this hook: one UPDATE marks the standing stale (see stale). Only a
+    # check-in that answers PHQ-9 item 9 above 0 is judged at once (one more query, on the
+    # check-in's unique uid); a sync that brought any check-in is, as its answers are not read
+    # here.
+    if instance.action == "checkin":
+        urgent = CheckIn.objects.filter(uid=instance.after.get("uid"), self_harm=True).exists()
+    else:
+        urgent = kwargs.get("brought_checkins", False)
+    stale.journal_changed(instance.person_id, instance.at, instance.action, urgent)

@@ -25,26 +25,28 @@ from kratomlog.clinic.models import Patient, Standing
 log = logging.getLogger("kratomlog.clinic")
 # kratomlog's own choice: how long the worker lets a standing stay stale before it refreshes it.
 # A patient logging several doses in a row costs one refresh, not one each; what is shown never
-# waits for it (the pages refresh what is stale), and an urgent alert is raised in its write.
+# waits for it (the pages refresh what is stale), and a self-harm answer's urgent alert is raised
+# in its write.
 SETTLE = timedelta(seconds=3)
 
 
 def journal_changed(person_id: int, at: datetime, action: str = "",
-                    checkin: bool = False) -> None:  # fmt: skip
-    """Called in the transaction of every write to a journal. A check-in (or a sync that
-    brought one) is judged here, in its write: a PHQ-9's item 9 raises the urgent alert and
-    queues its mail the moment the answer is recorded, not a worker's turn later (and a
-    patient's check-ins are few beside their doses). So is a patient's first record, which has
-    no standing yet. Any other write marks the standing stale (one UPDATE, since the first
-    write not yet refreshed). A plan change that displaced a clinician's plan raises its alert
-    here, as the change alone says so."""
+                    urgent: bool = False) -> None:  # fmt: skip
+    """Called in the transaction of every write to a journal. An `urgent` write (a PHQ-9 that
+    answers item 9 above 0, or a sync that brought a check-in) is judged here, in its write:
+    the self-harm alert is raised and its mail queued the moment the answer is recorded, not a
+    worker's turn later. So is a patient's first record, which has no standing yet. Any other
+    write, other check-ins included (their alerts, a flagged BAM or missed check-ins, are not
+    urgent), marks the standing stale (one UPDATE, since the first write not yet refreshed).
+    A plan change that displaced a clinician's plan raises its alert here, as the change alone
+    says so."""
     patient: Patient | None = None
     if action in ("plan", "undo"):
         patient = _patient_of(person_id)
         if patient is None:
             return
         standing.plan_change_alert(patient, at, action)
-    if not checkin and Standing.objects.filter(patient__person_id=person_id).update(
+    if not urgent and Standing.objects.filter(patient__person_id=person_id).update(
         stale_since=Coalesce(F("stale_since"), Value(at))
     ):
         return
