@@ -151,13 +151,14 @@ class Meter:
         self.server = server
         self.start = self._now()
 
-    def _now(self) -> tuple[float, float, float]:
+    def _now(self) -> tuple[float, float, float, float]:
         return (cpu_seconds(server_pids(self.server)), cpu_seconds(database_pids()),
-                cpu_seconds(WORKERS))  # fmt: skip
+                cpu_seconds(WORKERS), cpu_seconds([os.getpid()]))  # fmt: skip
 
-    def spent(self) -> tuple[float, float, float]:
-        app, db, workers = self._now()
-        return app - self.start[0], db - self.start[1], workers - self.start[2]
+    def spent(self) -> tuple[float, float, float, float]:
+        """The app's, the database's, the workers' and this bench's own (its client threads
+        share the two cores with the server)."""
+        return tuple(now - then for now, then in zip(self._now(), self.start, strict=True))  # type: ignore[return-value]
 
 
 def stale_now() -> tuple[int, float]:
@@ -230,7 +231,7 @@ def run(base: str, keys: list[str], seconds: float, pause: tuple[float, float] |
     took = time.monotonic() - started
     waiting, _ = stale_now()
     catch_up = caught_up()
-    app, db, workers = meter.spent()
+    app, db, workers, client = meter.spent()
     ordered, writes = sorted(latencies), statuses[201]
     return {
         "patients": len(keys),
@@ -241,6 +242,7 @@ def run(base: str, keys: list[str], seconds: float, pause: tuple[float, float] |
         "app_cpu_ms_per_write": round(app / max(writes, 1) * 1000, 2),
         "db_cpu_ms_per_write": round(db / max(writes, 1) * 1000, 2),
         "workers_cpu_ms_per_write": round(workers / max(writes, 1) * 1000, 2),
+        "client_cpu_ms_per_write": round(client / max(writes, 1) * 1000, 2),
         "oldest_stale_s_max": round(max(lags, default=0.0), 1),
         "oldest_stale_s_median": round(statistics.median(lags), 1) if lags else 0.0,
         "stale_at_end": waiting,
@@ -265,7 +267,7 @@ def history_side_by_side(base: str, server: int, pair: dict[str, str]) -> dict[s
                 assert answer.status == 201
             samples.append((time.perf_counter() - start) * 1000)
             time.sleep(rng.uniform(0.01, 0.03))
-        app, db, _ = meter.spent()
+        app, db, _, _ = meter.spent()
         found[name] = {
             "median_ms": round(statistics.median(samples), 1),
             "app_cpu_ms_per_write": round(app / HISTORY_WRITES * 1000, 2),
