@@ -116,14 +116,16 @@ def _breaches_from(
     replaced: Dose | None,
 ) -> list[Breach]:
     first = min(day, replaced.day) if replaced else day
+    today = local_day(now, zone(person.timezone))
+    last = max(today, first) + timedelta(days=1)
+    if not any(plan.rules for plan, _, _ in plans.periods(first, last)):
+        return []  # no rule in force on the days judged: no dose to read
     # The days from `first` are judged: the journal is read from as far before it as the rules
     # look, not from its beginning (a write costs the same on a five-year record).
     after = queries.use_index(person, now, since=first - timedelta(days=reach_days(plans, first)))
     before = UseIndex(
         [dose for dose in after.doses if dose.id != entry_id] + ([replaced] if replaced else [])
     )
-    today = local_day(now, zone(person.timezone))
-    last = max(today, first) + timedelta(days=1)
 
     def key(breach: Breach) -> tuple[object, ...]:
         return (breach.plan, breach.rule, breach.day, breach.entries)

@@ -96,3 +96,31 @@ def test_a_write_on_five_years_costs_what_a_write_on_a_month_does(records, monke
     a, b = (Standing.objects.filter(patient__person=p).values(*fields).get() for p in records)
     assert a == b
     assert a["reasons"][:1] == ["loss_of_control"] and a["use_days_28"] == 28
+
+
+def test_a_dose_with_no_rule_in_force_reads_no_dose_to_judge_it(cast, monkeypatch):
+    """No plan, nothing to break: the write's answer reads no earlier dose for it. Under a plan
+    the same month of daily use is read, and the dose breaks the plan's use days."""
+    person = cast.patient_b.person
+    _daily_doses(person, A_MONTH)
+    read_days: list = []
+    real_index = core_journal.UseIndex
+
+    class Recording(real_index):
+        def __init__(self, doses, ordered_in_utc=False):
+            super().__init__(doses, ordered_in_utc)
+            read_days.extend(dose.day for dose in self.doses)
+
+    monkeypatch.setattr(queries, "UseIndex", Recording)
+    logged = log_kratom(person=person, amount="2g", now=NOW)
+    read_days.clear()  # what the write's own hook read (the standing), not its answer
+    unplanned = what_it_means(logged, NOW)
+    assert (unplanned.plan, unplanned.breaches, read_days) == (None, [], [])
+
+    start = (NOW - timedelta(days=A_MONTH)).date().isoformat()
+    plan_services.set_plan(person=person, preset_or_file="occasional", now=NOW, start=start)
+    logged = log_kratom(person=person, amount="2g", now=NOW)
+    read_days.clear()
+    planned = what_it_means(logged, NOW)
+    assert planned.plan == "occasional" and min(read_days) < NOW.date() - timedelta(days=20)
+    assert any(breach.rule == "max_use_days" for breach in planned.breaches), planned.breaches
