@@ -81,7 +81,6 @@ def _log_change(
     Change.objects.create(person=person, at=now, action="checkin", summary=summary, after=after)
 
 
-@transaction.atomic
 def record_checkin(
     *,
     person: Person,
@@ -96,19 +95,23 @@ def record_checkin(
     scored = score(chosen, values)
     tz = zone(person.timezone)
     moment = parse_when(at, now, tz)
-    checkin = CheckIn.objects.create(
-        person=person,
-        instrument=chosen.key,
-        taken_at=moment,
-        timezone=person.timezone,
-        local_day=local_day(moment, tz),
-        answers=list(scored.answers),
-        total=scored.total,
-        band=scored.band or "",
-        self_harm=scored.self_harm,
-        note=note,
-    )
-    _log_change(person, now, "checkin", checkin.uid, f"recorded {chosen.name} ({scored.total})")
+    # The check-in and its change, both or neither; no savepoint inside a caller's transaction
+    # (as a dose's entry: see journal.services._record).
+    with transaction.atomic(savepoint=False):
+        checkin = CheckIn.objects.create(
+            person=person,
+            instrument=chosen.key,
+            taken_at=moment,
+            timezone=person.timezone,
+            local_day=local_day(moment, tz),
+            answers=list(scored.answers),
+            total=scored.total,
+            band=scored.band or "",
+            self_harm=scored.self_harm,
+            note=note,
+        )
+        _log_change(person, now, "checkin", checkin.uid,
+                    f"recorded {chosen.name} ({scored.total})")  # fmt: skip
     if not scored.self_harm:
         return Recorded(checkin, scored)
     return Recorded(checkin, scored, resources(person), care_team(person))
