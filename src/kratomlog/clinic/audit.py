@@ -118,12 +118,20 @@ def client_address(request: HttpRequest | None) -> str | None:
 
 def _chain_head(chain: str) -> tuple[int, str]:
     """(seq, hash) of the chain's last row, after waiting for that chain's other writers."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_CHAIN_LOCKS, chain])
-    last = AuditEntry.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")
-    head = last.first()
-    return head if head is not None else (0, GENESIS)
+    last = AuditEntry.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash")[:1]
+    if connection.vendor != "postgresql":  # SQLite: one writer at a time already
+        head = last.first()
+        return head if head is not None else (0, GENESIS)
+    # The lock and the head in one round trip (every audited action pays for it): two
+    # statements, and in READ COMMITTED each sees what was committed before it began, so the
+    # head is read once the lock is held, never from before another writer's commit.
+    sql, params = last.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_xact_lock(%s, hashtext(%s)); {sql}",
+                       [_CHAIN_LOCKS, chain, *params])  # fmt: skip
+        cursor.nextset()
+        found = cursor.fetchone()
+    return (found[0], found[1]) if found is not None else (0, GENESIS)
 
 
 def _rows(
