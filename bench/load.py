@@ -342,6 +342,9 @@ def main() -> None:
         # Each web process imports and compiles on its first requests: 40 writes reach all four.
         for key in keys[-40:]:
             post(base, key, warm)
+        # And a patient with a plan reads and judges it: first paid on no one's measured write.
+        for key in [*pair.values()] * 4:
+            post(base, key, warm)
         print("history:", json.dumps(history_side_by_side(base, server.pid, pair)), flush=True)
         steady = run(base, keys[:STEADY_PATIENTS], STEADY_SECONDS, (0.05, 0.3), server.pid)
         print("steady:", json.dumps(steady), flush=True)
