@@ -81,6 +81,20 @@ def _log_change(
     Change.objects.create(person=person, at=now, action="checkin", summary=summary, after=after)
 
 
+def _save(person: Person, now: datetime, at: str | None, summary: str,
+          **fields: Any) -> CheckIn:  # fmt: skip
+    """A scored check-in taken `at` (default now) in the person's zone, and its change: both or
+    neither, with no savepoint inside a caller's transaction (as a dose's entry: see
+    journal.services._record). Its answers were checked before."""
+    tz = zone(person.timezone)
+    moment = parse_when(at, now, tz)
+    with transaction.atomic(savepoint=False):
+        checkin = CheckIn.objects.create(person=person, taken_at=moment, timezone=person.timezone,
+                                         local_day=local_day(moment, tz), **fields)  # fmt: skip
+        _log_change(person, now, "checkin", checkin.uid, summary)
+    return checkin
+
+
 def record_checkin(
     *,
     person: Person,
@@ -93,25 +107,11 @@ def record_checkin(
     chosen = instrument(key)
     values = parse_answers(answers, chosen) if isinstance(answers, str) else tuple(answers)
     scored = score(chosen, values)
-    tz = zone(person.timezone)
-    moment = parse_when(at, now, tz)
-    # The check-in and its change, both or neither; no savepoint inside a caller's transaction
-    # (as a dose's entry: see journal.services._record).
-    with transaction.atomic(savepoint=False):
-        checkin = CheckIn.objects.create(
-            person=person,
-            instrument=chosen.key,
-            taken_at=moment,
-            timezone=person.timezone,
-            local_day=local_day(moment, tz),
-            answers=list(scored.answers),
-            total=scored.total,
-            band=scored.band or "",
-            self_harm=scored.self_harm,
-            note=note,
-        )
-        _log_change(person, now, "checkin", checkin.uid,
-                    f"recorded {chosen.name} ({scored.total})")  # fmt: skip
+    checkin = _save(
+        person, now, at, f"recorded {chosen.name} ({scored.total})",
+        instrument=chosen.key, answers=list(scored.answers), total=scored.total,
+        band=scored.band or "", self_harm=scored.self_harm, note=note,
+    )  # fmt: skip
     if not scored.self_harm:
         return Recorded(checkin, scored)
     return Recorded(checkin, scored, resources(person), care_team(person))
@@ -125,7 +125,6 @@ class RecordedBam:
     score: bam.BamScore
 
 
-@transaction.atomic
 def record_bam(
     *,
     person: Person,
@@ -140,23 +139,11 @@ def record_bam(
     scored = (
         bam.parse_answers(answers, field) if isinstance(answers, str) else bam.score(answers, field)
     )
-    tz = zone(person.timezone)
-    moment = parse_when(at, now, tz)
-    checkin = CheckIn.objects.create(
-        person=person,
-        instrument=bam.KEY,
-        taken_at=moment,
-        timezone=person.timezone,
-        local_day=local_day(moment, tz),
-        answers=scored.stored(),
-        total=0,
-        band="",
-        note=note,
-    )
-    _log_change(
-        person, now, "checkin", checkin.uid,
+    checkin = _save(
+        person, now, at,
         f"recorded the BAM (use {scored.use}, risk {scored.risk}, "
         f"protective {scored.protective})",
+        instrument=bam.KEY, answers=scored.stored(), total=0, band="", note=note,
     )  # fmt: skip
     return RecordedBam(checkin, scored)
 
