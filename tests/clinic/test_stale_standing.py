@@ -4,11 +4,13 @@ judged in its own write; any other check-in waits for the worker, as a dose does
 
 from datetime import timedelta
 
+from kratomlog.checkins.models import CheckIn
 from kratomlog.checkins.services import record_checkin
 from kratomlog.clinic import care_plans, stale
 from kratomlog.clinic import standing as clinic_standing
 from kratomlog.clinic.models import Alert, Standing
 from kratomlog.core.plan import preset_plan
+from kratomlog.journal.models import Change
 from kratomlog.journal.services import log_kratom
 from tests.clinic.conftest import NOW
 from tests.clinic.helpers_ca import verified_client
@@ -126,6 +128,28 @@ def test_a_check_in_without_a_self_harm_answer_waits_for_the_worker_as_a_dose_do
     assert stale.bring_up_to_date(NOW, wait=False) == 1
     assert _standing(cast).phq9_latest == 24
     assert not Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").exists()
+
+
+def test_a_check_in_is_judged_from_what_its_change_says_without_reading_it_back(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _on_a_break(cast)
+    person = cast.patient_a.person
+    with CaptureQueriesContext(connection) as captured:
+        record_checkin(person=person, key="phq9", now=NOW, answers="3,3,3,3,3,3,3,3,0")
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
+    assert not any('FROM "checkins_checkin"' in sql for sql in reads), reads
+    assert _standing(cast).stale_since == NOW  # left for the worker
+    # A change made by other code says nothing of the answers: the check-in is read, and a
+    # self-harm answer is judged in the write all the same.
+    urgent = CheckIn.objects.create(person=person, instrument="phq9", taken_at=NOW,
+                                    timezone=person.timezone, local_day=NOW.date(),
+                                    answers=[0] * 8 + [2], total=2, band="minimal",
+                                    self_harm=True)  # fmt: skip
+    Change.objects.create(person=person, at=NOW, action="checkin", summary="recorded PHQ-9 (2)",
+                          after={"model": "checkin", "uid": str(urgent.uid)})  # fmt: skip
+    assert Alert.objects.get(patient=cast.patient_a, kind="self_harm_risk").urgent
 
 
 def test_a_standing_that_fails_to_refresh_stays_stale_and_the_others_go_on(cast, monkeypatch):

@@ -74,11 +74,16 @@ def _log_change(
     uid: Any,
     summary: str,
     replaced: Sequence[str] = (),
+    self_harm: bool = False,
 ) -> None:
     after: dict[str, Any] = {"model": kind, "uid": str(uid)}
     if replaced:  # a night recorded again: undo brings the earlier diary back
         after["replaced"] = list(replaced)
-    Change.objects.create(person=person, at=now, action="checkin", summary=summary, after=after)
+    change = Change(person=person, at=now, action="checkin", summary=summary, after=after)
+    # Not stored: told to whatever listens for the change (the clinic judges a self-harm answer
+    # in its write), so that it need not read the check-in back to know.
+    change.self_harm = self_harm  # type: ignore[attr-defined]
+    change.save(force_insert=True)
 
 
 def _save(person: Person, now: datetime, at: str | None, summary: str,
@@ -91,7 +96,8 @@ def _save(person: Person, now: datetime, at: str | None, summary: str,
     with transaction.atomic(savepoint=False):
         checkin = CheckIn.objects.create(person=person, taken_at=moment, timezone=person.timezone,
                                          local_day=local_day(moment, tz), **fields)  # fmt: skip
-        _log_change(person, now, "checkin", checkin.uid, summary)
+        _log_change(person, now, "checkin", checkin.uid, summary,
+                    self_harm=fields.get("self_harm", False))  # fmt: skip
     return checkin
 
 
