@@ -105,15 +105,22 @@ def test_the_patient_page_shows_the_standing_of_now(cast):
     assert _standing(cast).stale_since is None
 
 
-def test_a_phq9_with_item_9_raises_its_urgent_alert_in_its_own_write(cast):
+def test_a_phq9_with_item_9_raises_its_urgent_alert_in_its_own_write(cast, monkeypatch):
     _on_a_break(cast)
     log_kratom(person=cast.patient_a.person, amount="2g", now=NOW)  # marked stale
+    refreshed = _count_refreshes(monkeypatch)
     record_checkin(person=cast.patient_a.person, key="phq9", now=NOW, answers=ITEM_9)
     urgent = Alert.objects.get(patient=cast.patient_a, kind="self_harm_risk")
-    assert urgent.urgent
-    # The check-in's refresh took the dose before it too: nothing is left stale.
+    assert urgent.urgent and "item 9 answered 2" in urgent.detail
+    # The alert alone: the rest of the standing (the dose before it too) is the worker's.
+    assert refreshed == [] and _standing(cast).stale_since == NOW
+    assert stale.bring_up_to_date(NOW, wait=False) == 1
     standing = _standing(cast)
-    assert standing.stale_since is None and "limit_broken" in standing.reasons
+    assert standing.reasons[0] == "self_harm_risk" and "limit_broken" in standing.reasons
+    assert Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").count() == 1
+    # A later PHQ-9 with item 9 at 0 raises nothing in its write.
+    record_checkin(person=cast.patient_a.person, key="phq9", now=NOW, answers=ITEM_9[:-1] + "0")
+    assert Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").count() == 1
 
 
 def test_a_check_in_without_a_self_harm_answer_waits_for_the_worker_as_a_dose_does(

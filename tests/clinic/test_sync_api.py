@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from kratomlog.checkins.models import CheckIn
-from kratomlog.clinic import care_plans, tokens
+from kratomlog.clinic import care_plans, stale, tokens
 from kratomlog.clinic.models import Alert, Standing
 from kratomlog.core.instruments import instrument, score
 from kratomlog.core.plan import preset_plan
@@ -109,11 +109,14 @@ def test_a_synced_phq9_alerts_in_its_batch_and_synced_doses_wait_for_the_worker(
     assert Standing.objects.get(patient=cast.patient_a).stale_since == NOW  # the worker's turn
     phq9 = send({"records": [record("checkin", phq9_doc([1, 1, 1, 1, 1, 1, 1, 1, 1]))]})
     assert phq9.status_code == 200, phq9.content
-    # Judged in the batch's own transaction: the urgent alert is there before any worker runs,
-    # and the doses before it are counted too.
+    # Raised in the batch's own transaction: the urgent alert is there before any worker runs;
+    # the standing, the doses before it counted too, is the worker's turn.
     assert Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").count() == 1
+    assert Standing.objects.get(patient=cast.patient_a).stale_since == NOW
+    assert stale.bring_up_to_date(NOW, wait=False) == 1
     standing = Standing.objects.get(patient=cast.patient_a)
-    assert standing.stale_since is None and standing.grams_28 == 3.0
+    assert standing.grams_28 == 3.0 and standing.reasons[0] == "self_harm_risk"
+    assert Alert.objects.filter(patient=cast.patient_a, kind="self_harm_risk").count() == 1
 
 
 def test_an_edit_on_both_sides_keeps_both_versions_and_the_later_edit_wins(send, cast, clock):

@@ -12,9 +12,9 @@ def journal_changed(sender: type, instance: Change, created: bool, **kwargs: Any
     from kratomlog.clinic import stale
 
     # Every write pays for this hook: one UPDATE marks the standing stale (see stale). Only a
-    # check-in that answers PHQ-9 item 9 above 0 is judged at once: the change says so when
-    # checkins.services made it, else the check-in is read (one query, on its unique uid). A
-    # sync that brought any check-in is judged at once, as its answers are not read here.
+    # check-in that answers PHQ-9 item 9 above 0 raises its alert at once: the change says so
+    # when checkins.services made it, else the check-in is read (one query, on its unique uid).
+    # A sync that brought any check-in is urgent too, as its answers are not read here.
     if instance.action == "checkin":
         urgent = getattr(instance, "self_harm", None)
         if urgent is None:

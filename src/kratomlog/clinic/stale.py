@@ -32,21 +32,24 @@ SETTLE = timedelta(seconds=3)
 
 def journal_changed(person_id: int, at: datetime, action: str = "",
                     urgent: bool = False) -> None:  # fmt: skip
-    """Called in the transaction of every write to a journal. An `urgent` write (a PHQ-9 that
-    answers item 9 above 0, or a sync that brought a check-in) is judged here, in its write:
-    the self-harm alert is raised and its mail queued the moment the answer is recorded, not a
-    worker's turn later. So is a patient's first record, which has no standing yet. Any other
-    write, other check-ins included (their alerts, a flagged BAM or missed check-ins, are not
-    urgent), marks the standing stale (one UPDATE, since the first write not yet refreshed).
-    A plan change that displaced a clinician's plan raises its alert here, as the change alone
-    says so."""
+    """Called in the transaction of every write to a journal; every write marks the standing
+    stale (one UPDATE, since the first write not yet refreshed). An `urgent` write (a PHQ-9
+    that answers item 9 above 0, or a sync that brought a check-in) raises the self-harm alert
+    here, in its write, and its mail is queued the moment the answer is recorded, not a worker's
+    turn later; the rest of its standing is the worker's, as for any write (other check-ins'
+    alerts, a flagged BAM or missed check-ins, are not urgent). A patient's first record, which
+    has no standing yet, is judged here in full. A plan change that displaced a clinician's plan
+    raises its alert here, as the change alone says so."""
     patient: Patient | None = None
-    if action in ("plan", "undo"):
+    if action in ("plan", "undo") or urgent:
         patient = _patient_of(person_id)
         if patient is None:
             return
-        standing.plan_change_alert(patient, at, action)
-    if not urgent and Standing.objects.filter(patient__person_id=person_id).update(
+        if action in ("plan", "undo"):
+            standing.plan_change_alert(patient, at, action)
+        if urgent:
+            standing.self_harm_alert(patient, at)
+    if Standing.objects.filter(patient__person_id=person_id).update(
         stale_since=Coalesce(F("stale_since"), Value(at))
     ):
         return
@@ -101,4 +104,3 @@ def bring_up_to_date(now: datetime, among: QuerySet[Patient] | None = None, *, w
                 raise  # the database itself failed: nothing to skip
             log.exception("standing %s not refreshed; left stale", picked)
             failed.add(picked)
-

@@ -308,3 +308,13 @@ def plan_change_alert(patient: Patient, at: datetime, action: str) -> None:
     replaced = clinician_plan_replaced(patient, action)
     if replaced is not None:
         alerts.raise_alert(patient, "plan_changed_by_patient", at, replaced)
+
+
+def self_harm_alert(patient: Patient, now: datetime) -> None:
+    """The urgent alert alone, as `refresh` raises it: when the latest PHQ-9 answers item 9
+    above 0 (the signal course.self_harm_risk reads, on the evidence `_evidence` gives it). For
+    the write that brings the answer, which leaves the rest of the standing to the worker."""
+    checkin = _latest_phq9(patient, now)
+    if checkin is not None and checkin.self_harm:
+        tz = zone(patient.person.timezone)
+        alerts.raise_alert(patient, "self_harm_risk", now, alert_evidence.self_harm(checkin, tz))
