@@ -12,7 +12,7 @@ import signal
 import subprocess
 import time
 from base64 import b32encode
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +21,8 @@ from django.test import Client
 
 from kratomlog.clinic import demo
 from kratomlog.clinic.models import ALERT_RESOLVED, Alert, Patient, Team
+from kratomlog.core.days import local_day, zone
+from kratomlog.plans.models import PlanVersion
 from tests.clinic.conftest import NOW
 from tests.clinic.helpers_ca import patient_client
 from tests.integration.test_first_use import KRATOMLOG
@@ -134,6 +136,18 @@ def test_clinic_demo_prints_sign_in_links_and_removes_its_directory_when_stopped
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
     assert not home.exists()
+
+
+def test_the_demo_builds_in_the_hour_before_midnight_across_a_change_of_summer_time(db, clock):
+    # 23:30 in Berlin, in winter; 90 days before it was 00:30 of the next day there, in summer
+    # time: a plan set then starts on that day, not the day before.
+    late = datetime(2026, 12, 6, 22, 30, tzinfo=UTC)
+    clock.move_to(late)
+    built = demo.build(late)
+    assert built.patients == 12
+    for version in PlanVersion.objects.exclude(set_by=""):
+        tz = zone(version.person.timezone)
+        assert version.start >= local_day(version.set_at, tz), (version.name, version.start)
 
 
 def test_the_demo_clinic_has_two_teams_a_dozen_varied_patients_and_open_alerts(db, clock):

@@ -91,7 +91,10 @@ def _checkin(
 
 
 def _start(patient: Patient, now: datetime, days_ago: int) -> date:
-    return local_day(now, zone(patient.person.timezone)) - timedelta(days=days_ago)
+    """The patient's day `days_ago` days before `now`: the day of that moment in their zone, not
+    today's date less the days (across a change of summer time the two differ in the hour
+    before local midnight, and a plan set then would start the day before its own today)."""
+    return local_day(now - timedelta(days=days_ago), zone(patient.person.timezone))
 
 
 def taper(seed: int, silent_days: int = 0) -> Story:
