@@ -101,7 +101,9 @@ def test_notifications_are_turned_on_by_a_tap_shown_for_a_push_and_open_their_li
                 "data": json.dumps(data),
             })  # fmt: skip
             shown = None
-            for _ in range(50):  # the push event runs in the worker, after the call returns
+            # The push event runs in the worker, after the call returns: under a full test run
+            # on two cores it has taken more than 5 s.
+            for _ in range(200):
                 shown = page.evaluate(NOTIFICATIONS)
                 if shown:
                     break
