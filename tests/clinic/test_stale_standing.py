@@ -1,6 +1,7 @@
 """A write marks the patient's standing stale; the worker's turn, or the page about to show it,
-refreshes it once however many writes came meanwhile. A PHQ-9 that answers item 9 above 0 is
-judged in its own write; any other check-in waits for the worker, as a dose does."""
+refreshes it once however many writes came meanwhile. A PHQ-9 that answers item 9 above 0
+raises its urgent alert in its own write; the rest of its standing, and any other check-in,
+waits for the worker, as a dose does."""
 
 from datetime import timedelta
 

@@ -41,11 +41,12 @@ def journal_changed(person_id: int, at: datetime, action: str = "",
     has no standing yet, is judged here in full. A plan change that displaced a clinician's plan
     raises its alert here, as the change alone says so."""
     patient: Patient | None = None
-    if action in ("plan", "undo") or urgent:
+    plan_changed = action in ("plan", "undo")
+    if plan_changed or urgent:
         patient = _patient_of(person_id)
         if patient is None:
             return
-        if action in ("plan", "undo"):
+        if plan_changed:
             standing.plan_change_alert(patient, at, action)
         if urgent:
             standing.self_harm_alert(patient, at)

@@ -177,8 +177,7 @@ def _evidence(
     tz = zone(patient.person.timezone)
     signals = {signal.kind: signal for signal in status.signals}
     if reason == "self_harm_risk":
-        checkin = _latest_phq9(patient, now)
-        return alert_evidence.self_harm(checkin, tz) if checkin is not None else None
+        return _self_harm_evidence(patient, now, tz)
     if reason in ("limit_broken", "over_allowance"):
         breach = max(recent[reason], key=lambda breach: breach.day)
         row = next((row for row in rows if row.day == breach.day), None)
@@ -310,11 +309,17 @@ def plan_change_alert(patient: Patient, at: datetime, action: str) -> None:
         alerts.raise_alert(patient, "plan_changed_by_patient", at, replaced)
 
 
-def self_harm_alert(patient: Patient, now: datetime) -> None:
-    """The urgent alert alone, as `refresh` raises it: when the latest PHQ-9 answers item 9
-    above 0 (the signal course.self_harm_risk reads, on the evidence `_evidence` gives it). For
-    the write that brings the answer, which leaves the rest of the standing to the worker."""
+def _self_harm_evidence(patient: Patient, now: datetime, tz: Any) -> alerts.Evidence | None:
+    """The latest PHQ-9, when it answers item 9 above 0 (what course.self_harm_risk reads)."""
     checkin = _latest_phq9(patient, now)
-    if checkin is not None and checkin.self_harm:
-        tz = zone(patient.person.timezone)
-        alerts.raise_alert(patient, "self_harm_risk", now, alert_evidence.self_harm(checkin, tz))
+    if checkin is None or not checkin.self_harm:
+        return None
+    return alert_evidence.self_harm(checkin, tz)
+
+
+def self_harm_alert(patient: Patient, now: datetime) -> None:
+    """The urgent alert alone, on the evidence `refresh` raises it on: for the write that brings
+    the answer, which leaves the rest of the standing to the worker."""
+    evidence = _self_harm_evidence(patient, now, zone(patient.person.timezone))
+    if evidence is not None:
+        alerts.raise_alert(patient, "self_harm_risk", now, evidence)
